@@ -155,6 +155,94 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "could not isolate a cause within the time limit",
     },
     "more_reasons": {"zh": "另有 {count} 人", "en": "{count} more"},
+    # --- checker (violations) ---
+    "chk_unknown_session": {
+        "zh": "结果中的场次 {session} 不是本期待排的场次",
+        "en": "the result assigns {session}, which is not a session of this instance",
+    },
+    "chk_history_session": {
+        "zh": "{session} 是已考评的历史场次，不能重新安排",
+        "en": "{session} is a past (history) session and cannot be assigned again",
+    },
+    "chk_assigned_twice": {
+        "zh": "场次 {session} 在结果中出现多次，只采用第一次安排",
+        "en": "session {session} is assigned more than once; only the first counts",
+    },
+    "chk_unknown_examiner": {
+        "zh": "{session} 安排的 {who} 不在考评人员信息数据库中（通知第1条）",
+        "en": "{session} names {who}, who is not in the examiner database (notice art. 1)",
+    },
+    "chk_duplicate_member": {
+        "zh": "{session} 的成员名单中 {who} 出现 {count} 次",
+        "en": "{who} is listed {count} times among the members of {session}",
+    },
+    "chk_size_short": {
+        "zh": "{session} 需要 {size} 名考评人员，只安排了 {count} 名（通知第3条）",
+        "en": "{session} needs {size} examiners but has only {count} (notice art. 3)",
+    },
+    "chk_size_over": {
+        "zh": "{session} 需要 {size} 名考评人员，却安排了 {count} 名（通知第3条）",
+        "en": "{session} needs {size} examiners but has {count} (notice art. 3)",
+    },
+    "chk_no_leader": {
+        "zh": "{session} 没有指定考评组长（通知第3条）",
+        "en": "{session} has no panel leader (notice art. 3)",
+    },
+    "chk_leader_not_member": {
+        "zh": "{session} 的考评组长 {who} 不是该组成员（通知第3条）",
+        "en": "the leader of {session}, {who}, is not one of its members (notice art. 3)",
+    },
+    "chk_cannot_lead": {
+        "zh": "{who} 不能担任 {session} 的考评组长：{reason}（通知第4条）",
+        "en": "{who} cannot lead {session}: {reason} (notice art. 4)",
+    },
+    "chk_ineligible": {
+        "zh": "{who} 不能参加 {session}：{reason}（通知第2条）",
+        "en": "{who} cannot serve on {session}: {reason} (notice art. 2)",
+    },
+    "chk_must_recuse": {
+        "zh": "{who} 不能参加 {session}：{reason}（通知第5条）",
+        "en": "{who} cannot serve on {session}: {reason} (notice art. 5)",
+    },
+    "chk_overlap": {
+        "zh": "{who} 同时被安排在 {session} 和 {other}，两场时间重叠",
+        "en": "{who} is on both {session} and {other}, which overlap in time",
+    },
+    "chk_max_sessions": {
+        "zh": "{who} 被安排了 {count} 场，超过其上限 {limit} 场",
+        "en": "{who} serves {count} sessions, more than their limit of {limit}",
+    },
+    "chk_turnover": {
+        "zh": "{session} 与上一组 {previous} 相比只换了 {new} 人，至少应换 {need} 人（通知第4条：每次至少轮换三分之一）",
+        "en": "{session} has only {new} members not on the previous panel {previous}; "
+        "at least {need} must be new (notice art. 4: a third rotates each time)",
+    },
+    "chk_examiner_run": {
+        "zh": "{who} 连续 {count} 次在{venue}考评（至 {session}），超过 {limit} 次（通知第4条）",
+        "en": "{who} serves {count} times in a row at {venue} (up to {session}); "
+        "the limit is {limit} (notice art. 4)",
+    },
+    "chk_venue_run": {
+        "zh": "{who} 参加了{venue}连续 {count} 场考评（至 {session}），超过 {limit} 场（通知第4条）",
+        "en": "{who} is on {count} consecutive sessions of {venue} (up to {session}); "
+        "the limit is {limit} (notice art. 4)",
+    },
+    "chk_lock_member": {
+        "zh": "锁定要求 {who} 参加 {session}，但结果中没有安排",
+        "en": "a lock puts {who} on {session}, but the result does not",
+    },
+    "chk_lock_leader": {
+        "zh": "锁定要求 {who} 担任 {session} 的考评组长，但结果中不是",
+        "en": "a lock makes {who} the leader of {session}, but the result does not",
+    },
+    "chk_objective": {
+        "zh": "结果声明的目标值 {claimed} 与按安排重新计算的 {actual} 不一致",
+        "en": "the stated objective {claimed} differs from {actual} recomputed from the assignments",
+    },
+    "chk_unfilled": {
+        "zh": "{session} 实际空缺 {actual} 个席位，结果中列为 {claimed} 个",
+        "en": "{session} has {actual} empty seats, the result lists {claimed}",
+    },
 }
 
 KIND_NAMES = {

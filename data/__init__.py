@@ -1,0 +1,1 @@
+"""Sample data sets and a realistic generator of `panel-instance/1` instances."""
