@@ -28,15 +28,16 @@ def workdays(first: date, last: date) -> list[date]:
 
 
 def staffable(pool: Sequence[str], leaders: int, size: int, level: int) -> bool:
-    """Tell whether a pool leaves slack for rotation and absences, with two leaders.
+    """Tell whether a pool leaves slack for rotation, absences and leaders.
 
     Three times the panel for three examiners, two and a half times for larger
-    panels, and twice plus one at levels 1-2, where only senior examiners serve.
+    panels, and twice plus one at levels 1-2, where only senior examiners serve
+    (most of whom may lead); three possible leaders, two at levels 1-2.
     """
-    need = 3 * size if size <= 3 else math.ceil(2.5 * size)
     if level <= 2:
-        need = 2 * size + 1
-    return len(pool) >= need and leaders >= 2
+        return len(pool) >= 2 * size + 1 and leaders >= 2
+    need = 3 * size if size <= 3 else math.ceil(2.5 * size)
+    return len(pool) >= need and leaders >= 3
 
 
 class Drafter:

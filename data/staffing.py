@@ -14,6 +14,8 @@ from typing import Any
 
 from data.eligibility import overlaps
 
+LEADER_SPARING = 0.75
+
 
 class Staffer:
     """Place panels one session at a time, remembering who served where and when."""
@@ -55,9 +57,13 @@ class Staffer:
         previous = self._previous(session)
         need_new = math.ceil(size * self._turnover()) if previous is not None else 0
         previous = previous or frozenset()
-        order = sorted(free, key=lambda e: self._score(e, session))
         first_day = session["start"][:10]
-        leaders = [e for e in order if self.can_lead(e, first_day)]
+        capable = {e for e in free if self.can_lead(e, first_day)}
+        # plain seats go to non-leaders first: leaders are the scarcer resource
+        order = sorted(
+            free, key=lambda e: self._score(e, session) + LEADER_SPARING * (e in capable)
+        )
+        leaders = [e for e in order if e in capable]
         leaders.sort(key=lambda e: (self.leads[e], self.load[e]))
         for leader in leaders[:4]:
             members = self._fill(leader, order, size, need_new, previous)

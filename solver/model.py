@@ -22,12 +22,18 @@ class Built:
     terms: list[Term]
 
 
-def build(facts: Facts, guard: Guard = no_guard, rules: tuple[str, ...] | None = None) -> Built:
+def build(
+    facts: Facts,
+    guard: Guard = no_guard,
+    rules: tuple[str, ...] | None = None,
+    model: cp_model.CpModel | None = None,
+    objective: bool = True,
+) -> Built:
     """Build the model of `facts.instance`; `rules` restricts which hard rules are added."""
-    model = cp_model.CpModel()
+    model = model or cp_model.CpModel()
     v = Variables.create(model, facts)
     ctx = Context(model, v, facts, guard)
     for rule_id, apply in RULES:
         if rules is None or rule_id in rules:
             apply(ctx)
-    return Built(model, v, [term(v) for term in OBJECTIVE])
+    return Built(model, v, [term(v) for term in OBJECTIVE] if objective else [])

@@ -12,7 +12,14 @@ import math
 from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
 
 INSTANCE_FORMAT = "panel-instance/1"
 RESULT_FORMAT = "panel-result/1"
@@ -23,6 +30,11 @@ Grade = Literal["examiner", "senior"]
 Status = Literal["active", "suspended", "revocation_pending", "revoked"]
 ConflictKind = Literal["relative", "teacher_student", "master_apprentice", "interest"]
 Role = Literal["leader", "member"]
+# Local wall-clock time without zone, as the SPEC writes it (not RFC 3339 date-time).
+LocalTime = Annotated[
+    datetime,
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$"}),
+]
 SolveStatus = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "INVALID_INPUT"]
 
 
@@ -161,8 +173,8 @@ class SessionBase(Frozen):
     venue: Id
     occupation: Id
     level: Level
-    start: datetime
-    end: datetime
+    start: LocalTime
+    end: LocalTime
 
     _times = field_validator("start", "end", mode="before")(_parse_minute)
 

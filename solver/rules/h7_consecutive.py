@@ -87,7 +87,12 @@ def _windows(ctx: Context, examiner: str, rest: list, idxs: list[int], carry: in
         others = [lit for s, lit in rest[first : window[-1]] if s.venue != venue]
         if any(o is HISTORY for o in others):
             continue
-        ctx.add(sum(served) + (k + 1 - len(served)) - sum(others) <= k, "H7", rest[window[-1]][0].id, examiner)
+        ctx.add(
+            sum(served) + (k + 1 - len(served)) - sum(others) <= k,
+            "H7",
+            rest[window[-1]][0].id,
+            examiner,
+        )
 
 
 def _aggregate(ctx: Context, examiner: str, rest: list, venue: str, carry: int, k: int) -> None:
@@ -112,6 +117,9 @@ def _step(ctx: Context, examiner: str, item, count, others: list, k: int):
     elif others:
         moved = ctx.model.new_bool_var(f"moved[{examiner},{session.id}]")
         ctx.model.add(moved <= sum(others))
+        # After a visit elsewhere the run restarts at this visit: nxt >= served, and
+        # nxt >= count + served unless moved (count <= K, so K * moved relaxes it fully).
+        ctx.add(nxt >= served, "H7", session.id, examiner)
         ctx.add(nxt >= count + served - k * moved, "H7", session.id, examiner)
     else:
         ctx.add(nxt >= count + served, "H7", session.id, examiner)

@@ -1,0 +1,179 @@
+"""Explain an impossible term in words a planner can act on (SPEC 4.5, INFEASIBLE).
+
+First the cheap counts, session by session: too few eligible examiners (and
+why each near miss is out), no one who may lead, too few new faces for the
+turnover rule, locks that cannot hold. When those explain nothing, the model
+is rebuilt with one assumption literal per (rule, session) and CP-SAT names a
+conflicting set, which is then shrunk by dropping members while it stays
+infeasible.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from .facts import Facts, Reason
+from .messages import say
+from .model import build
+from .schema import Diagnostic, Examiner, Session
+
+if TYPE_CHECKING:
+    from .solve import Options
+
+SHOWN = 8  # near misses listed per session before "N more"
+CORE_SECONDS = 10.0
+
+
+def diagnose(facts: Facts, options: Options) -> list[Diagnostic]:
+    """Diagnostics for an infeasible instance: counts first, then a conflicting set."""
+    found = _counts(facts, options.lang)
+    return found or _core(facts, options)
+
+
+def _counts(facts: Facts, lang: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    unfilled_ok = facts.policy.allow_unfilled
+    for s in facts.instance.sessions:
+        eligible, size = facts.eligible[s.id], facts.sizes[s.id]
+        if len(eligible) < size and not unfilled_ok:
+            out.append(_short(facts, s, lang))
+        if eligible and not facts.can_lead[s.id]:
+            out.append(_no_leader(facts, s, lang))
+        new = _too_few_new(facts, s, lang)
+        if new is not None and not unfilled_ok:
+            out.append(new)
+    return out
+
+
+def _reasons_text(
+    facts: Facts, s: Session, pairs: list[tuple[Examiner, list[Reason]]], lang: str
+) -> str:
+    sep = "；" if lang == "zh" else "; "
+    parts = [
+        f"{e.id} {e.name} " + sep.join(r.text(lang) for r in reasons)
+        for e, reasons in pairs[:SHOWN]
+    ]
+    if len(pairs) > SHOWN:
+        parts.append(say(lang, "more_reasons", count=len(pairs) - SHOWN))
+    return ("，" if lang == "zh" else ", ").join(parts)
+
+
+def _near_misses(facts: Facts, s: Session) -> list[tuple[Examiner, list[Reason]]]:
+    """Ineligible examiners, those qualified for the occupation first (the ones worth fixing)."""
+    eligible = set(facts.eligible[s.id])
+    pairs = [
+        (e, facts.member_reasons(e, s)) for e in facts.instance.examiners if e.id not in eligible
+    ]
+    return sorted(
+        pairs, key=lambda p: (any(r.key == "not_qualified" for r in p[1]), len(p[1]), p[0].id)
+    )
+
+
+def _short(facts: Facts, s: Session, lang: str) -> Diagnostic:
+    misses = _near_misses(facts, s)
+    message = say(
+        lang,
+        "short_of_examiners",
+        session=s.id,
+        size=facts.sizes[s.id],
+        occupation=facts.occupation_name(s.occupation),
+        level=s.level,
+        eligible=len(facts.eligible[s.id]),
+        reasons=_reasons_text(facts, s, misses, lang),
+    )
+    return Diagnostic(rule=misses[0][1][0].rule if misses else "H1", session=s.id, message=message)
+
+
+def _no_leader(facts: Facts, s: Session, lang: str) -> Diagnostic:
+    pairs = [
+        (facts.examiners[e], facts.leader_reasons(facts.examiners[e], s))
+        for e in facts.eligible[s.id]
+    ]
+    days = facts.policy.leader_min_experience_days
+    message = say(
+        lang, "no_leader", session=s.id, days=days, reasons=_reasons_text(facts, s, pairs, lang)
+    )
+    return Diagnostic(rule="H2", session=s.id, message=message)
+
+
+def _too_few_new(facts: Facts, s: Session, lang: str) -> Diagnostic | None:
+    """H6 against a history panel: count eligible examiners who were not on it."""
+    prev = facts.previous.get(s.id)
+    if prev not in facts.history_members:
+        return None
+    size = facts.sizes[s.id]
+    need = facts.policy.turnover_needed(size)
+    before = set(facts.history_members[prev])
+    fresh = [e for e in facts.eligible[s.id] if e not in before]
+    if len(fresh) >= need:
+        return None
+    message = say(
+        lang, "too_few_new", session=s.id, size=size, new=need, previous=prev, available=len(fresh)
+    )
+    return Diagnostic(rule="H6", session=s.id, message=message)
+
+
+def _core(facts: Facts, options: Options) -> list[Diagnostic]:
+    """A small set of (rule, session) items that cannot all hold, found with assumptions."""
+    literals: dict[tuple[str, str], cp_model.IntVar] = {}
+    model = cp_model.CpModel()
+
+    def guard(rule: str, session: str | None, examiner: str | None) -> list:
+        key = (rule, session or examiner or "")
+        if key not in literals:
+            literals[key] = model.new_bool_var(f"assume[{key[0]},{key[1]}]")
+        return [literals[key]]
+
+    built = build(facts, guard=guard, model=model, objective=False)
+    deadline = time.monotonic() + CORE_SECONDS
+    core = _infeasible_subset(built.model, literals, list(literals), deadline, options.seed)
+    if core is None:
+        return [Diagnostic(rule="INFEASIBLE", message=say(options.lang, "no_explanation"))]
+    core = _shrink(built.model, literals, core, deadline, options.seed)
+    rules = sorted({rule for rule, _ in core})
+    sessions = sorted({item for _, item in core if item in facts.sessions})
+    others = sorted({item for _, item in core if item and item not in facts.sessions})
+    summary = say(
+        options.lang, "core_sessions", rules=", ".join(rules), sessions=", ".join(sessions + others)
+    )
+    return [Diagnostic(rule=rules[0] if len(rules) == 1 else "+".join(rules), message=summary)] + [
+        Diagnostic(
+            rule=rule,
+            session=item if item in facts.sessions else None,
+            examiner=item if item in facts.examiners else None,
+            message=summary,
+        )
+        for rule, item in core
+    ]
+
+
+def _infeasible_subset(model, literals, keys, deadline, seed) -> list | None:
+    """The assumptions CP-SAT found sufficient for infeasibility, or None."""
+    model.clear_assumptions()
+    model.add_assumptions([literals[k] for k in keys])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(0.1, deadline - time.monotonic())
+    if solver.solve(model) != cp_model.INFEASIBLE:
+        return None
+    by_index = {lit.index: k for k, lit in literals.items()}
+    return [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]
+
+
+def _shrink(model, literals, core: list, deadline: float, seed: int) -> list:
+    """Drop items from the core while the rest stays infeasible (deletion filter)."""
+    core = list(core)
+    for item in list(core):
+        if time.monotonic() > deadline or len(core) <= 1:
+            break
+        if item not in core:
+            continue
+        trial = [k for k in core if k != item]
+        smaller = _infeasible_subset(model, literals, trial, deadline, seed)
+        if smaller is not None:
+            core = smaller if len(smaller) < len(trial) else trial
+    return core
