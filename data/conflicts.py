@@ -80,7 +80,7 @@ class ConflictMaker:
         for s in sessions:
             pool = self.pools[s["id"]] - {eid}
             leaders = sum(self.roster.can_lead(e, s["start"][:10]) for e in pool)
-            if not staffable(sorted(pool), leaders, self.roster.size(s), s["level"]):
+            if not staffable(len(pool), leaders, self.roster.size(s), s["level"]):
                 return False
         return True
 

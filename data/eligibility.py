@@ -114,16 +114,18 @@ class Roster:
         blocked = set(candidates) | {"org:" + o for o in orgs}
         blocked.add("org:" + self.venue_org[session["venue"]])
         found = []
+        recuse = self.policy["recuse_candidate_organization"]
         for eid, top in self.by_occupation.get(session["occupation"], ()):
             e = self.examiners[eid]
-            if top > session["level"] or not self._in_term(e, first, last):
+            if top > session["level"]:
                 continue
             if self.historical:
-                if e["assessing_since"] <= first:
+                if e["assessing_since"] <= first and self._in_term(e, first, last):
                     found.append(eid)
                 continue
-            recused = self.policy["recuse_candidate_organization"] and e["organization"] in orgs
-            if e["status"] != "active" or recused or self.conflicts[eid] & blocked:
+            if e["status"] != "active" or (recuse and e["organization"] in orgs):
+                continue
+            if self.conflicts[eid] & blocked or not self._in_term(e, first, last):
                 continue
             if not any(u["start"] <= last and first <= u["end"] for u in e["unavailable"]):
                 found.append(eid)

@@ -1,12 +1,16 @@
-"""Generate realistic `panel-instance/1` instances (SPEC 4.1) for a Changzhou-style
-vocational skill level evaluation institution (职业技能等级评价机构).
+"""Generate realistic `panel-instance/1` instances (SPEC 4.1).
+
+The instances model a Changzhou-style vocational skill level evaluation
+institution (职业技能等级评价机构) over one season. From the shell:
 
     python -m data.generate SIZE [--seed N] [-o FILE]
 
 Everything is drawn from `random.Random` streams seeded by `seed`, so the same
 arguments give the same instance. Instances are plain JSON-able dicts, built to
 be staffable under the default policy: every session keeps an eligible pool of
-about three times its panel, with at least two experienced leaders.
+two and a half to three times its panel, net of overlapping sessions of its
+occupation, with several examiners experienced enough to lead
+(`data.sessions.staffable`); history panels are staffed legally.
 """
 
 import argparse
@@ -17,18 +21,15 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from data import scenarios
 from data.conflicts import ConflictMaker
 from data.eligibility import Roster, required_size
 from data.history import make_history
 from data.names import OCCUPATIONS
 from data.people import Horizon, make_examiners, make_organizations, make_venues
-from data.sessions import Drafter, fill_candidates, staffable, workdays
+from data.scenarios import infeasible, what_if
+from data.sessions import Drafter, fill_candidates, workdays
 
 __all__ = ["SIZES", "generate", "generate_custom", "infeasible", "main", "what_if"]
-
-what_if = scenarios.what_if
-infeasible = scenarios.infeasible
 
 DEFAULT_START = date(2026, 3, 2)
 SESSION_KEYS = (
@@ -116,7 +117,7 @@ def generate_custom(
     roster = Roster(instance)
     maker = ConflictMaker(streams("conflicts"), instance, roster, start)
     instance["conflicts"] = maker.make(round(0.5 * n_examiners), max(2, round(0.04 * n_examiners)))
-    history_drafter = Drafter(streams("history"), occs, hosts, venue_org, orgs)
+    history_drafter = Drafter(streams("history-drafts"), occs, hosts, venue_org, orgs)
     per_day = n_sessions / len(workdays(horizon.start, horizon.end))
     instance["history"] = make_history(
         streams("history"),
@@ -162,15 +163,12 @@ def _sessions(
         ratio = roster.ratio[shape["occupation"]]
         return required_size({**shape, "candidate_count": shape["_n"]}, ratio, policy)
 
-    def fits(shape: dict[str, Any], pool: list[str], leaders: int) -> bool:
-        return staffable(pool, leaders, size_of(shape), shape["level"])
-
     with_modules = _pick(rng, n, 0.05)
     stated = _pick(rng, n, 0.01) if n >= 100 else set()
     shapes = []
     for k in range(n):
         day = days[int((k + rng.random()) * len(days) / n)]
-        shape = drafter.draft(day, days, roster, fits, modules=k in with_modules)
+        shape = drafter.draft(day, days, roster, size_of, modules=k in with_modules)
         if k in stated:
             size = size_of(shape)
             shape["panel_size"] = size + 1 if size == 3 else size - 1

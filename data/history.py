@@ -2,9 +2,9 @@
 
 History panels obey the rules of their time: members qualified and in term
 then, the leader experienced, no double booking, turnover and at most three
-visits in a row at one venue. Examiners are drawn a little "sticky" to their
-last venue, so some end the history on a run that H7 must break, and every
-lineage's last panel constrains the first planned session (H6). About one
+visits in a row at one venue. Examiners are drawn "sticky" to their last
+venue, so some end the history on a run that H7 must break, and each
+lineage's last panel constrains its first planned session (H6). About one
 panel in eight has an even size, staffed before the odd-size rule was applied.
 """
 
@@ -14,10 +14,10 @@ from datetime import date
 from typing import Any
 
 from data.eligibility import Roster, required_size
-from data.sessions import Drafter, staffable, workdays
+from data.sessions import Drafter, workdays
 from data.staffing import Staffer
 
-STICKY = 0.7
+STICKY = 1.2  # strong enough that some examiners end the history on a run of three
 
 
 def make_history(
@@ -50,17 +50,13 @@ def make_history(
 
 
 def _session(drafter: Drafter, roster: Roster, day: date, days: Sequence[date]) -> dict:
-    def fits(shape: Mapping[str, Any], pool: Sequence[str], leaders: int) -> bool:
-        return staffable(pool, leaders, _size(shape, roster), shape["level"])
+    def size_of(shape: Mapping[str, Any]) -> int:
+        ratio = roster.ratio[shape["occupation"]]
+        return required_size({"candidate_count": shape["_n"]}, ratio, roster.policy)
 
-    shape = drafter.draft(day, days, roster, fits, modules=False)
-    size = _size(shape, roster)
+    shape = drafter.draft(day, days, roster, size_of, modules=False)
+    size = size_of(shape)
     if drafter.rng.random() < 0.125:
         size += 1
     keep = ("venue", "occupation", "level", "start", "end")
     return {**{k: shape[k] for k in keep}, "_size": size}
-
-
-def _size(shape: Mapping[str, Any], roster: Roster) -> int:
-    ratio = roster.ratio[shape["occupation"]]
-    return required_size({"candidate_count": shape["_n"]}, ratio, roster.policy)

@@ -29,7 +29,9 @@ class Horizon(NamedTuple):
     history_start: date
 
 
-def make_organizations(rng: random.Random, occupations: Sequence[Occupation], n_venues: int):
+def make_organizations(
+    rng: random.Random, occupations: Sequence[Occupation], n_venues: int
+) -> list[Org]:
     """Return schools first, then companies, all working in the chosen occupations' clusters."""
     clusters = sorted({o.cluster for o in occupations})
     n_schools = min(len(names.SCHOOLS), max(3, math.ceil(n_venues * 0.6)))
@@ -40,7 +42,9 @@ def make_organizations(rng: random.Random, occupations: Sequence[Occupation], n_
     picked: list[Org] = []
     pool = list(names.SCHOOLS)
     while len(picked) < n_schools:
-        (name, own), _ = _pop_weighted(rng, pool, weights)
+        index = rng.choices(range(len(pool)), weights)[0]
+        weights.pop(index)
+        name, own = pool.pop(index)
         picked.append(Org(name, True, tuple(c for c in own if c in clusters) or (clusters[0],)))
     by_weight = [o.cluster for o in occupations for _ in range(o.weight)]
     taken = {o.name for o in picked}
@@ -57,12 +61,6 @@ def make_organizations(rng: random.Random, occupations: Sequence[Occupation], n_
 def _local(name: str) -> bool:
     """Tell whether a school is in Changzhou (the institution draws on those first)."""
     return any(place in name for place in ("常州", "武进", "金坛", "溧阳"))
-
-
-def _pop_weighted(rng: random.Random, items: list, weights: list[int]):
-    index = rng.choices(range(len(items)), weights)[0]
-    weights.pop(index)
-    return items.pop(index), index
 
 
 def _company_name(rng: random.Random, cluster: str) -> str:
@@ -89,7 +87,7 @@ def make_venues(
         for occ in occupations:
             if occ.cluster in org.clusters:
                 hosts[occ.code].append(vid)
-    wanted = 2 if n_venues < 8 else 3
+    wanted = 3 if n_venues < 20 else 4
     for ids in hosts.values():
         others = [v["id"] for v in venues if v["id"] not in ids]
         rng.shuffle(others)
@@ -111,9 +109,12 @@ def make_examiners(
     width = max(4, len(str(n)))
     seen: set[str] = set()
     examiners = []
+    few = max(1, round(0.03 * n))
+    lapses = dict.fromkeys(rng.sample(range(n), 2 * few), "appointment")
+    lapses.update(dict.fromkeys(list(lapses)[few:], "certificate"))
     for i in range(1, n + 1):
         e = _examiner(rng, f"E{i:0{width}d}", _unique_name(rng, seen), occupations, orgs)
-        _add_dates(rng, e, horizon)
+        _add_dates(rng, e, horizon, lapses.get(i - 1))
         if rng.random() < 0.08:
             e["max_sessions"] = max(2, round(mean_load * rng.uniform(0.6, 1.1)))
         examiners.append(e)
@@ -161,19 +162,26 @@ def _examiner(
 
 
 def _top_level(rng: random.Random, senior: bool, primary: bool) -> int:
+    """Return the highest level assessed: seniors mostly 1-2, examiners 3 (a few 2, capped)."""
     if senior:
-        return rng.choices((1, 2, 3), (60, 40, 0) if primary else (30, 40, 30))[0]
+        return rng.choices((1, 2), (60, 40))[0] if primary else rng.choice((1, 2, 3))
     return 2 if rng.random() < 0.08 else 3
 
 
-def _add_dates(rng: random.Random, e: dict[str, Any], horizon: Horizon) -> None:
+def _add_dates(rng: random.Random, e: dict[str, Any], horizon: Horizon, lapse: str | None) -> None:
+    """Set experience, appointments, certificate and absences; `lapse` ends one mid-horizon."""
     start = horizon.start
-    new = e["grade"] == "examiner" and rng.random() < 0.12
+    new = e["grade"] == "examiner" and rng.random() < 0.12 and lapse is None
     days = rng.randint(20, 340) if new else rng.randint(400, 15 * 365)
     since = start - timedelta(days=days)
     lead_odds = 0.3 if new else (0.85 if e["grade"] == "senior" else 0.55)
     appointed = max(since, start - timedelta(days=rng.randint(40, 1060)))
-    terms = [(appointed, _term_end(rng, appointed))]
+    span = (horizon.end - start).days
+    midway = start + timedelta(days=rng.randint(span // 4, span - span // 4))
+    if lapse == "appointment":
+        appointed = add_years(midway, -3) + timedelta(days=1)
+        since = min(since, appointed)
+    terms = [(appointed, _term_end(rng, appointed, full=lapse is not None))]
     before = add_years(appointed, -3)
     if before >= since and rng.random() < 0.3:
         terms.insert(0, (before, appointed - timedelta(days=1)))
@@ -186,15 +194,17 @@ def _add_dates(rng: random.Random, e: dict[str, Any], horizon: Horizon) -> None:
         "qualifications": e.pop("qualifications"),
         "appointments": [{"start": a.isoformat(), "end": b.isoformat()} for a, b in terms],
     }
-    if rng.random() < 0.55:
+    if lapse == "certificate":
+        ordered["certified_until"] = midway.isoformat()
+    elif rng.random() < 0.55:
         ordered["certified_until"] = (start + timedelta(days=rng.randint(10, 1100))).isoformat()
     ordered["unavailable"] = _absences(rng, horizon) if rng.random() < 0.3 else []
     e.update(ordered)
 
 
-def _term_end(rng: random.Random, start: date) -> date:
+def _term_end(rng: random.Random, start: date, *, full: bool = False) -> date:
     """Return the last day of a term: three years (sometimes two), minus one day."""
-    return add_years(start, 3 if rng.random() < 0.85 else 2) - timedelta(days=1)
+    return add_years(start, 3 if full or rng.random() < 0.85 else 2) - timedelta(days=1)
 
 
 def _absences(rng: random.Random, horizon: Horizon) -> list[dict[str, str]]:

@@ -56,9 +56,12 @@ def infeasible(
     """
     derived = copy.deepcopy(dict(instance))
     roster = Roster(derived)
-    listed = [s for s in derived["sessions"] if s.get("candidates")]
-    session = random.Random(seed).choice(listed)
-    pool = roster.pool(session)
+    pools = {s["id"]: roster.pool(s) for s in derived["sessions"] if s.get("candidates")}
+    # among the five tightest sessions, so the shortfall reads like a real one
+    tight = sorted(pools, key=lambda sid: (len(pools[sid]), sid))[:5]
+    sid = random.Random(seed).choice(tight)
+    session = next(s for s in derived["sessions"] if s["id"] == sid)
+    pool = pools[sid]
     if how == "panel_size":
         session["panel_size"] = len(pool) + 1
     elif how == "conflicts":
@@ -73,4 +76,4 @@ def infeasible(
         ]
     else:
         raise ValueError(f"unknown way to make a session infeasible: {how!r}")
-    return derived, session["id"]
+    return derived, sid

@@ -7,7 +7,8 @@ the end falls back to a plain level-4 session of three examiners.
 
 import math
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,7 +17,8 @@ from data.names import Occupation
 from data.people import Org
 
 SLOTS = (("08:30", "11:30"), ("13:30", "16:30"), ("09:00", "16:00"))
-HOLIDAYS = ("01-01", "05-01", "05-02", "05-03", "10-01", "10-02", "10-03", "10-04", "10-05")
+# 元旦, 劳动节 and 国庆 fall on fixed dates; the lunar holidays are left as workdays.
+HOLIDAYS = ("01-01", *(f"05-0{d}" for d in range(1, 6)), *(f"10-0{d}" for d in range(1, 8)))
 LEVEL_WEIGHTS = (4, 10, 28, 32, 26)  # levels 1..5; most candidates sit levels 3-5
 TRIES = 40
 
@@ -27,7 +29,7 @@ def workdays(first: date, last: date) -> list[date]:
     return [d for d in days if d.weekday() < 5 and d.strftime("%m-%d") not in HOLIDAYS]
 
 
-def staffable(pool: Sequence[str], leaders: int, size: int, level: int) -> bool:
+def staffable(pool: int, leaders: int, size: int, level: int) -> bool:
     """Tell whether a pool leaves slack for rotation, absences and leaders.
 
     Three times the panel for three examiners, two and a half times for larger
@@ -35,9 +37,9 @@ def staffable(pool: Sequence[str], leaders: int, size: int, level: int) -> bool:
     (most of whom may lead); three possible leaders, two at levels 1-2.
     """
     if level <= 2:
-        return len(pool) >= 2 * size + 1 and leaders >= 2
+        return pool >= 2 * size + 1 and leaders >= 2
     need = 3 * size if size <= 3 else math.ceil(2.5 * size)
-    return len(pool) >= need and leaders >= 3
+    return pool >= need and leaders >= 3
 
 
 class Drafter:
@@ -57,12 +59,24 @@ class Drafter:
         self.hosts = hosts
         self.venue_org = venue_org
         self.orgs = orgs
-        self.placed: list[dict[str, Any]] = []
+        # placed (session, size) pairs under each day they touch (sessions span a day or two)
+        self.placed: defaultdict[str, list[tuple[dict[str, Any], int]]] = defaultdict(list)
+        self.visits: Counter[str] = Counter()
 
     def draft(
-        self, day: date, days: Sequence[date], roster: Roster, fits: Callable, *, modules: bool
-    ) -> dict:
-        """Return a session on `day` (else another of `days`) that `fits`, with `_orgs`, `_n`."""
+        self,
+        day: date,
+        days: Sequence[date],
+        roster: Roster,
+        size_of: Callable[[dict[str, Any]], int],
+        *,
+        modules: bool,
+    ) -> dict[str, Any]:
+        """Return a staffable session on `day` (else on another of `days`), with `_orgs`, `_n`.
+
+        Sessions of the same occupation that overlap it count against its pool:
+        their seats and leaders may come from the same examiners.
+        """
         for attempt in range(TRIES):
             when = day if attempt < TRIES // 2 else self.rng.choice(days)
             shape = self._shape(when, days, plain=attempt == TRIES - 1)
@@ -72,15 +86,20 @@ class Drafter:
                 continue
             pool = roster.eligible(shape, (), set(shape["_orgs"]))
             leaders = sum(roster.can_lead(e, shape["start"][:10]) for e in pool)
-            if fits(shape, pool, leaders) or attempt == TRIES - 1:
-                self.placed.append(shape)
+            seats = [size for s, size in self._parallel(shape, same_venue=False)]
+            size = size_of(shape)
+            fits = staffable(len(pool) - sum(seats), leaders - len(seats), size, shape["level"])
+            if fits or attempt == TRIES - 1:
+                for touched in {shape["start"][:10], shape["end"][:10]}:
+                    self.placed[touched].append((shape, size))
+                self.visits[shape["venue"]] += 1
                 return shape
         raise AssertionError("unreachable")
 
     def _shape(self, day: date, days: Sequence[date], *, plain: bool) -> dict[str, Any]:
         rng = self.rng
         occ = rng.choices(self.occupations, [o.weight for o in self.occupations])[0]
-        venue = rng.choice(self.hosts[occ.code])
+        venue = self._venue(occ)
         level = 4 if plain else rng.choices(range(1, 6), LEVEL_WEIGHTS)[0]
         begin, finish = rng.choices(SLOTS, (40, 35, 25))[0]
         last = day
@@ -97,6 +116,11 @@ class Drafter:
             "_n": self._count(size, level, occ.candidates_per_examiner),
             "_orgs": self._candidate_orgs(venue, occ),
         }
+
+    def _venue(self, occ: Occupation) -> str:
+        """Spread an occupation over its venues, so examiners can rotate between them (H7)."""
+        hosts = self.hosts[occ.code]
+        return self.rng.choices(hosts, [1 / (1 + self.visits[v]) ** 2 for v in hosts])[0]
 
     def _target_size(self, level: int, ratio: int) -> int:
         if level <= 2:
@@ -117,14 +141,24 @@ class Drafter:
         others = [o.name for o in self.orgs if o.name != main]
         return [main, *self.rng.sample(others, extra)]
 
+    def _parallel(
+        self, shape: Mapping[str, Any], *, same_venue: bool
+    ) -> Iterator[tuple[dict[str, Any], int]]:
+        """Yield placed (session, size) pairs overlapping `shape`: same venue or occupation."""
+        key = "venue" if same_venue else "occupation"
+        first, last = shape["start"][:10], shape["end"][:10]
+        nearby = self.placed[first] + (self.placed[last] if last != first else [])
+        seen: set[int] = set()
+        for s, size in nearby:
+            if id(s) in seen or s[key] != shape[key]:
+                continue
+            seen.add(id(s))
+            if overlaps(s["start"], s["end"], shape["start"], shape["end"]):
+                yield s, size
+
     def _clashes(self, shape: Mapping[str, Any]) -> bool:
         """Refuse a second overlapping session of a lineage, or a fourth at one venue."""
-        same_time = [
-            s
-            for s in self.placed
-            if s["venue"] == shape["venue"]
-            and overlaps(s["start"], s["end"], shape["start"], shape["end"])
-        ]
+        same_time = [s for s, _ in self._parallel(shape, same_venue=True)]
         lineage = any(s["occupation"] == shape["occupation"] for s in same_time)
         return lineage or len(same_time) >= 3
 

@@ -117,7 +117,7 @@ def solve(
             built.model.add(term.expr <= value)
             _hint(built, solver)
             continue
-        status = _status(code)
+        status = _status(solver, code)
         break
     if status in ("INFEASIBLE", "UNKNOWN") or solver is None:
         return _no_plan(instance, facts, status, options, start, notes)
@@ -153,13 +153,11 @@ def _hint(built: Built, solver: cp_model.CpSolver) -> None:
         built.model.add_hint(lit, solver.boolean_value(lit))
 
 
-def _status(code: int) -> str:
-    return {
-        cp_model.OPTIMAL: "FEASIBLE",  # a level proven, but the search was stopped before the next
-        cp_model.FEASIBLE: "FEASIBLE",
-        cp_model.INFEASIBLE: "INFEASIBLE",
-        cp_model.UNKNOWN: "UNKNOWN",
-    }.get(code, "UNKNOWN")
+def _status(solver: cp_model.CpSolver, code: object) -> str:
+    """Overall status when a level stops short of a proof."""
+    name = solver.status_name(code)
+    # OPTIMAL here means a level was proven but the search was stopped before the next one.
+    return {"OPTIMAL": "FEASIBLE", "FEASIBLE": "FEASIBLE", "INFEASIBLE": "INFEASIBLE"}.get(name, "UNKNOWN")
 
 
 def _plan_result(

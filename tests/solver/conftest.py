@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -88,3 +89,29 @@ def build():
         load = staticmethod(load)
 
     return Builders
+
+
+def history_entry(
+    sid: str, day: int, members: str, venue: str = "V1", occupation: str = "O1", **over: Any
+) -> dict[str, Any]:
+    """A served half-day session on 2026-03-02 + `day` days (negative: before); first member leads."""
+    start = datetime(2026, 3, 2, 8, 30) + timedelta(days=day)
+    past: dict[str, Any] = {
+        "id": sid,
+        "venue": venue,
+        "occupation": occupation,
+        "level": 3,
+        "start": start.isoformat(timespec="minutes"),
+        "end": (start + timedelta(hours=3)).isoformat(timespec="minutes"),
+    }
+    past.update(over)
+    names = members.split()
+    return {"session": past, "leader": names[0] if names else None, "members": names}
+
+
+def second_occupation(raw: dict[str, Any]) -> dict[str, Any]:
+    """Add occupation O2 (钳工, 1:5) to a raw instance and qualify every examiner for it."""
+    raw["occupations"].append({"code": "O2", "name": "钳工", "candidates_per_examiner": 5})
+    for e in raw["examiners"]:
+        e["qualifications"] = [*e["qualifications"], {"occupation": "O2", "top_level": 1}]
+    return raw
