@@ -34,16 +34,17 @@ def diagnose(facts: Facts, options: Options) -> list[Diagnostic]:
 
 
 def _counts(facts: Facts, lang: str) -> list[Diagnostic]:
+    """Per-session shortages; none apply with `allow_unfilled`, where a session may stay empty."""
     out: list[Diagnostic] = []
-    unfilled_ok = facts.policy.allow_unfilled
+    if facts.policy.allow_unfilled:
+        return out
     for s in facts.instance.sessions:
-        eligible, size = facts.eligible[s.id], facts.sizes[s.id]
-        if len(eligible) < size and not unfilled_ok:
+        if len(facts.eligible[s.id]) < facts.sizes[s.id]:
             out.append(_short(facts, s, lang))
-        if eligible and not facts.can_lead[s.id]:
+        if facts.eligible[s.id] and not facts.can_lead[s.id]:
             out.append(_no_leader(facts, s, lang))
         new = _too_few_new(facts, s, lang)
-        if new is not None and not unfilled_ok:
+        if new is not None:
             out.append(new)
     return out
 

@@ -117,8 +117,7 @@ def load_instance(raw: Any, lang: str = "zh") -> tuple[Instance, list[str]]:
     if policy is not None:
         _check_policy(policy, report)
     _check_references(parsed, _raw_ids(raw), report)
-    if not problems:
-        _check_locks(instance, report)
+    _check_locks(instance, report)
     if problems:
         raise InvalidInput(problems, warnings)
     return instance, warnings
@@ -354,7 +353,9 @@ def _check_locks(instance: Instance, report: _Reporter) -> None:
     leaders = Counter(lock.session for lock in instance.locks if lock.role == "leader")
     for index, lock in enumerate(instance.locks):
         label = f"locks[{index}]({lock.session})"
-        session, examiner = facts.sessions[lock.session], facts.examiners[lock.examiner]
+        session, examiner = facts.sessions.get(lock.session), facts.examiners.get(lock.examiner)
+        if session is None or examiner is None:
+            continue  # already reported as an unknown id
         reasons = facts.member_reasons(examiner, session)
         if lock.role == "leader":
             reasons += facts.leader_reasons(examiner, session)

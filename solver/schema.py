@@ -87,6 +87,8 @@ class Period(Frozen):
 def appointment_too_long(period: Period) -> bool:
     """SPEC 4.1: an appointment is too long when end >= start + 3 calendar years."""
     start = period.start
+    if start.year + 3 > date.max.year:
+        return False  # no date can reach three years on
     try:
         limit = start.replace(year=start.year + 3)
     except ValueError:  # 29 February: three years on is 1 March

@@ -1,30 +1,36 @@
 """Solve an instance: the lexicographic objective of SPEC 4.4, one level at a time.
 
-Each level is minimised with the levels before it fixed at their optimum and
-the previous level's plan as the hint; the result is `OPTIMAL` only when every
-level was proven. Ties are broken by the search itself: `seed` is CP-SAT's
-`random_seed`, so the same instance, seed and deterministic mode (one worker,
-a deterministic time limit) give the same plan (see docs/solver.md).
+Each level is minimised (see `solver.search`) with the levels before it fixed
+at their optimum and the previous level's plan as the hint; the result is
+`OPTIMAL` only when every level was proven. Ties among equally good plans
+are broken by the search itself: `seed` seeds CP-SAT (`random_seed`) and the
+neighbourhood choice, so the same instance, seed and deterministic mode (one
+worker, time limits in deterministic units) give the same plan.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ortools import __version__ as ortools_version
 from ortools.sat.python import cp_model
 
 from . import __version__
+from .bound import leader_squares_bound, load_squares_bound
+from .diagnose import diagnose
 from .facts import Facts
 from .messages import say
 from .model import Built, build
-from .objective import TERMS
+from .objective import TERMS, evaluate
 from .schema import Instance, Objective, Result, Unfilled
+from .search import Budget, Control, Outcome, Searcher
 
 SOLVER_VERSION = f"panelplan {__version__} (ortools {ortools_version})"
+BOUNDS = {"load_squares": load_squares_bound, "leader_squares": leader_squares_bound}
+
+__all__ = ["SOLVER_VERSION", "Control", "Options", "Progress", "solve"]
 
 
 @dataclass(frozen=True)
@@ -48,45 +54,6 @@ class Progress:
     bound: Objective
 
 
-@dataclass
-class Control:
-    """Lets another thread (Ctrl-C, a job runner) stop the search, keeping the best plan."""
-
-    stopped: threading.Event = field(default_factory=threading.Event)
-    _solver: cp_model.CpSolver | None = None
-
-    def stop(self) -> None:
-        """Stop now; the solve returns its best plan so far as FEASIBLE."""
-        self.stopped.set()
-        if self._solver is not None:
-            self._solver.stop_search()
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(
-        self,
-        built: Built,
-        level: int,
-        fixed: list[int],
-        start: float,
-        sink: Callable[[Progress], None],
-    ) -> None:
-        super().__init__()
-        self.built, self.level, self.fixed, self.start, self.sink = built, level, fixed, start, sink
-
-    def on_solution_callback(self) -> None:
-        values = [self.value(t.expr) for t in self.built.terms]
-        bound = [*self.fixed, int(self.best_objective_bound), *([0] * (3 - self.level))]
-        self.sink(
-            Progress(
-                elapsed=time.monotonic() - self.start,
-                level=TERMS[self.level],
-                objective=Objective(**dict(zip(TERMS, map(int, values), strict=True))),
-                bound=Objective(**dict(zip(TERMS, bound[:4], strict=True))),
-            )
-        )
-
-
 def solve(
     instance: Instance,
     options: Options = Options(),
@@ -96,103 +63,102 @@ def solve(
 ) -> Result:
     """Find a plan minimising (unfilled, changes, load_squares, leader_squares) in that order."""
     start = time.monotonic()
-    control = control or Control()
     facts = Facts(instance)
     built = build(facts)
-    notes = list(warnings or []) + _count_only_warnings(instance, options.lang)
+    notes = list(warnings or []) + [
+        say(options.lang, "count_only", session=s.id)
+        for s in instance.sessions
+        if s.candidates is None
+    ]
     fixed: list[int] = []
-    status, solver = "OPTIMAL", None
-    for level, term in enumerate(built.terms):
+    level_name = TERMS[0]
+
+    def report(outcome: Outcome) -> None:
+        if progress is not None and outcome.values is not None:
+            values = outcome.values
+            vector = evaluate(built.v, lambda lit: values[lit.index])
+            bound = _bound(fixed, outcome.bound)
+            progress(Progress(time.monotonic() - start, level_name, Objective(**vector), bound))
+
+    searcher = Searcher(
+        built,
+        workers=1 if options.deterministic else options.workers,
+        seed=options.seed,
+        budget=Budget(options.time_limit, options.deterministic),
+        make_solver=lambda limit, seed: _solver(options, limit, seed),
+        control=control or Control(),
+        on_solution=report,
+    )
+    status, outcome, hint = "OPTIMAL", Outcome("UNKNOWN"), None
+    for term in built.terms:
+        level_name = term.name
         if term.trivial:
             fixed.append(0)
             continue
-        solver = _solver(options, _remaining(options, start, solver))
-        control._solver = solver
-        built.model.minimize(term.expr)
-        sink = _Reporter(built, level, fixed, start, progress) if progress else None
-        code = solver.solve(built.model, sink)
-        if code == cp_model.OPTIMAL and not control.stopped.is_set():
-            value = int(solver.objective_value)
-            fixed.append(value)
-            built.model.add(term.expr <= value)
-            _hint(built, solver)
-            continue
-        status = _status(solver, code)
-        break
-    if status in ("INFEASIBLE", "UNKNOWN") or solver is None:
-        return _no_plan(instance, facts, status, options, start, notes)
-    return _plan_result(built, solver, status, fixed, options, start, notes)
+        lower = BOUNDS[term.name](facts) if term.name in BOUNDS and fixed[0] == 0 else None
+        outcome = searcher.minimize(term, lower, hint)
+        if outcome.values is None:
+            status = outcome.status if outcome.status == "INFEASIBLE" else "UNKNOWN"
+            break
+        hint = outcome.values
+        if outcome.status != "OPTIMAL" or searcher.control.stopped.is_set():
+            status = "FEASIBLE"
+            break
+        fixed.append(outcome.value or 0)
+        built.model.add(term.expr <= (outcome.value or 0))
+    if hint is None:
+        return _no_plan(facts, status, options, start, notes)
+    bound = _bound(fixed, outcome.bound if status != "OPTIMAL" else None)
+    return _plan_result(built, hint, status, bound, options, start, notes)
 
 
-def _solver(options: Options, remaining: float | None) -> cp_model.CpSolver:
+def _bound(fixed: list[int], current: int | None) -> Objective:
+    """Proven levels, then the bound of the level being minimised, then zeros."""
+    values = [*fixed] + ([current] if current is not None and len(fixed) < 4 else [])
+    values += [0] * (4 - len(values))
+    return Objective(**dict(zip(TERMS, values[:4], strict=True)))
+
+
+def _solver(options: Options, limit: float | None, seed: int) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     p = solver.parameters
-    p.random_seed = options.seed
+    p.random_seed = seed
     p.num_workers = 1 if options.deterministic else options.workers
-    if remaining is not None:
+    if limit is not None:
         if options.deterministic:
-            p.max_deterministic_time = remaining
+            p.max_deterministic_time = limit
         else:
-            p.max_time_in_seconds = remaining
+            p.max_time_in_seconds = limit
     return solver
-
-
-def _remaining(options: Options, start: float, last: cp_model.CpSolver | None) -> float | None:
-    """Time left for the next level (deterministic units in deterministic mode)."""
-    if options.time_limit is None:
-        return None
-    if options.deterministic:
-        used = last.response_proto.deterministic_time if last is not None else 0.0
-        return max(0.0, options.time_limit - used)
-    return max(0.0, options.time_limit - (time.monotonic() - start))
-
-
-def _hint(built: Built, solver: cp_model.CpSolver) -> None:
-    built.model.clear_hints()
-    for lit in built.v.all_literals():
-        built.model.add_hint(lit, solver.boolean_value(lit))
-
-
-def _status(solver: cp_model.CpSolver, code: object) -> str:
-    """Overall status when a level stops short of a proof."""
-    name = solver.status_name(code)
-    # OPTIMAL here means a level was proven but the search was stopped before the next one.
-    return {"OPTIMAL": "FEASIBLE", "FEASIBLE": "FEASIBLE", "INFEASIBLE": "INFEASIBLE"}.get(name, "UNKNOWN")
 
 
 def _plan_result(
     built: Built,
-    solver: cp_model.CpSolver,
+    values: list[int],
     status: str,
-    fixed: list[int],
+    bound: Objective,
     options: Options,
     start: float,
     notes: list[str],
 ) -> Result:
-    values = [int(solver.value(t.expr)) for t in built.terms]
-    bound = [*fixed]
-    if len(bound) < 4:
-        bound.append(int(solver.best_objective_bound))
-    bound += [0] * (4 - len(bound))
-    empty = [(s, int(solver.value(var))) for s, var in built.v.empty.items()]
+    def value(lit: cp_model.IntVar) -> int:
+        return values[lit.index]
+
+    empty = [(s, value(var)) for s, var in built.v.empty.items()]
     return Result(
         status=status,  # type: ignore[arg-type]
-        objective=Objective(**dict(zip(TERMS, values, strict=True))),
-        bound=Objective(**dict(zip(TERMS, bound, strict=True))),
+        objective=Objective(**evaluate(built.v, value)),
+        bound=bound,
         solve_seconds=round(time.monotonic() - start, 3),
         seed=options.seed,
         solver_version=SOLVER_VERSION,
-        assignments=built.v.plan(solver.boolean_value),
+        assignments=built.v.plan(value),
         unfilled=[Unfilled(session=s, seats=n) for s, n in empty if n],
         warnings=notes,
     )
 
 
-def _no_plan(
-    instance: Instance, facts: Facts, status: str, options: Options, start: float, notes: list[str]
-) -> Result:
-    from .diagnose import diagnose  # only needed when there is no plan
-
+def _no_plan(facts: Facts, status: str, options: Options, start: float, notes: list[str]) -> Result:
     diagnostics = diagnose(facts, options) if status == "INFEASIBLE" else []
     return Result(
         status=status,  # type: ignore[arg-type]
@@ -202,9 +168,3 @@ def _no_plan(
         diagnostics=diagnostics,
         warnings=notes,
     )
-
-
-def _count_only_warnings(instance: Instance, lang: str) -> list[str]:
-    return [
-        say(lang, "count_only", session=s.id) for s in instance.sessions if s.candidates is None
-    ]

@@ -57,46 +57,40 @@ def _runs(ctx: Context, examiner: str, seq: list) -> None:
     for s, _ in seq[:first_planned]:  # history prefix: only the last run matters
         carry = {s.venue: min(carry.get(s.venue, 0) + 1, k)}
     rest = seq[first_planned:]
-    positions: dict[str, list[int]] = defaultdict(list)
-    for i, (s, _) in enumerate(rest):
-        positions[s.venue].append(i)
-    for venue, idxs in positions.items():
-        if carry.get(venue, 0) + len(idxs) <= k:
+    for venue in dict.fromkeys(s.venue for s, _ in rest):
+        blocks = _blocks(rest, venue)
+        if carry.get(venue, 0) + sum(len(items) for _, items in blocks) <= k:
             continue
-        _windows(ctx, examiner, rest, idxs, carry.get(venue, 0), k)
+        if any(lit is HISTORY for _, items in blocks for _, lit in items):
+            _mixed_chain(ctx, examiner, blocks, carry.get(venue, 0), k)
+            continue
         _aggregate(ctx, examiner, rest, venue, carry.get(venue, 0), k)
-        count, last = carry.get(venue, 0), -1
-        for i in idxs:
-            others = [lit for s, lit in rest[last + 1 : i] if s.venue != venue]
-            count = _step(ctx, examiner, rest[i], count, others, k)
-            last = i
+        count = carry.get(venue, 0)
+        for others, items in blocks:
+            count = _step(ctx, examiner, items, count, others, k)
 
 
-def _windows(ctx: Context, examiner: str, rest: list, idxs: list[int], carry: int, k: int) -> None:
-    """Redundant cuts for the LP: K + 1 visits in a row need a visit elsewhere in between.
+def _blocks(rest: list, venue: str) -> list[tuple[list, list]]:
+    """Maximal stretches of visits to `venue` with no session elsewhere between them.
 
-    For consecutive visits p_j..p_{j+K} at the venue: served(p) - served(elsewhere between) <= K.
-    The counters alone are exact but their big-M reset makes a weak relaxation.
+    Inside a stretch a run can only grow, so one counter per stretch (at its
+    end) is exact; each stretch comes with the sessions elsewhere before it.
     """
-    venue = rest[idxs[0]][0].venue
-    starts = [-1] * carry + idxs  # the history run counts as already-served visits
-    for j in range(len(starts) - k):
-        window = starts[j : j + k + 1]
-        first = max(window[0], 0)
-        served = [1 if rest[i][1] is HISTORY else rest[i][1] for i in window if i >= 0]
-        others = [lit for s, lit in rest[first : window[-1]] if s.venue != venue]
-        if any(o is HISTORY for o in others):
-            continue
-        ctx.add(
-            sum(served) + (k + 1 - len(served)) - sum(others) <= k,
-            "H7",
-            rest[window[-1]][0].id,
-            examiner,
-        )
+    blocks: list[tuple[list, list]] = []
+    others: list = []
+    for s, lit in rest:
+        if s.venue != venue:
+            others.append(lit)
+        elif blocks and not others:
+            blocks[-1][1].append((s, lit))
+        else:
+            blocks.append((others, [(s, lit)]))
+            others = []
+    return blocks
 
 
 def _aggregate(ctx: Context, examiner: str, rest: list, venue: str, carry: int, k: int) -> None:
-    """Redundant cut: visits here <= K x (1 + visits elsewhere) - carried run.
+    """Redundant cut for the LP: visits here <= K x (1 + visits elsewhere) - carried run.
 
     The visits at the venue fall into runs separated by visits elsewhere, at
     most one more run than such visits, each at most K long, and the first
@@ -107,22 +101,62 @@ def _aggregate(ctx: Context, examiner: str, rest: list, venue: str, carry: int, 
     ctx.add(sum(here) <= k * (1 + sum(away)) - carry, "H7", None, examiner)
 
 
-def _step(ctx: Context, examiner: str, item, count, others: list, k: int):
-    """Next counter value after serving (or not) `item`; resets if another venue was served."""
-    session, lit = item
-    nxt = ctx.model.new_int_var(0, k, f"run[{examiner},{session.id}]")
-    served = 1 if lit is HISTORY else lit
+def _step(ctx: Context, examiner: str, items: list, count, others: list, k: int):
+    """Run length at the end of a stretch; it restarts if a session elsewhere was served before it."""
+    last = items[-1][0].id
+    served = sum(1 if lit is HISTORY else lit for _, lit in items)
+    nxt = ctx.model.new_int_var(0, k, f"run[{examiner},{last}]")
     if any(o is HISTORY for o in others):
-        ctx.add(nxt >= served, "H7", session.id, examiner)
+        ctx.add(nxt >= served, "H7", last, examiner)
     elif others:
-        moved = ctx.model.new_bool_var(f"moved[{examiner},{session.id}]")
+        moved = ctx.model.new_bool_var(f"moved[{examiner},{last}]")
         ctx.model.add(moved <= sum(others))
-        # After a visit elsewhere the run restarts at this visit: nxt >= served, and
-        # nxt >= count + served unless moved (count <= K, so K * moved relaxes it fully).
-        ctx.add(nxt >= served, "H7", session.id, examiner)
-        ctx.add(nxt >= count + served - k * moved, "H7", session.id, examiner)
+        # After a visit elsewhere the run restarts with this stretch: nxt >= served; else it
+        # continues: nxt >= count + served, relaxed by K * moved (count <= K).
+        ctx.add(nxt >= served, "H7", last, examiner)
+        ctx.add(nxt >= count + served - k * moved, "H7", last, examiner)
     else:
-        ctx.add(nxt >= count + served, "H7", session.id, examiner)
+        ctx.add(nxt >= count + served, "H7", last, examiner)
+    return nxt
+
+
+def _mixed_chain(ctx: Context, examiner: str, blocks: list, carry: int, k: int) -> None:
+    """Exact chain when history visits sit between planned ones at this venue (rare).
+
+    A run made only of history may be longer than K; one that holds a planned
+    session may not. So the run length `r` (0..K+1) is tracked with a flag
+    `f` "the run holds a planned session", history visits add min(r + 1, K + 1),
+    and r + f <= K + 1 forbids a planned run longer than K.
+    """
+    model = ctx.model
+    r, f = carry, 0
+    for others, items in blocks:
+        if others:
+            if any(o is HISTORY for o in others):
+                moved = 1
+            else:
+                moved = model.new_bool_var(f"moved[{examiner},{items[0][0].id}]")
+                model.add(moved <= sum(others))
+            r = _restart(ctx, r, moved, k + 1, f"r0[{examiner},{items[0][0].id}]")
+            f = _restart(ctx, f, moved, 1, f"f0[{examiner},{items[0][0].id}]")
+        for session, lit in items:
+            nr = model.new_int_var(0, k + 1, f"r[{examiner},{session.id}]")
+            nf = model.new_bool_var(f"f[{examiner},{session.id}]")
+            if lit is HISTORY:
+                model.add_min_equality(nr, [r + 1, k + 1])
+                model.add(nf >= f)
+            else:
+                ctx.add(nr >= r + lit, "H7", session.id, examiner)
+                model.add(nf >= f)
+                model.add(nf >= lit)
+            ctx.add(nr + nf <= k + 1, "H7", session.id, examiner)
+            r, f = nr, nf
+
+
+def _restart(ctx: Context, value, moved, top: int, label: str):
+    """`value`, or anything down to 0 once a visit elsewhere came between (lower bound)."""
+    nxt = ctx.model.new_int_var(0, top, label)
+    ctx.model.add(nxt >= value - top * moved)
     return nxt
 
 
@@ -142,7 +176,7 @@ def _venue_sequences(ctx: Context) -> None:
                     1 if e in facts.history_members.get(s.id, ()) else v.sit(s.id, e)
                     for s in window
                 ]
-                if sum(1 for t in terms if t != 0) > k:
+                if sum(1 for t in terms if not isinstance(t, int) or t) > k:
                     ctx.add(sum(terms) <= k, "H7", window[-1].id, e)
 
 

@@ -1,0 +1,245 @@
+"""Minimise one level of the objective: full CP-SAT solves plus a neighbourhood search.
+
+CP-SAT proves the fairness levels easily once it holds an optimal plan (the
+flow bound of `solver.bound` is usually tight), but on its own it finds that
+plan slowly: evening out loads needs long exchange chains that its generic
+neighbourhoods rarely hit. So a level is minimised in three phases:
+
+1. a short full solve (a first plan, often already a proof on small terms);
+2. large-neighbourhood search: free the panels of a window of consecutive
+   sessions (or of the sessions a busy and an idle examiner could swap),
+   fix every other panel, and let CP-SAT re-staff the window optimally;
+   windows follow time because H5-H7 tie neighbouring sessions together;
+3. a full solve hinted with the best plan, for whatever time is left, which
+   either closes the gap or states the bound reached.
+
+The search stops as soon as a plan meets the lower bound. Fixing is done by
+narrowing variable domains in the model itself and restoring them, so no
+copy of a large model is made per neighbourhood.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .model import Built
+from .objective import Term
+
+
+@dataclass
+class Control:
+    """Lets another thread (Ctrl-C, a job runner) stop the search, keeping the best plan."""
+
+    stopped: threading.Event = field(default_factory=threading.Event)
+    current: cp_model.CpSolver | None = None
+
+    def stop(self) -> None:
+        """Stop now; the solve returns its best plan so far as FEASIBLE."""
+        self.stopped.set()
+        if self.current is not None:
+            self.current.stop_search()
+
+
+@dataclass
+class Budget:
+    """Time left for one solve, in seconds or (deterministic mode) deterministic units."""
+
+    limit: float | None
+    deterministic: bool
+    used: float = 0.0
+    started: float = field(default_factory=time.monotonic)
+
+    def left(self) -> float | None:
+        if self.limit is None:
+            return None
+        spent = self.used if self.deterministic else time.monotonic() - self.started
+        return max(0.0, self.limit - spent)
+
+    def charge(self, solver: cp_model.CpSolver) -> None:
+        self.used += solver.response_proto.deterministic_time
+
+    def cap(self, seconds: float) -> float:
+        left = self.left()
+        return seconds if left is None else min(seconds, left)
+
+
+@dataclass
+class Outcome:
+    """Where a level ended: CP-SAT status name, best value, proven bound, solution values."""
+
+    status: str
+    value: int | None = None
+    bound: int = 0
+    values: list[int] | None = None
+
+
+@dataclass
+class Searcher:
+    """Runs the three phases for one level on a built model."""
+
+    built: Built
+    workers: int
+    seed: int
+    budget: Budget
+    make_solver: Callable[[float | None, int], cp_model.CpSolver]
+    control: Control
+    on_solution: Callable[[Outcome], None] | None = None
+
+    def minimize(self, term: Term, lower: int | None, hint: list[int] | None) -> Outcome:
+        """Best plan for `term` within the budget; OPTIMAL when proven."""
+        model = self.built.model
+        model.minimize(term.expr)
+        if lower is not None:
+            model.add(term.expr >= lower)  # implied by the relaxation; tells CP-SAT at once
+        first = self._full(hint, _first_slice(self.budget))
+        if first.status == "UNKNOWN" and not self._halted():
+            return self._full(hint, None)  # no plan yet: keep looking with all the time left
+        if first.status != "FEASIBLE":
+            return first
+        best = self._neighbourhoods(first, max(first.bound, lower or 0))
+        if best.value is not None and best.value <= best.bound:
+            best.status = "OPTIMAL"
+            return best
+        if self._halted():
+            return best
+        final = self._full(best.values, None)
+        return final if final.values is not None else best
+
+    # ----- phases -------------------------------------------------------------
+
+    def _full(self, hint: list[int] | None, seconds: float | None) -> Outcome:
+        model = self.built.model
+        model.clear_hints()
+        if hint is not None:
+            for lit in self.built.v.all_literals():
+                model.add_hint(lit, hint[lit.index])
+        solver = self.make_solver(
+            self.budget.cap(seconds) if seconds else self.budget.left(), self.seed
+        )
+        return self._run(solver)
+
+    def _halted(self) -> bool:
+        return self.control.stopped.is_set() or self.budget.left() == 0
+
+    def _run(self, solver: cp_model.CpSolver, report: bool = True) -> Outcome:
+        self.control.current = solver
+        if self.control.stopped.is_set():
+            return Outcome("UNKNOWN")
+        code = solver.solve(self.built.model)
+        self.budget.charge(solver)
+        name = solver.status_name(code)
+        if name not in ("OPTIMAL", "FEASIBLE"):
+            return Outcome(name)
+        solution = list(solver.response_proto.solution)
+        # Objective values are integral; the float API may say 0.9999999999999998 for 1.
+        out = Outcome(
+            name,
+            round(solver.objective_value),
+            math.ceil(solver.best_objective_bound - 1e-6),
+            solution,
+        )
+        if report and self.on_solution:
+            self.on_solution(out)
+        return out
+
+    def _neighbourhoods(self, best: Outcome, bound: int) -> Outcome:
+        """Re-staff windows of sessions while they improve and time remains."""
+        windows = Windows(self.built, random.Random(self.seed))
+        best.bound = bound
+        stale = 0
+        while stale < windows.patience and best.value is not None and best.value > bound:
+            if self._halted():
+                break
+            assert best.values is not None
+            trial = self._solve_window(windows.next(best.values), best)
+            if trial.values is not None and trial.value is not None and trial.value < best.value:
+                best = Outcome("FEASIBLE", trial.value, bound, trial.values)
+                if self.on_solution:
+                    self.on_solution(best)
+                stale = 0
+            else:
+                stale += 1
+        return best
+
+    def _solve_window(self, free: set[int], best: Outcome) -> Outcome:
+        model = self.built.model
+        assert best.values is not None
+        fixed = [lit for lit in self.built.v.all_literals() if lit.index not in free]
+        for lit in fixed:
+            domain = model.proto.variables[lit.index].domain
+            domain.clear()
+            domain.extend([best.values[lit.index]] * 2)
+        model.clear_hints()
+        for lit in self.built.v.all_literals():
+            if lit.index in free:
+                model.add_hint(lit, best.values[lit.index])
+        try:
+            solver = self.make_solver(self.budget.cap(WINDOW_SECONDS), self.seed + 1)
+            solver.parameters.num_workers = self.workers
+            out = self._run(solver, report=False)
+        finally:
+            for lit in fixed:
+                domain = model.proto.variables[lit.index].domain
+                domain.clear()
+                domain.extend([0, 1])
+        return out
+
+
+WINDOW_SECONDS = 3.0
+
+
+def _first_slice(budget: Budget) -> float:
+    """Time for the first full solve: a tenth of the budget, at least 2 s, at most 20 s."""
+    left = budget.left()
+    return 10.0 if left is None else max(2.0, min(20.0, left / 10))
+
+
+class Windows:
+    """Neighbourhoods: windows of consecutive sessions, and busy/idle examiner pairs."""
+
+    SIZE = 40
+
+    def __init__(self, built: Built, rng: random.Random) -> None:
+        self.built, self.rng = built, rng
+        facts = built.v.facts
+        self.order = [s.id for s in sorted(facts.instance.sessions, key=lambda s: s.order_key)]
+        self.literals: dict[str, list[int]] = {s: [] for s in self.order}
+        for (s, _), lit in built.v.sits.items():
+            self.literals[s].append(lit.index)
+        for (s, _), lit in built.v.leads.items():
+            self.literals[s].append(lit.index)
+        self.by_examiner: dict[str, list[tuple[str, int]]] = {}
+        for (s, e), lit in built.v.sits.items():
+            self.by_examiner.setdefault(e, []).append((s, lit.index))
+        self.size = min(self.SIZE, len(self.order))
+        self.patience = 2 * max(1, len(self.order) // self.size) + 4
+        self.turn = 0
+
+    def next(self, values: list[int]) -> set[int]:
+        """The literal indices to free next, alternating the two kinds."""
+        self.turn += 1
+        sessions = self._pair(values) if self.turn % 2 == 0 else self._window()
+        return {i for s in sessions for i in self.literals[s]}
+
+    def _window(self) -> list[str]:
+        start = self.rng.randrange(0, max(1, len(self.order) - self.size + 1))
+        return self.order[start : start + self.size]
+
+    def _pair(self, values: list[int]) -> list[str]:
+        """Sessions a busy and an idle examiner could exchange, topped up with random ones."""
+        loads = {e: sum(values[i] for _, i in items) for e, items in self.by_examiner.items()}
+        ranked = sorted(loads, key=lambda e: (loads[e], self.rng.random()))
+        idle = ranked[: max(1, len(ranked) // 10)]
+        busy = ranked[-max(1, len(ranked) // 10) :]
+        chosen = {self.rng.choice(idle), self.rng.choice(busy)}
+        sessions = {s for e in chosen for s, _ in self.by_examiner[e]}
+        picked = sorted(sessions)
+        self.rng.shuffle(picked)
+        return picked[: self.size]

@@ -1,0 +1,174 @@
+"""`solver.solve` as a whole (SPEC 4.4-4.5): reproducible draws, progress, stopping from
+another thread, a realistic term, partial plans, and results that survive JSON."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import load, raw_instance, session
+from ortools.sat.python import cp_model
+
+from solver.check import check, verify
+from solver.load import InvalidInput, read_instance
+from solver.objective import TERMS
+from solver.schema import Instance, Result
+from solver.solve import Control, Options, Progress, solve
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLES = ROOT / "data" / "samples"
+
+
+def sample(name: str) -> Instance:
+    """A sample from data/samples, or a builder instance when it is missing or invalid."""
+    try:
+        instance, _ = read_instance(SAMPLES / name)
+    except InvalidInput:
+        sessions = [session(f"S{i}", i // 3, f"V{i % 3 + 1}") for i in range(12)]
+        instance = load(raw_instance(9, sessions))
+    return instance
+
+
+def plans(result: Result) -> list[tuple[str, str | None, tuple[str, ...]]]:
+    return [(a.session, a.leader, a.members) for a in result.assignments]
+
+
+def test_same_seed_in_deterministic_mode_gives_the_same_plan():
+    instance = sample("S.json")
+    options = Options(time_limit=5, workers=1, seed=7, deterministic=True)
+    first, second = solve(instance, options), solve(instance, options)
+    assert first.status in ("OPTIMAL", "FEASIBLE")
+    assert plans(first) == plans(second)
+    assert first.objective == second.objective and first.seed == second.seed == 7
+    assert verify(instance, first) == []
+
+
+def test_progress_reports_improving_plans_level_by_level():
+    instance = sample("S.json")
+    seen: list[Progress] = []
+    result = solve(instance, Options(time_limit=5, workers=1, deterministic=True), seen.append)
+    assert result.status in ("OPTIMAL", "FEASIBLE")
+    assert seen
+    levels = [TERMS.index(p.level) for p in seen]
+    assert levels == sorted(levels)  # one level after the other, never back
+    for before, after in itertools.pairwise(seen):
+        assert after.elapsed >= before.elapsed
+        if after.level == before.level:
+            i = TERMS.index(after.level)
+            assert after.objective.as_tuple()[i] < before.objective.as_tuple()[i]
+    for p in seen:
+        i = TERMS.index(p.level)
+        assert p.bound.as_tuple()[i] <= p.objective.as_tuple()[i]
+    last = seen[-1]
+    i = TERMS.index(last.level)
+    assert result.objective.as_tuple()[: i + 1] == last.objective.as_tuple()[: i + 1]
+
+
+def test_stop_from_another_thread_keeps_the_best_plan():
+    instance = sample("M.json")
+    control = Control()
+    first_plan = threading.Event()
+
+    def stop_a_second_after_the_first_plan() -> None:
+        first_plan.wait(timeout=60)
+        threading.Event().wait(1.0)
+        control.stop()
+
+    timer = threading.Thread(target=stop_a_second_after_the_first_plan, daemon=True)
+    timer.start()
+    result = solve(instance, Options(), lambda p: first_plan.set(), control)
+    timer.join()
+    assert result.status == "FEASIBLE"
+    assert len(result.assignments) == len(instance.sessions)
+    assert check(instance, result) == []
+    assert verify(instance, result) == []
+
+
+def test_stop_before_the_search_starts_is_not_ignored():
+    # A job runner may cancel while the model is still being built: the solve must not then
+    # run its whole time limit (here 6 s) as if nothing had happened.
+    instance = sample("M.json")
+    control = Control()
+    control.stop()
+    result = solve(instance, Options(time_limit=6), control=control)
+    assert result.solve_seconds < 3
+    assert result.status != "OPTIMAL"
+    if result.assignments:
+        assert check(instance, result) == []
+
+
+def test_deterministic_time_limit_covers_the_whole_solve(monkeypatch):
+    # Every level gets what the earlier levels left of the one limit (SPEC 4.4: "a
+    # deterministic time limit"), not the limit minus only the previous level's use.
+    sessions = [session("S1"), session("S2", 1, "V2"), session("S3", 2, "V3")]
+    raw = raw_instance(6, sessions, policy={"allow_unfilled": True})
+    raw["baseline"] = [{"session": "S1", "leader": "E1", "members": ["E1", "E2", "E3"]}]
+    instance = load(raw)
+    calls: list[tuple[float, float]] = []
+    original = cp_model.CpSolver.solve
+
+    def recording(self, *args, **kwargs):
+        status = original(self, *args, **kwargs)
+        granted = self.parameters.max_deterministic_time
+        calls.append((granted, self.response_proto.deterministic_time))
+        return status
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", recording)
+    limit = 10.0
+    result = solve(instance, Options(time_limit=limit, workers=1, deterministic=True))
+    assert result.status == "OPTIMAL"
+    assert len(calls) == 4  # unfilled, changes, load_squares, leader_squares
+    used = 0.0
+    for granted, spent in calls:
+        assert granted <= limit - used + 1e-9
+        used += spent
+
+
+def test_small_term_example_is_staffed_within_ten_seconds():
+    instance, warnings = read_instance(FIXTURES / "small-term.json")
+    result = solve(instance, Options(time_limit=10), warnings=warnings)
+    assert result.status in ("OPTIMAL", "FEASIBLE")
+    assert len(result.assignments) == len(instance.sessions) == 30
+    assert result.unfilled == [] and result.objective.unfilled == 0
+    assert verify(instance, result) == []
+    assert result.solve_seconds < 30
+
+
+def test_allow_unfilled_returns_the_partial_plan_with_its_empty_seats():
+    # S2 needs five examiners for 25 candidates, but only E1-E4 are appointed on its day;
+    # S3 is an occupation nobody is qualified for.
+    exs = raw_instance(6)["examiners"]
+    for e in exs[4:]:
+        e["unavailable"] = [{"start": "2026-03-03", "end": "2026-03-03"}]
+    sessions = [
+        session("S1"),
+        session("S2", 1, "V2", candidate_count=25),
+        session("S3", 2, "V3", occupation="O2"),
+    ]
+    raw = raw_instance(6, sessions, examiners=exs, policy={"allow_unfilled": True})
+    raw["occupations"].append({"code": "O2", "name": "钳工", "candidates_per_examiner": 5})
+    instance = load(raw)
+    result = solve(instance, Options(time_limit=10, workers=1, deterministic=True))
+    assert result.status == "OPTIMAL"
+    assert sorted((u.session, u.seats) for u in result.unfilled) == [("S2", 1), ("S3", 3)]
+    assert result.objective.unfilled == 4
+    by_session = {a.session: a for a in result.assignments}
+    assert len(by_session["S1"].members) == 3
+    assert set(by_session["S2"].members) == {"E1", "E2", "E3", "E4"}
+    assert by_session["S3"].members == () and by_session["S3"].leader is None
+    assert verify(instance, result) == []
+
+
+@pytest.mark.parametrize("feasible", [True, False])
+def test_result_round_trips_through_json(feasible):
+    instance = load(raw_instance(6 if feasible else 2, [session("S1"), session("S2", 1, "V2")]))
+    result = solve(instance, Options(time_limit=10, workers=1, deterministic=True))
+    assert result.status == ("OPTIMAL" if feasible else "INFEASIBLE")
+    again = Result.model_validate_json(result.model_dump_json())
+    assert again == result
+    assert Result.model_validate_json(result.model_dump_json(indent=1)) == result
+    assert result.warnings  # count-only sessions are flagged, and survive the trip
+    assert again.warnings == result.warnings
