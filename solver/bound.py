@@ -15,14 +15,32 @@ leader-capable examiners bounds `leader_squares`.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from ortools.graph.python import min_cost_flow
 
 from .facts import Facts
 
 
-def load_squares_bound(facts: Facts) -> int | None:
-    """A lower bound on Σ load², or None when the relaxation cannot fill every seat."""
+@dataclass
+class Relaxed:
+    """An optimal plan of the relaxation: its cost (a lower bound) and its seats."""
+
+    cost: int
+    pairs: set[tuple[str, str]] = field(default_factory=set)  # (session, examiner) seated
+    leaders: dict[str, str] = field(default_factory=dict)  # session -> examiner in its lead slot
+
+
+def relax_loads(
+    facts: Facts,
+    banned: set[tuple[str, str]] | None = None,
+    prefer: set[tuple[str, str]] | None = None,
+) -> Relaxed | None:
+    """Minimise Σ load² over relaxed plans; None when the relaxation cannot fill every seat.
+
+    `banned` seats are left out (the warm start's repairs); the cost is then no longer a bound.
+    """
+    banned = banned or set()
     locked = _locked(facts)
     demand = {s: facts.sizes[s] - len(locked[s]) for s in facts.sessions}
     base = Counter(e for members in locked.values() for e in members)
@@ -31,18 +49,34 @@ def load_squares_bound(facts: Facts) -> int | None:
         s: s not in leads_locked and not (locked[s] & set(facts.can_lead[s]))
         for s in facts.sessions
     }
-    pool = {s: [e for e in facts.eligible[s] if e not in locked[s]] for s in facts.sessions}
-    leaders = {s: [e for e in facts.can_lead[s] if e not in locked[s]] for s in facts.sessions}
-    return _solve(facts, demand, pool, leaders, lead_needed, base)
+    pool = {
+        s: [e for e in facts.eligible[s] if e not in locked[s] and (s, e) not in banned]
+        for s in facts.sessions
+    }
+    leaders = {s: [e for e in pool[s] if e in set(facts.can_lead[s])] for s in facts.sessions}
+    return _solve(facts, demand, pool, leaders, lead_needed, base, prefer)
 
 
-def leader_squares_bound(facts: Facts) -> int | None:
-    """A lower bound on Σ led²: one leader per session among those who may lead it."""
+def relax_leaders(facts: Facts) -> Relaxed | None:
+    """Minimise Σ led² with one leader per session among those who may lead it."""
     fixed = {lock.session: lock.examiner for lock in facts.instance.locks if lock.role == "leader"}
     base = Counter(fixed.values())
     demand = {s: 0 if s in fixed else 1 for s in facts.sessions}
     pool = {s: list(facts.can_lead[s]) for s in facts.sessions}
     return _solve(facts, demand, pool, {}, {}, base)
+
+
+def best_leaders(facts: Facts, panels: dict[str, list[str]]) -> dict[str, str] | None:
+    """Leaders for fixed panels minimising Σ led² (leaders never affect H1, H3-H7)."""
+    fixed = {lock.session: lock.examiner for lock in facts.instance.locks if lock.role == "leader"}
+    base = Counter(e for s, e in fixed.items() if s in panels)
+    demand = {s: 0 if s in fixed or not members else 1 for s, members in panels.items()}
+    pool = {s: [e for e in facts.can_lead[s] if e in members] for s, members in panels.items()}
+    relaxed = _solve(facts, demand, pool, {}, {}, base)
+    if relaxed is None:
+        return None
+    chosen = {s: e for s, e in relaxed.pairs}
+    return {s: fixed.get(s) or chosen[s] for s in panels if panels[s]}
 
 
 def _locked(facts: Facts) -> dict[str, set[str]]:
@@ -53,14 +87,30 @@ def _locked(facts: Facts) -> dict[str, set[str]]:
 
 
 def _solve(
-    facts: Facts, demand: dict, pool: dict, leaders: dict, lead_needed: dict, base: Counter
-) -> int | None:
-    """Min-cost flow: source -> session (-> leader slot) -> pair -> examiner -> sink."""
+    facts: Facts,
+    demand: dict,
+    pool: dict,
+    leaders: dict,
+    lead_needed: dict,
+    base: Counter,
+    prefer: set[tuple[str, str]] | None = None,
+) -> Relaxed | None:
+    """Min-cost flow: source -> session (-> lead slot) -> pair -> examiner -> sink.
+
+    With `prefer`, ties between equally fair flows go to the one keeping most of
+    those seats (load costs are scaled above the largest possible tie-break).
+    """
+    scale = sum(max(0, d) for d in demand.values()) + 1 if prefer is not None else 1
     flow = min_cost_flow.SimpleMinCostFlow()
     nodes: dict[tuple, int] = {}
+    seat_arcs: dict[int, tuple[str, str]] = {}
+    lead_arcs: dict[int, tuple[str, str]] = {}
 
     def node(*key: object) -> int:
         return nodes.setdefault(key, len(nodes))
+
+    def arc(tail: int, head: int, capacity: int, cost: int = 0) -> int:
+        return flow.add_arc_with_capacity_and_unit_cost(tail, head, capacity, cost)
 
     source, sink = node("source"), node("sink")
     total = 0
@@ -68,27 +118,32 @@ def _solve(
         if need <= 0:
             continue
         total += need
-        lead = 1 if lead_needed.get(s) and need > 0 else 0
+        lead = 1 if lead_needed.get(s) else 0
         if lead:
             if not leaders[s]:
                 return None
-            flow.add_arc_with_capacity_and_unit_cost(source, node("lead", s), 1, 0)
+            arc(source, node("lead", s), 1)
             for e in leaders[s]:
-                flow.add_arc_with_capacity_and_unit_cost(node("lead", s), node("pair", s, e), 1, 0)
-        flow.add_arc_with_capacity_and_unit_cost(source, node("session", s), need - lead, 0)
+                lead_arcs[arc(node("lead", s), node("pair", s, e), 1)] = (s, e)
+        arc(source, node("session", s), need - lead)
         for e in pool[s]:
-            flow.add_arc_with_capacity_and_unit_cost(node("session", s), node("pair", s, e), 1, 0)
-            flow.add_arc_with_capacity_and_unit_cost(node("pair", s, e), node("examiner", e), 1, 0)
+            arc(node("session", s), node("pair", s, e), 1)
+            moved = 0 if prefer is None or (s, e) in prefer else 1
+            seat_arcs[arc(node("pair", s, e), node("examiner", e), 1, moved)] = (s, e)
     offered = Counter(e for s in demand if demand[s] > 0 for e in pool[s])
     for e, possible in offered.items():
-        cap = possible
         limit = facts.examiners[e].max_sessions
-        if limit is not None:
-            cap = min(cap, max(0, limit - base[e]))
+        cap = possible if limit is None else min(possible, max(0, limit - base[e]))
         for k in range(base[e] + 1, base[e] + cap + 1):
-            flow.add_arc_with_capacity_and_unit_cost(node("examiner", e), sink, 1, 2 * k - 1)
+            arc(node("examiner", e), sink, 1, scale * (2 * k - 1))  # k-th session: k² - (k-1)²
     flow.set_node_supply(source, total)
     flow.set_node_supply(sink, -total)
     if flow.solve() != flow.OPTIMAL:
         return None
-    return flow.optimal_cost() + sum(b * b for b in base.values())
+    pairs = {pair for a, pair in seat_arcs.items() if flow.flow(a)}
+    loads = base + Counter(e for _, e in pairs)
+    return Relaxed(
+        cost=sum(n * n for n in loads.values()),
+        pairs=pairs,
+        leaders={s: e for a, (s, e) in lead_arcs.items() if flow.flow(a)},
+    )

@@ -92,15 +92,26 @@ class Searcher:
     control: Control
     on_solution: Callable[[Outcome], None] | None = None
 
-    def minimize(self, term: Term, lower: int | None, hint: list[int] | None) -> Outcome:
-        """Best plan for `term` within the budget; OPTIMAL when proven."""
+    def minimize(
+        self, term: Term, lower: int | None, hint: list[int] | None, feasible: bool = False
+    ) -> Outcome:
+        """Best plan for `term` within the budget; OPTIMAL when proven.
+
+        `feasible` says the hint satisfies every constraint (it is the previous
+        level's optimum): the search then starts from it as it is.
+        """
         model = self.built.model
         model.minimize(term.expr)
         if lower is not None:
             model.add(term.expr >= lower)  # implied by the relaxation; tells CP-SAT at once
-        first = self._full(hint, _first_slice(self.budget))
+        first = self._full(hint, _first_slice(self.budget), first_only=True, fixed=feasible)
         if first.status == "UNKNOWN" and not self._halted():
             return self._full(hint, None)  # no plan yet: keep looking with all the time left
+        if feasible and first.values is not None:
+            # Solved with every variable fixed to the hint: its "proof" and bound mean nothing.
+            first.status, first.bound = "FEASIBLE", lower or 0
+            if self.on_solution:
+                self.on_solution(first)
         if first.status != "FEASIBLE":
             return first
         best = self._neighbourhoods(first, max(first.bound, lower or 0))
@@ -114,7 +125,13 @@ class Searcher:
 
     # ----- phases -------------------------------------------------------------
 
-    def _full(self, hint: list[int] | None, seconds: float | None) -> Outcome:
+    def _full(
+        self,
+        hint: list[int] | None,
+        seconds: float | None,
+        first_only: bool = False,
+        fixed: bool = False,
+    ) -> Outcome:
         model = self.built.model
         model.clear_hints()
         if hint is not None:
@@ -123,7 +140,9 @@ class Searcher:
         solver = self.make_solver(
             self.budget.cap(seconds) if seconds else self.budget.left(), self.seed
         )
-        return self._run(solver)
+        solver.parameters.stop_after_first_solution = first_only
+        solver.parameters.fix_variables_to_their_hinted_value = fixed
+        return self._run(solver, report=not fixed)
 
     def _halted(self) -> bool:
         return self.control.stopped.is_set() or self.budget.left() == 0
@@ -236,6 +255,8 @@ class Windows:
         """Sessions a busy and an idle examiner could exchange, topped up with random ones."""
         loads = {e: sum(values[i] for _, i in items) for e, items in self.by_examiner.items()}
         ranked = sorted(loads, key=lambda e: (loads[e], self.rng.random()))
+        if not ranked:
+            return self._window()
         idle = ranked[: max(1, len(ranked) // 10)]
         busy = ranked[-max(1, len(ranked) // 10) :]
         chosen = {self.rng.choice(idle), self.rng.choice(busy)}

@@ -18,17 +18,18 @@ from ortools import __version__ as ortools_version
 from ortools.sat.python import cp_model
 
 from . import __version__
-from .bound import leader_squares_bound, load_squares_bound
+from .bound import Relaxed, best_leaders, relax_leaders, relax_loads
 from .diagnose import diagnose
 from .facts import Facts
 from .messages import say
 from .model import Built, build
 from .objective import TERMS, evaluate
-from .schema import Instance, Objective, Result, Unfilled
+from .schema import Assignment, Instance, Objective, Result, Unfilled
 from .search import Budget, Control, Outcome, Searcher
+from .warmstart import repaired_plan
 
 SOLVER_VERSION = f"panelplan {__version__} (ortools {ortools_version})"
-BOUNDS = {"load_squares": load_squares_bound, "leader_squares": leader_squares_bound}
+RELAXATIONS = {"load_squares": relax_loads, "leader_squares": relax_leaders}
 
 __all__ = ["SOLVER_VERSION", "Control", "Options", "Progress", "solve"]
 
@@ -89,27 +90,100 @@ def solve(
         control=control or Control(),
         on_solution=report,
     )
-    status, outcome, hint = "OPTIMAL", Outcome("UNKNOWN"), None
+    status, outcome = "OPTIMAL", Outcome("UNKNOWN")
+    best: list[int] | None = None  # the last level's plan: it satisfies every rule
     for term in built.terms:
         level_name = term.name
         if term.trivial:
             fixed.append(0)
             continue
-        lower = BOUNDS[term.name](facts) if term.name in BOUNDS and fixed[0] == 0 else None
-        outcome = searcher.minimize(term, lower, hint)
+        # The relaxations fill every seat, so they bound a level only once no seat may stay empty.
+        relaxed = (
+            RELAXATIONS[term.name](facts) if term.name in RELAXATIONS and fixed[0] == 0 else None
+        )
+        hint, feasible = _start(built, facts, term.name, best, relaxed, options.seed)
+        outcome = searcher.minimize(term, relaxed.cost if relaxed else None, hint, feasible)
         if outcome.values is None:
-            status = outcome.status if outcome.status == "INFEASIBLE" else "UNKNOWN"
+            status = (
+                outcome.status if outcome.status == "INFEASIBLE" and best is None else "UNKNOWN"
+            )
             break
-        hint = outcome.values
+        best = outcome.values
         if outcome.status != "OPTIMAL" or searcher.control.stopped.is_set():
             status = "FEASIBLE"
             break
         fixed.append(outcome.value or 0)
         built.model.add(term.expr <= (outcome.value or 0))
-    if hint is None:
+    if best is None:
         return _no_plan(facts, status, options, start, notes)
+    if status == "UNKNOWN":
+        status = "FEASIBLE"  # a later level found nothing better in time: the plan stands
     bound = _bound(fixed, outcome.bound if status != "OPTIMAL" else None)
-    return _plan_result(built, hint, status, bound, options, start, notes)
+    return _plan_result(built, best, status, bound, options, start, notes)
+
+
+def _start(
+    built: Built,
+    facts: Facts,
+    level: str,
+    best: list[int] | None,
+    relaxed: Relaxed | None,
+    seed: int,
+) -> tuple[list[int] | None, bool]:
+    """Where a level's search starts, and whether that start is a valid plan.
+
+    After the first level, the previous level's plan (for leaders: with the
+    fairest leaders for its panels). Otherwise the repaired relaxation, or the
+    raw relaxation or the baseline as a guide that may break rules.
+    """
+    if best is not None:
+        return (_regroup_leaders(built, best) if level == "leader_squares" else best), True
+    if relaxed is not None:
+        plan = repaired_plan(facts, seed)
+        if plan is not None:
+            return _plan_hint(built, plan), True
+        return _relaxed_hint(built, relaxed), False
+    if level == "changes":
+        return _plan_hint(built, list(facts.instance.baseline), strict=False), False
+    return None, False
+
+
+def _plan_hint(built: Built, plan: list[Assignment], strict: bool = True) -> list[int]:
+    """Solution values of a plan; `strict=False` skips seats that no longer exist."""
+    hint = [0] * len(built.model.proto.variables)
+    for a in plan:
+        leads = [(a.session, a.leader)] if a.leader else []
+        for table, keys in (
+            (built.v.sits, [(a.session, e) for e in a.members]),
+            (built.v.leads, leads),
+        ):
+            for key in keys:
+                lit = table[key] if strict else table.get(key)
+                if lit is not None:
+                    hint[lit.index] = 1
+    return hint
+
+
+def _relaxed_hint(built: Built, relaxed: Relaxed) -> list[int]:
+    """Solution values seating the relaxation's plan: a start that H5-H7 may still break."""
+    hint = [0] * len(built.model.proto.variables)
+    for pair in relaxed.pairs:
+        hint[built.v.sits[pair].index] = 1
+    for pair in relaxed.leaders.items():
+        hint[built.v.leads[pair].index] = 1
+    return hint
+
+
+def _regroup_leaders(built: Built, values: list[int]) -> list[int]:
+    """The same panels with the fairest choice of leaders, found by a min-cost flow."""
+    plan = built.v.plan(lambda lit: values[lit.index])
+    leaders = best_leaders(built.v.facts, {a.session: list(a.members) for a in plan})
+    if leaders is None:
+        return values
+    out = list(values)
+    for (s, e), lit in built.v.leads.items():
+        out[lit.index] = int(leaders.get(s) == e)
+    return out
 
 
 def _bound(fixed: list[int], current: int | None) -> Objective:

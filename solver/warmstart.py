@@ -1,0 +1,85 @@
+"""A first plan close to the fairness bound: the flow relaxation, repaired.
+
+The relaxation of `solver.bound` already spreads seats optimally but may
+break the rules that tie sessions together (H5-H7). The checker names each
+break; the seat it names is taken out of the relaxation and the flow is
+solved again (milliseconds), until the plan passes or the rounds run out.
+The result is a valid plan to start the neighbourhood search from; whether it
+is optimal is decided by the search, not here.
+"""
+
+from __future__ import annotations
+
+import random
+
+from .bound import Relaxed, relax_loads
+from .check import check
+from .facts import Facts
+from .schema import Assignment, Diagnostic, Result
+
+ROUNDS = 30
+
+
+def repaired_plan(facts: Facts, seed: int = 0) -> list[Assignment] | None:
+    """A plan passing every hard rule, built from the relaxation, or None."""
+    rng = random.Random(seed)
+    banned: set[tuple[str, str]] = set()
+    kept: set[tuple[str, str]] | None = None
+    for _ in range(ROUNDS):
+        relaxed = relax_loads(facts, banned, kept)
+        if relaxed is None:
+            return None
+        plan = _assignments(facts, relaxed)
+        broken = check(facts.instance, Result(status="FEASIBLE", assignments=plan))
+        if not broken:
+            return plan
+        kept = relaxed.pairs  # the next flow changes as little as it can
+        seats = _seats_to_ban(facts, plan, broken, rng)
+        if not seats:
+            return None
+        banned |= seats
+    return None
+
+
+def _assignments(facts: Facts, relaxed: Relaxed) -> list[Assignment]:
+    members: dict[str, list[str]] = {s: [] for s in facts.sessions}
+    for lock in facts.instance.locks:
+        if lock.examiner not in members[lock.session]:
+            members[lock.session].append(lock.examiner)
+    for s, e in relaxed.pairs:
+        members[s].append(e)
+    locked_leaders = {
+        lock.session: lock.examiner for lock in facts.instance.locks if lock.role == "leader"
+    }
+    out = []
+    for s in facts.instance.sessions:
+        panel = sorted(members[s.id])
+        leader = locked_leaders.get(s.id) or relaxed.leaders.get(s.id)
+        if leader is None:
+            leader = next((e for e in panel if e in facts.can_lead[s.id]), None)
+        out.append(Assignment(session=s.id, leader=leader, members=tuple(panel)))
+    return out
+
+
+def _seats_to_ban(
+    facts: Facts, plan: list[Assignment], broken: list[Diagnostic], rng: random.Random
+) -> set[tuple[str, str]]:
+    """One seat per violation: the one the checker names, or a member shared with the previous panel."""
+    panels = {a.session: set(a.members) for a in plan}
+    locked = {(lock.session, lock.examiner) for lock in facts.instance.locks}
+    out: set[tuple[str, str]] = set()
+    for d in broken:
+        if d.session not in panels:
+            continue
+        if d.examiner is not None:
+            candidates = [d.examiner]
+        else:
+            prev = facts.previous.get(d.session)
+            before = panels.get(prev) or set(facts.history_members.get(prev, ()))
+            candidates = sorted(panels[d.session] & before)
+        candidates = [
+            e for e in candidates if (d.session, e) not in locked and e in panels[d.session]
+        ]
+        if candidates:
+            out.add((d.session, rng.choice(candidates)))
+    return out
