@@ -6,9 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode
+
 from .schema import INSTANCE_FORMAT, RESULT_FORMAT, Instance, Result
 
-FILES = {
+FILES: dict[str, tuple[type[BaseModel], str, JsonSchemaMode]] = {
     "panel-instance-1.schema.json": (Instance, INSTANCE_FORMAT, "validation"),
     "panel-result-1.schema.json": (Result, RESULT_FORMAT, "serialization"),
 }

@@ -195,7 +195,9 @@ def _raw_ids(raw: dict) -> dict[str, set[str]]:
             return set()
         return {i[field] for i in items if isinstance(i, dict) and isinstance(i.get(field), str)}
 
-    history = raw.get("history") if isinstance(raw.get("history"), list) else []
+    history = raw.get("history")
+    if not isinstance(history, list):
+        history = []
     history_ids = {
         h["session"]["id"]
         for h in history

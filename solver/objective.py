@@ -89,7 +89,7 @@ def evaluate(v: Variables, value: Callable[[cp_model.IntVar], int]) -> dict[str,
 
 def _squares(v: Variables, label: str, literals: dict[str, list]) -> cp_model.LinearExprT:
     model = v.model
-    total = 0
+    total: cp_model.LinearExpr | int = 0
     for e, lits in sorted(literals.items()):
         cap = _cap(v, e, len(lits))
         if cap == 0:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import (
     BaseModel,
@@ -21,8 +21,8 @@ from pydantic import (
     field_validator,
 )
 
-INSTANCE_FORMAT = "panel-instance/1"
-RESULT_FORMAT = "panel-result/1"
+INSTANCE_FORMAT: Final = "panel-instance/1"
+RESULT_FORMAT: Final = "panel-result/1"
 
 Id = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Level = Annotated[int, Field(ge=1, le=5, strict=True)]
@@ -36,6 +36,8 @@ LocalTime = Annotated[
     WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$"}),
 ]
 SolveStatus = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "INVALID_INPUT"]
+# The notice's level rule (national 考评人员管理工作规程, Art. 3): examiners 3-5, seniors all levels.
+DEFAULT_GRADE_TOP_LEVEL: Final[dict[Grade, int]] = {"examiner": 3, "senior": 1}
 
 
 class Frozen(BaseModel):
@@ -112,7 +114,7 @@ class Policy(Frozen):
     consecutive_rule: Literal["examiner_sequence", "venue_sequence", "both"] = "examiner_sequence"
     leader_min_experience_days: int = Field(365, strict=True)
     grade_top_level: dict[Grade, Level] = Field(
-        default_factory=lambda: {"examiner": 3, "senior": 1}
+        default_factory=lambda: dict(DEFAULT_GRADE_TOP_LEVEL)
     )
     recuse_candidate_organization: bool = True
     allow_unfilled: bool = False
@@ -122,9 +124,9 @@ class Policy(Frozen):
         num, den = self.turnover
         return math.ceil(size * num / den) if den else size
 
-    def top_level(self, grade: str) -> int:
+    def top_level(self, grade: Grade) -> int:
         """Highest (smallest-numbered) level an examiner of `grade` may assess."""
-        return self.grade_top_level.get(grade, {"examiner": 3, "senior": 1}[grade])
+        return self.grade_top_level.get(grade, DEFAULT_GRADE_TOP_LEVEL[grade])
 
 
 class Occupation(Frozen):

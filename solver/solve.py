@@ -13,12 +13,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.metadata import version
 
-from ortools import __version__ as ortools_version
 from ortools.sat.python import cp_model
 
 from . import __version__
 from .bound import Relaxed, best_leaders, relax_leaders, relax_loads
+from .check import objective
 from .diagnose import diagnose
 from .facts import Facts
 from .messages import say
@@ -28,7 +29,7 @@ from .schema import Assignment, Instance, Objective, Result, Unfilled
 from .search import Budget, Control, Outcome, Searcher
 from .warmstart import repaired_plan
 
-SOLVER_VERSION = f"panelplan {__version__} (ortools {ortools_version})"
+SOLVER_VERSION = f"panelplan {__version__} (ortools {version('ortools')})"
 RELAXATIONS = {"load_squares": relax_loads, "leader_squares": relax_leaders}
 
 __all__ = ["SOLVER_VERSION", "Control", "Options", "Progress", "solve"]
@@ -65,6 +66,17 @@ def solve(
     """Find a plan minimising (unfilled, changes, load_squares, leader_squares) in that order."""
     start = time.monotonic()
     facts = Facts(instance)
+    reported: list[tuple[str, Objective]] = []  # (level, vector) of every plan shown so far
+    # On a plain term (no empty seats allowed, no baseline) the first level to work on is
+    # load_squares: its warm start needs no model, so a plan exists before the model is built.
+    plain = _plain(instance)
+    relaxed_loads = relax_loads(facts) if plain else None
+    warm = repaired_plan(facts, options.seed, relaxed_loads) if relaxed_loads else None
+    if warm is not None and relaxed_loads is not None and progress is not None:
+        vector = objective(instance, warm)
+        reported.append(("load_squares", vector))
+        lower = Objective(load_squares=relaxed_loads.cost)
+        progress(Progress(time.monotonic() - start, "load_squares", vector, lower))
     built = build(facts)
     notes = list(warnings or []) + [
         say(options.lang, "count_only", session=s.id)
@@ -75,17 +87,22 @@ def solve(
     level_name = TERMS[0]
 
     def report(outcome: Outcome) -> None:
-        if progress is not None and outcome.values is not None:
-            values = outcome.values
-            vector = evaluate(built.v, lambda lit: values[lit.index])
-            bound = _bound(fixed, outcome.bound)
-            progress(Progress(time.monotonic() - start, level_name, Objective(**vector), bound))
+        if progress is None or outcome.values is None:
+            return
+        values = outcome.values
+        vector = Objective(**evaluate(built.v, lambda lit: values[lit.index]))
+        if reported and reported[-1] == (level_name, vector):
+            return  # the same plan again (e.g. the warm start, now inside the model)
+        reported.append((level_name, vector))
+        progress(
+            Progress(time.monotonic() - start, level_name, vector, _bound(fixed, outcome.bound))
+        )
 
     searcher = Searcher(
         built,
         workers=1 if options.deterministic else options.workers,
         seed=options.seed,
-        budget=Budget(options.time_limit, options.deterministic),
+        budget=Budget(options.time_limit, options.deterministic, started=start),
         make_solver=lambda limit, seed: _solver(options, limit, seed),
         control=control or Control(),
         on_solution=report,
@@ -98,11 +115,15 @@ def solve(
             fixed.append(0)
             continue
         # The relaxations fill every seat, so they bound a level only once no seat may stay empty.
-        relaxed = (
-            RELAXATIONS[term.name](facts) if term.name in RELAXATIONS and fixed[0] == 0 else None
-        )
-        hint, feasible = _start(built, facts, term.name, best, relaxed, options.seed)
+        relaxed = None
+        if term.name == "load_squares" and relaxed_loads is not None:
+            relaxed = relaxed_loads
+        elif term.name in RELAXATIONS and fixed[0] == 0:
+            relaxed = RELAXATIONS[term.name](facts)
+        lower = relaxed.cost if relaxed else 0
+        hint, feasible = _start(built, facts, term.name, best, relaxed, warm, options.seed)
         outcome = searcher.minimize(term, relaxed.cost if relaxed else None, hint, feasible)
+        outcome.bound = max(outcome.bound, lower)
         if outcome.values is None:
             status = (
                 outcome.status if outcome.status == "INFEASIBLE" and best is None else "UNKNOWN"
@@ -114,6 +135,8 @@ def solve(
             break
         fixed.append(outcome.value or 0)
         built.model.add(term.expr <= (outcome.value or 0))
+    if best is None and warm is not None:
+        best, status = _plan_hint(built, warm), "FEASIBLE"  # stopped before the search improved it
     if best is None:
         return _no_plan(facts, status, options, start, notes)
     if status == "UNKNOWN":
@@ -122,12 +145,18 @@ def solve(
     return _plan_result(built, best, status, bound, options, start, notes)
 
 
+def _plain(instance: Instance) -> bool:
+    """No seat may stay empty and no baseline: load_squares is the first level that matters."""
+    return not instance.policy.allow_unfilled and not any(b.members for b in instance.baseline)
+
+
 def _start(
     built: Built,
     facts: Facts,
     level: str,
     best: list[int] | None,
     relaxed: Relaxed | None,
+    warm: list[Assignment] | None,
     seed: int,
 ) -> tuple[list[int] | None, bool]:
     """Where a level's search starts, and whether that start is a valid plan.
@@ -139,7 +168,7 @@ def _start(
     if best is not None:
         return (_regroup_leaders(built, best) if level == "leader_squares" else best), True
     if relaxed is not None:
-        plan = repaired_plan(facts, seed)
+        plan = warm if warm is not None else repaired_plan(facts, seed)
         if plan is not None:
             return _plan_hint(built, plan), True
         return _relaxed_hint(built, relaxed), False

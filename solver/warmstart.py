@@ -20,13 +20,15 @@ from .schema import Assignment, Diagnostic, Result
 ROUNDS = 30
 
 
-def repaired_plan(facts: Facts, seed: int = 0) -> list[Assignment] | None:
-    """A plan passing every hard rule, built from the relaxation, or None."""
+def repaired_plan(
+    facts: Facts, seed: int = 0, first: Relaxed | None = None
+) -> list[Assignment] | None:
+    """A plan passing every hard rule, built from the relaxation (`first` if solved already), or None."""
     rng = random.Random(seed)
     banned: set[tuple[str, str]] = set()
     kept: set[tuple[str, str]] | None = None
-    for _ in range(ROUNDS):
-        relaxed = relax_loads(facts, banned, kept)
+    for round_ in range(ROUNDS):
+        relaxed = first if round_ == 0 and first is not None else relax_loads(facts, banned, kept)
         if relaxed is None:
             return None
         plan = _assignments(facts, relaxed)
@@ -52,12 +54,12 @@ def _assignments(facts: Facts, relaxed: Relaxed) -> list[Assignment]:
         lock.session: lock.examiner for lock in facts.instance.locks if lock.role == "leader"
     }
     out = []
-    for s in facts.instance.sessions:
-        panel = sorted(members[s.id])
-        leader = locked_leaders.get(s.id) or relaxed.leaders.get(s.id)
+    for session in facts.instance.sessions:
+        panel = sorted(members[session.id])
+        leader = locked_leaders.get(session.id) or relaxed.leaders.get(session.id)
         if leader is None:
-            leader = next((e for e in panel if e in facts.can_lead[s.id]), None)
-        out.append(Assignment(session=s.id, leader=leader, members=tuple(panel)))
+            leader = next((e for e in panel if e in facts.can_lead[session.id]), None)
+        out.append(Assignment(session=session.id, leader=leader, members=tuple(panel)))
     return out
 
 
@@ -69,17 +71,18 @@ def _seats_to_ban(
     locked = {(lock.session, lock.examiner) for lock in facts.instance.locks}
     out: set[tuple[str, str]] = set()
     for d in broken:
-        if d.session not in panels:
+        session = d.session
+        if session is None or session not in panels:
             continue
         if d.examiner is not None:
             candidates = [d.examiner]
         else:
-            prev = facts.previous.get(d.session)
-            before = panels.get(prev) or set(facts.history_members.get(prev, ()))
-            candidates = sorted(panels[d.session] & before)
-        candidates = [
-            e for e in candidates if (d.session, e) not in locked and e in panels[d.session]
-        ]
+            prev = facts.previous.get(session)
+            before: set[str] = set()
+            if prev is not None:
+                before = panels.get(prev) or set(facts.history_members.get(prev, ()))
+            candidates = sorted(panels[session] & before)
+        candidates = [e for e in candidates if (session, e) not in locked and e in panels[session]]
         if candidates:
-            out.add((d.session, rng.choice(candidates)))
+            out.add((session, rng.choice(candidates)))
     return out

@@ -29,8 +29,8 @@ def apply(ctx: Context) -> None:
             continue
         if facts.policy.allow_unfilled:
             # Panel size varies: den * new >= num * size is exactly new >= ceil(size * num / den).
-            size = sum(lit for _, lit in members)
-            ctx.add(den * (size - sum(shared)) >= num * size, "H6", s.id)
+            seated = sum(lit for _, lit in members)
+            ctx.add(den * (seated - sum(shared)) >= num * seated, "H6", s.id)
         else:
             size = facts.sizes[s.id]
             limit = size - facts.policy.turnover_needed(size)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ortools.sat.python import cp_model
+
 from .context import Context
 
 HISTORY = None  # marks a served history session: a constant "yes" in a sequence
@@ -129,9 +131,11 @@ def _mixed_chain(ctx: Context, examiner: str, blocks: list, carry: int, k: int) 
     and r + f <= K + 1 forbids a planned run longer than K.
     """
     model = ctx.model
-    r, f = carry, 0
+    r: cp_model.LinearExpr | int = carry
+    f: cp_model.LinearExpr | int = 0
     for others, items in blocks:
         if others:
+            moved: cp_model.IntVar | int
             if any(o is HISTORY for o in others):
                 moved = 1
             else:
@@ -153,7 +157,13 @@ def _mixed_chain(ctx: Context, examiner: str, blocks: list, carry: int, k: int) 
             r, f = nr, nf
 
 
-def _restart(ctx: Context, value, moved, top: int, label: str):
+def _restart(
+    ctx: Context,
+    value: cp_model.LinearExpr | int,
+    moved: cp_model.IntVar | int,
+    top: int,
+    label: str,
+) -> cp_model.IntVar:
     """`value`, or anything down to 0 once a visit elsewhere came between (lower bound)."""
     nxt = ctx.model.new_int_var(0, top, label)
     ctx.model.add(nxt >= value - top * moved)

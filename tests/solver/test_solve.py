@@ -120,7 +120,8 @@ def test_deterministic_time_limit_covers_the_whole_solve(monkeypatch):
     limit = 10.0
     result = solve(instance, Options(time_limit=limit, workers=1, deterministic=True))
     assert result.status == "OPTIMAL"
-    assert len(calls) >= 4  # at least one solve per level: unfilled, changes, load_squares, leader_squares
+    # At least one solve per level: unfilled, changes, load_squares, leader_squares.
+    assert len(calls) >= 4
     used = 0.0
     for granted, spent in calls:
         assert granted <= limit - used + 1e-9

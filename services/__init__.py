@@ -1,0 +1,1 @@
+"""Use cases joining the layers (solver, models, data); views and jobs call these."""

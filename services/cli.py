@@ -1,0 +1,46 @@
+"""The `panelplan` command: the solver's commands plus the demo and the instance generator."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from data.generate import generate
+from solver import cli as solver_cli
+
+from .demo import run_demo
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `panelplan` console script."""
+    parser = argparse.ArgumentParser(prog="panelplan", description="考评小组排班 panel scheduling")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    solver_cli.register(commands)
+    demo = commands.add_parser("demo", help="solve the bundled sample term and print the plan")
+    demo.add_argument("--size", choices=("S", "M"), default="S")
+    demo.add_argument("--out", type=Path, default=Path("out"))
+    demo.add_argument("--time-limit", type=float, default=60.0)
+    demo.add_argument("--workers", type=int, default=0)
+    demo.set_defaults(run=lambda a: run_demo(a.size, a.out, a.time_limit, a.workers, sys.stdout))
+    gen = commands.add_parser("generate", help="write a realistic instance (sizes S, M, L, XL)")
+    gen.add_argument("size", choices=("S", "M", "L", "XL"))
+    gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("-o", "--output", type=Path)
+    gen.set_defaults(run=_generate)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+def _generate(args: argparse.Namespace) -> int:
+    text = json.dumps(generate(args.size, args.seed), ensure_ascii=False, indent=1)
+    if args.output is None:
+        print(text)
+    else:
+        args.output.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
