@@ -2,7 +2,8 @@
 
 First the cheap counts, session by session: too few eligible examiners (and
 why each near miss is out), no one who may lead, too few new faces for the
-turnover rule, locks that cannot hold. When those explain nothing, the model
+turnover rule (a lock on an examiner who may not hold the seat is refused
+earlier, at loading). When those explain nothing, the model
 is rebuilt with one assumption literal per (rule, session) and CP-SAT names a
 conflicting set, which is then shrunk by dropping members while it stays
 infeasible.

@@ -114,7 +114,7 @@ class Searcher:
                 self.on_solution(first)
         if first.status != "FEASIBLE":
             return first
-        best = self._neighbourhoods(first, max(first.bound, lower or 0))
+        best = self._neighbourhoods(first, max(first.bound, lower or 0), term.name)
         if best.value is not None and best.value <= best.bound:
             best.status = "OPTIMAL"
             return best
@@ -168,9 +168,9 @@ class Searcher:
             self.on_solution(out)
         return out
 
-    def _neighbourhoods(self, best: Outcome, bound: int) -> Outcome:
+    def _neighbourhoods(self, best: Outcome, bound: int, level: str) -> Outcome:
         """Re-staff windows of sessions while they improve and time remains."""
-        windows = Windows(self.built, random.Random(self.seed))
+        windows = Windows(self.built, random.Random(self.seed), level)
         best.bound = bound
         stale = 0
         while stale < windows.patience and best.value is not None and best.value > bound:
@@ -225,7 +225,7 @@ class Windows:
 
     SIZE = 40
 
-    def __init__(self, built: Built, rng: random.Random) -> None:
+    def __init__(self, built: Built, rng: random.Random, level: str) -> None:
         self.built, self.rng = built, rng
         facts = built.v.facts
         self.order = [s.id for s in sorted(facts.instance.sessions, key=lambda s: s.order_key)]
@@ -235,7 +235,9 @@ class Windows:
         for (s, _), lit in built.v.leads.items():
             self.literals[s].append(lit.index)
         self.by_examiner: dict[str, list[tuple[str, int]]] = {}
-        for (s, e), lit in built.v.sits.items():
+        # Busy and idle by the level being minimised: seats, or leaderships.
+        counted = built.v.leads if level == "leader_squares" else built.v.sits
+        for (s, e), lit in counted.items():
             self.by_examiner.setdefault(e, []).append((s, lit.index))
         self.size = min(self.SIZE, len(self.order))
         self.patience = 2 * max(1, len(self.order) // self.size) + 4

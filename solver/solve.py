@@ -75,8 +75,8 @@ def solve(
     if warm is not None and relaxed_loads is not None and progress is not None:
         vector = objective(instance, warm)
         reported.append(("load_squares", vector))
-        lower = Objective(load_squares=relaxed_loads.cost)
-        progress(Progress(time.monotonic() - start, "load_squares", vector, lower))
+        flow_bound = Objective(load_squares=relaxed_loads.cost)
+        progress(Progress(time.monotonic() - start, "load_squares", vector, flow_bound))
     built = build(facts)
     notes = list(warnings or []) + [
         say(options.lang, "count_only", session=s.id)
