@@ -93,21 +93,38 @@ class Searcher:
     on_solution: Callable[[Outcome], None] | None = None
 
     def minimize(
-        self, term: Term, lower: int | None, hint: list[int] | None, feasible: bool = False
+        self,
+        term: Term,
+        lower: int | None,
+        hint: list[int] | None,
+        feasible: bool = False,
+        broken: set[str] | None = None,
     ) -> Outcome:
         """Best plan for `term` within the budget; OPTIMAL when proven.
 
         `feasible` says the hint satisfies every constraint (it is the previous
-        level's optimum): the search then starts from it as it is.
+        level's optimum): the search then starts from it as it is. `broken`
+        names the sessions where the hint is known to fail (a baseline after a
+        withdrawal): they are re-staffed first, keeping the rest of the hint.
         """
         model = self.built.model
         model.minimize(term.expr)
         if lower is not None:
             model.add(term.expr >= lower)  # implied by the relaxation; tells CP-SAT at once
-        first = self._full(hint, _first_slice(self.budget), first_only=True, fixed=feasible)
+        repaired = None
+        if hint is not None and broken is not None and not feasible:
+            repaired = self._repair(hint, broken, term.name)
+        if repaired is not None:
+            # The window solve returns every variable: a valid plan and its value, no re-solve.
+            first = Outcome("FEASIBLE", repaired.value, lower or 0, repaired.values)
+            feasible = True
+            if self.on_solution:
+                self.on_solution(first)
+        else:
+            first = self._full(hint, _first_slice(self.budget), first_only=True, fixed=feasible)
         if first.status == "UNKNOWN" and not self._halted():
             return self._full(hint, None)  # no plan yet: keep looking with all the time left
-        if feasible and first.values is not None:
+        if feasible and first.values is not None and repaired is None:
             # Solved with every variable fixed to the hint: its "proof" and bound mean nothing.
             first.status, first.bound = "FEASIBLE", lower or 0
             if self.on_solution:
@@ -187,6 +204,18 @@ class Searcher:
                 stale += 1
         return best
 
+    def _repair(self, hint: list[int], broken: set[str], level: str) -> Outcome | None:
+        """Re-staff the broken sessions, freeing ever more days around them, keeping the rest."""
+        windows = Windows(self.built, random.Random(self.seed), level)
+        start = Outcome("FEASIBLE", None, 0, hint)
+        for days in REPAIR_DAYS:
+            if self._halted():
+                return None
+            out = self._solve_window(windows.around(broken, days), start)
+            if out.values is not None:
+                return out
+        return None
+
     def _solve_window(self, free: set[int], best: Outcome) -> Outcome:
         model = self.built.model
         assert best.values is not None
@@ -201,7 +230,10 @@ class Searcher:
                 model.add_hint(lit, best.values[lit.index])
         try:
             solver = self.make_solver(self.budget.cap(WINDOW_SECONDS), self.seed + 1)
-            solver.parameters.num_workers = self.workers
+            p = solver.parameters
+            p.num_workers = self.workers
+            # Almost every variable is fixed: a light presolve is enough and saves most of the time.
+            p.max_presolve_iterations, p.symmetry_level, p.cp_model_probing_level = 1, 0, 0
             out = self._run(solver, report=False)
         finally:
             for lit in fixed:
@@ -212,6 +244,7 @@ class Searcher:
 
 
 WINDOW_SECONDS = 3.0
+REPAIR_DAYS = (0, 1, 3, 7, 14, 28, 10_000)  # neighbourhoods of a repair, in days around it
 
 
 def _first_slice(budget: Budget) -> float:
@@ -242,6 +275,17 @@ class Windows:
         self.size = min(self.SIZE, len(self.order))
         self.patience = 2 * max(1, len(self.order) // self.size) + 4
         self.turn = 0
+
+    def around(self, sessions: set[str], days: int) -> set[int]:
+        """Literal indices of every session starting within `days` days of one of `sessions`."""
+        facts = self.built.v.facts
+        dates = [facts.sessions[s].start.date() for s in sessions]
+        near = [
+            s
+            for s in self.order
+            if any(abs((facts.sessions[s].start.date() - d).days) <= days for d in dates)
+        ]
+        return {i for s in near for i in self.literals[s]}
 
     def next(self, values: list[int]) -> set[int]:
         """The literal indices to free next, alternating the two kinds."""

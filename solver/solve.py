@@ -114,16 +114,22 @@ def solve(
         if term.trivial:
             fixed.append(0)
             continue
+        if best is not None:  # the previous level is proven: say so as this one starts
+            report(Outcome("FEASIBLE", None, 0, best))
         # The relaxations fill every seat, so they bound a level only once no seat may stay empty.
         relaxed = None
         if term.name == "load_squares" and relaxed_loads is not None:
             relaxed = relaxed_loads
         elif term.name in RELAXATIONS and fixed[0] == 0:
             relaxed = RELAXATIONS[term.name](facts)
-        lower = relaxed.cost if relaxed else 0
+        lower = relaxed.cost if relaxed else None
+        broken = None
+        if term.name == "changes":
+            lower = _unavoidable_changes(built, facts)
+            broken = _broken(built, facts) if best is None else None
         hint, feasible = _start(built, facts, term.name, best, relaxed, warm, options.seed)
-        outcome = searcher.minimize(term, relaxed.cost if relaxed else None, hint, feasible)
-        outcome.bound = max(outcome.bound, lower)
+        outcome = searcher.minimize(term, lower, hint, feasible, broken)
+        outcome.bound = max(outcome.bound, lower or 0)
         if outcome.values is None:
             status = (
                 outcome.status if outcome.status == "INFEASIBLE" and best is None else "UNKNOWN"
@@ -143,6 +149,33 @@ def solve(
         status = "FEASIBLE"  # a later level found nothing better in time: the plan stands
     bound = _bound(fixed, outcome.bound if status != "OPTIMAL" else None)
     return _plan_result(built, best, status, bound, options, start, notes)
+
+
+def _broken(built: Built, facts: Facts) -> set[str]:
+    """Sessions whose baseline panel cannot stand as it is (a seat gone, a size changed, none)."""
+    baseline = {b.session: b for b in facts.instance.baseline}
+    out = set()
+    for s in facts.instance.sessions:
+        b = baseline.get(s.id)
+        if (
+            b is None
+            or len(b.members) != facts.sizes[s.id]
+            or any((s.id, e) not in built.v.sits for e in b.members)
+            or (b.leader is not None and (s.id, b.leader) not in built.v.leads)
+        ):
+            out.add(s.id)
+    return out
+
+
+def _unavoidable_changes(built: Built, facts: Facts) -> int:
+    """Baseline seats whose examiner may no longer sit there: a lower bound on `changes`."""
+    return sum(
+        1
+        for b in facts.instance.baseline
+        if b.session in facts.sessions
+        for e in b.members
+        if (b.session, e) not in built.v.sits
+    )
 
 
 def _plain(instance: Instance) -> bool:
