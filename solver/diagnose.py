@@ -129,7 +129,7 @@ def _core(facts: Facts, options: Options) -> list[Diagnostic]:
             literals[key] = model.new_bool_var(f"assume[{key[0]},{key[1]}]")
         return [literals[key]]
 
-    built = build(facts, guard=guard, model=model, objective=False)
+    built = build(facts, guard=guard, model=model)
     deadline = time.monotonic() + CORE_SECONDS
     core = _infeasible_subset(built.model, literals, list(literals), deadline, options.seed)
     if core is None:

@@ -56,12 +56,12 @@ def leader_squares(v: Variables) -> Term:
     return Term("leader_squares", _squares(v, "led", v.led_by()), False)
 
 
-OBJECTIVE: tuple[Callable[[Variables], Term], ...] = (
-    unfilled,
-    changes,
-    load_squares,
-    leader_squares,
-)
+OBJECTIVE: dict[str, Callable[[Variables], Term]] = {
+    "unfilled": unfilled,
+    "changes": changes,
+    "load_squares": load_squares,
+    "leader_squares": leader_squares,
+}
 
 
 def evaluate(v: Variables, value: Callable[[cp_model.IntVar], int]) -> dict[str, int]:

@@ -109,13 +109,14 @@ def solve(
     )
     status, outcome = "OPTIMAL", Outcome("UNKNOWN")
     best: list[int] | None = None  # the last level's plan: it satisfies every rule
-    for term in built.terms:
-        level_name = term.name
+    for name in TERMS:
+        level_name = name
+        if best is not None:  # the previous level is proven: say so as this one starts
+            report(Outcome("FEASIBLE", None, 0, best))
+        term = built.term(name)
         if term.trivial:
             fixed.append(0)
             continue
-        if best is not None:  # the previous level is proven: say so as this one starts
-            report(Outcome("FEASIBLE", None, 0, best))
         # The relaxations fill every seat, so they bound a level only once no seat may stay empty.
         relaxed = None
         if term.name == "load_squares" and relaxed_loads is not None:

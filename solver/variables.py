@@ -27,6 +27,7 @@ class Variables:
     leads: dict[tuple[str, str], Literal] = field(default_factory=dict)
     empty: dict[str, cp_model.IntVar] = field(default_factory=dict)
     staffed: dict[str, Literal] = field(default_factory=dict)
+    _by_examiner: dict[str, list[tuple[str, Literal]]] | None = None
 
     @classmethod
     def create(cls, model: cp_model.CpModel, facts: Facts) -> Variables:
@@ -63,7 +64,12 @@ class Variables:
         return [self.leads[session, e] for e in self.facts.can_lead[session]]
 
     def sessions_of(self) -> dict[str, list[tuple[str, Literal]]]:
-        """Examiner -> (session, literal) pairs, sessions in (start, id) order."""
+        """Examiner -> (session, literal) pairs, sessions in (start, id) order (computed once)."""
+        if self._by_examiner is None:
+            self._by_examiner = self._sessions_by_examiner()
+        return self._by_examiner
+
+    def _sessions_by_examiner(self) -> dict[str, list[tuple[str, Literal]]]:
         out: dict[str, list[tuple[str, Literal]]] = {}
         order = {s.id: s.order_key for s in self.facts.instance.sessions}
         for (s, e), lit in sorted(
