@@ -5,7 +5,9 @@ flow bound of `solver.bound` is usually tight), but on its own it finds that
 plan slowly: evening out loads needs long exchange chains that its generic
 neighbourhoods rarely hit. So a level is minimised in three phases:
 
-1. a short full solve (a first plan, often already a proof on small terms);
+1. a first plan: the valid start the caller gives (the warm start, the
+   previous level's plan), or the hint repaired around its broken sessions
+   (a baseline after a withdrawal), or else a short full solve;
 2. large-neighbourhood search: free the panels of a window of consecutive
    sessions (or of the sessions a busy and an idle examiner could swap),
    fix every other panel, and let CP-SAT re-staff the window optimally;
@@ -122,6 +124,10 @@ class Searcher:
                 self.on_solution(first)
         else:
             first = self._full(hint, _first_slice(self.budget), first_only=True, fixed=feasible)
+            if feasible and first.values is None and not self._halted():
+                # A start the model rejects would be a model/checker disagreement: search anyway.
+                feasible = False
+                first = self._full(hint, _first_slice(self.budget), first_only=True)
         if first.status == "UNKNOWN" and not self._halted():
             return self._full(hint, None)  # no plan yet: keep looking with all the time left
         if feasible and first.values is not None and repaired is None:
