@@ -3,11 +3,11 @@ valid plan it accepts and a hand-made violation it names (rule, session, examine
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from brute import brute_force
+from conftest import history_entry
 
 from solver.check import RULES, check, objective, required_size, verify
 from solver.messages import CATALOG
@@ -23,18 +23,7 @@ def P(sid: str, members: str = "", leader: str | None = FIRST) -> Assignment:
     return Assignment(session=sid, leader=chosen, members=ms)
 
 
-def history(sid: str, day: int, members: str, venue: str = "V1", occupation: str = "O1"):
-    """A served half-day session on 2026-03-02 + `day` days (negative: before)."""
-    start = datetime(2026, 3, 2, 8, 30) + timedelta(days=day)
-    session = {
-        "id": sid,
-        "venue": venue,
-        "occupation": occupation,
-        "level": 3,
-        "start": start.isoformat(timespec="minutes"),
-        "end": (start + timedelta(hours=3)).isoformat(timespec="minutes"),
-    }
-    return {"session": session, "leader": members.split()[0], "members": members.split()}
+history = history_entry  # a served half-day session; the first member leads
 
 
 def found(build, raw: dict[str, Any], *panels: Assignment, lang: str = "zh") -> list[tuple]:
