@@ -24,7 +24,7 @@ from .diagnose import diagnose
 from .facts import Facts
 from .messages import say
 from .model import Built, build
-from .objective import TERMS, evaluate
+from .objective import TERMS, Term, evaluate
 from .schema import Assignment, Instance, Objective, Result, Unfilled
 from .search import Budget, Control, Outcome, Searcher
 from .warmstart import repaired_plan
@@ -64,92 +64,126 @@ def solve(
     warnings: list[str] | None = None,
 ) -> Result:
     """Find a plan minimising (unfilled, changes, load_squares, leader_squares) in that order."""
-    start = time.monotonic()
-    facts = Facts(instance)
-    reported: list[tuple[str, Objective]] = []  # (level, vector) of every plan shown so far
-    # On a plain term (no empty seats allowed, no baseline) the first level to work on is
-    # load_squares: its warm start needs no model, so a plan exists before the model is built.
-    plain = _plain(instance)
-    relaxed_loads = relax_loads(facts) if plain else None
-    warm = repaired_plan(facts, options.seed, relaxed_loads) if relaxed_loads else None
-    if warm is not None and relaxed_loads is not None and progress is not None:
-        vector = objective(instance, warm)
-        reported.append(("load_squares", vector))
-        flow_bound = Objective(load_squares=relaxed_loads.cost)
-        progress(Progress(time.monotonic() - start, "load_squares", vector, flow_bound))
-    built = build(facts)
-    notes = list(warnings or []) + [
-        say(options.lang, "count_only", session=s.id)
-        for s in instance.sessions
-        if s.candidates is None
-    ]
-    fixed: list[int] = []
-    level_name = TERMS[0]
+    return _Run(instance, options, progress, control or Control(), warnings or []).run()
 
-    def report(outcome: Outcome) -> None:
-        if progress is None or outcome.values is None:
-            return
-        values = outcome.values
-        vector = Objective(**evaluate(built.v, lambda lit: values[lit.index]))
-        if reported and reported[-1] == (level_name, vector):
-            return  # the same plan again (e.g. the warm start, now inside the model)
-        reported.append((level_name, vector))
-        progress(
-            Progress(time.monotonic() - start, level_name, vector, _bound(fixed, outcome.bound))
+
+class _Run:
+    """One solve: the model, the levels proven so far and what progress has shown."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        options: Options,
+        progress: Callable[[Progress], None] | None,
+        control: Control,
+        warnings: list[str],
+    ) -> None:
+        self.start = time.monotonic()
+        self.instance, self.options, self.progress = instance, options, progress
+        self.facts = Facts(instance)
+        self.reported: list[tuple[str, Objective]] = []  # (level, vector) of every plan shown
+        self.fixed: list[int] = []  # proven optimum of each level done
+        self.level = TERMS[0]
+        self.notes = warnings + [
+            say(options.lang, "count_only", session=s.id)
+            for s in instance.sessions
+            if s.candidates is None
+        ]
+        self.relaxed_loads, self.warm = self._warm_start()
+        self.built = build(self.facts)
+        self.searcher = Searcher(
+            self.built,
+            workers=1 if options.deterministic else options.workers,
+            seed=options.seed,
+            budget=Budget(options.time_limit, options.deterministic, started=self.start),
+            make_solver=lambda limit, seed: _solver(options, limit, seed),
+            control=control,
+            on_solution=self.report,
         )
 
-    searcher = Searcher(
-        built,
-        workers=1 if options.deterministic else options.workers,
-        seed=options.seed,
-        budget=Budget(options.time_limit, options.deterministic, started=start),
-        make_solver=lambda limit, seed: _solver(options, limit, seed),
-        control=control or Control(),
-        on_solution=report,
-    )
-    status, outcome = "OPTIMAL", Outcome("UNKNOWN")
-    best: list[int] | None = None  # the last level's plan: it satisfies every rule
-    for name in TERMS:
-        level_name = name
-        if best is not None:  # the previous level is proven: say so as this one starts
-            report(Outcome("FEASIBLE", None, 0, best))
-        term = built.term(name)
-        if term.trivial:
-            fixed.append(0)
-            continue
-        # The relaxations fill every seat, so they bound a level only once no seat may stay empty.
-        relaxed = None
-        if term.name == "load_squares" and relaxed_loads is not None:
-            relaxed = relaxed_loads
-        elif term.name in RELAXATIONS and fixed[0] == 0:
-            relaxed = RELAXATIONS[term.name](facts)
+    def _warm_start(self) -> tuple[Relaxed | None, list[Assignment] | None]:
+        """On a plain term load_squares is the first level that matters; its warm start needs
+        no model, so a plan exists (and is shown) before the model is built."""
+        if not _plain(self.instance):
+            return None, None
+        relaxed = relax_loads(self.facts)
+        warm = repaired_plan(self.facts, self.options.seed, relaxed) if relaxed else None
+        if warm is not None and relaxed is not None and self.progress is not None:
+            vector = objective(self.instance, warm)
+            self.reported.append(("load_squares", vector))
+            bound = Objective(load_squares=relaxed.cost)
+            self.progress(Progress(time.monotonic() - self.start, "load_squares", vector, bound))
+        return relaxed, warm
+
+    def report(self, outcome: Outcome) -> None:
+        """Show an improving plan (the same plan twice in a level is shown once)."""
+        if self.progress is None or outcome.values is None:
+            return
+        values = outcome.values
+        vector = Objective(**evaluate(self.built.v, lambda lit: values[lit.index]))
+        if self.reported and self.reported[-1] == (self.level, vector):
+            return
+        self.reported.append((self.level, vector))
+        bound = _bound(self.fixed, outcome.bound)
+        self.progress(Progress(time.monotonic() - self.start, self.level, vector, bound))
+
+    def run(self) -> Result:
+        """Minimise the levels in order, fixing each optimum before the next."""
+        status, outcome = "OPTIMAL", Outcome("UNKNOWN")
+        best: list[int] | None = None  # the last level's plan: it satisfies every rule
+        for name in TERMS:
+            self.level = name
+            if best is not None:  # the previous level is proven: say so as this one starts
+                self.report(Outcome("FEASIBLE", None, 0, best))
+            term = self.built.term(name)
+            if term.trivial:
+                self.fixed.append(0)
+                continue
+            outcome = self._minimize(term, best)
+            if outcome.values is None:
+                found_none = outcome.status == "INFEASIBLE" and best is None
+                status = "INFEASIBLE" if found_none else "UNKNOWN"
+                break
+            best = outcome.values
+            if outcome.status != "OPTIMAL" or self.searcher.control.stopped.is_set():
+                status = "FEASIBLE"
+                break
+            self.fixed.append(outcome.value or 0)
+            self.built.model.add(term.expr <= (outcome.value or 0))
+        return self._result(status, outcome, best)
+
+    def _minimize(self, term: Term, best: list[int] | None) -> Outcome:
+        """One level: its lower bound, where its search starts, the search."""
+        relaxed = self._relaxation(term.name)
         lower = relaxed.cost if relaxed else None
         broken = None
         if term.name == "changes":
-            lower = _unavoidable_changes(built, facts)
-            broken = _broken(built, facts) if best is None else None
-        hint, feasible = _start(built, facts, term.name, best, relaxed, warm, options.seed)
-        outcome = searcher.minimize(term, lower, hint, feasible, broken)
+            lower = _unavoidable_changes(self.built, self.facts)
+            broken = _broken(self.built, self.facts) if best is None else None
+        hint, feasible = _start(
+            self.built, self.facts, term.name, best, relaxed, self.warm, self.options.seed
+        )
+        outcome = self.searcher.minimize(term, lower, hint, feasible, broken)
         outcome.bound = max(outcome.bound, lower or 0)
-        if outcome.values is None:
-            status = (
-                outcome.status if outcome.status == "INFEASIBLE" and best is None else "UNKNOWN"
-            )
-            break
-        best = outcome.values
-        if outcome.status != "OPTIMAL" or searcher.control.stopped.is_set():
-            status = "FEASIBLE"
-            break
-        fixed.append(outcome.value or 0)
-        built.model.add(term.expr <= (outcome.value or 0))
-    if best is None and warm is not None:
-        best, status = _plan_hint(built, warm), "FEASIBLE"  # stopped before the search improved it
-    if best is None:
-        return _no_plan(facts, status, options, start, notes)
-    if status == "UNKNOWN":
-        status = "FEASIBLE"  # a later level found nothing better in time: the plan stands
-    bound = _bound(fixed, outcome.bound if status != "OPTIMAL" else None)
-    return _plan_result(built, best, status, bound, options, start, notes)
+        return outcome
+
+    def _relaxation(self, level: str) -> Relaxed | None:
+        """The relaxations fill every seat, so they bound a level only once no seat may stay empty."""
+        if level == "load_squares" and self.relaxed_loads is not None:
+            return self.relaxed_loads
+        if level in RELAXATIONS and self.fixed[0] == 0:
+            return RELAXATIONS[level](self.facts)
+        return None
+
+    def _result(self, status: str, outcome: Outcome, best: list[int] | None) -> Result:
+        if best is None and self.warm is not None:  # stopped before the search improved it
+            best, status = _plan_hint(self.built, self.warm), "FEASIBLE"
+        if best is None:
+            return _no_plan(self.facts, status, self.options, self.start, self.notes)
+        if status == "UNKNOWN":
+            status = "FEASIBLE"  # a later level found nothing better in time: the plan stands
+        bound = _bound(self.fixed, outcome.bound if status != "OPTIMAL" else None)
+        return _plan_result(self.built, best, status, bound, self.options, self.start, self.notes)
 
 
 def _broken(built: Built, facts: Facts) -> set[str]:
