@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -30,7 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("-o", "--output", type=Path)
     gen.set_defaults(run=_generate)
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream until exit
+        return 0
 
 
 def _generate(args: argparse.Namespace) -> int:
