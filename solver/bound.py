@@ -1,15 +1,17 @@
 """Lower bounds for the fairness levels from a convex-cost flow relaxation (SPEC 4.4).
 
-Keep only eligibility (H3, H4), panel sizes (H1), "some member may lead"
-(H2), `max_sessions` and locks; drop the rules that tie sessions together
-(H5-H7). What is left is a transportation problem: seats flow from sessions
-to examiners, and the k-th session of an examiner costs 2k - 1, so a
-examiner's cost is the square of their load. A min-cost flow solves it
-exactly in milliseconds, and since every plan is a flow, its cost is a lower
-bound on `load_squares`. CP-SAT's LP reaches the same value only after
-seconds on large terms; knowing it up front lets the search stop the moment
-a plan meets it. The same construction with one seat per session and only
-leader-capable examiners bounds `leader_squares`.
+Keep eligibility (H3, H4), panel sizes (H1), "some member may lead" (H2),
+`max_sessions`, locks, and of H5 what a flow can hold: one seat per examiner
+in each group of mutually overlapping sessions, none beside a history session
+they served. Drop the rest of what ties sessions together (H6, H7). What is
+left is a transportation problem: seats flow from sessions to examiners, and
+the k-th session of an examiner costs 2k - 1, so an examiner's cost is the
+square of their load. A min-cost flow solves it exactly in well under a
+second, and since every plan is such a flow, its cost is a lower bound on
+`load_squares`. CP-SAT's LP reaches that value only after seconds on large
+terms; knowing it up front lets the search stop the moment a plan meets it.
+The same construction with one seat per session and only leader-capable
+examiners bounds `leader_squares`.
 """
 
 from __future__ import annotations
