@@ -22,7 +22,11 @@ from solver.schema import Result
 from solver.warmstart import repaired_plan
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(raw=instances(max_examiners=MAX_EXAMINERS, max_sessions=MAX_SESSIONS))
 def test_flow_bounds_never_exceed_the_brute_force_optimum(raw):
     instance = loaded(raw)
@@ -36,7 +40,11 @@ def test_flow_bounds_never_exceed_the_brute_force_optimum(raw):
     assert leaders.cost <= best[3]
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(raw=instances())
 def test_a_warm_start_always_passes_the_checker(raw):
     instance = loaded(raw)

@@ -199,7 +199,11 @@ def plans_to_try(instance: Instance) -> int:
     return count
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(raw=instances())
 def test_every_plan_the_solver_returns_passes_the_checker(raw):
     instance = loaded(raw)
@@ -215,7 +219,11 @@ def test_every_plan_the_solver_returns_passes_the_checker(raw):
         assert {d.session for d in result.diagnostics} & {s.id for s in instance.sessions}
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=250,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(raw=instances(max_examiners=MAX_EXAMINERS, max_sessions=MAX_SESSIONS))
 def test_solver_optimum_equals_brute_force_on_tiny_instances(raw):
     instance = loaded(raw)
