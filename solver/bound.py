@@ -42,7 +42,7 @@ def relax_loads(
 
     `banned` seats are left out (the warm start's repairs); the cost is then no longer a bound.
     """
-    banned = (banned or set()) | _away(facts)
+    banned = (banned or set()) | facts.history_clashes
     locked = _locked(facts)
     demand = {s: facts.sizes[s] - len(locked[s]) for s in facts.sessions}
     base = Counter(e for members in locked.values() for e in members)
@@ -64,7 +64,7 @@ def relax_leaders(facts: Facts) -> Relaxed | None:
     fixed = {lock.session: lock.examiner for lock in facts.instance.locks if lock.role == "leader"}
     base = Counter(fixed.values())
     demand = {s: 0 if s in fixed else 1 for s in facts.sessions}
-    away = _away(facts)
+    away = facts.history_clashes
     pool = {s: [e for e in facts.can_lead[s] if (s, e) not in away] for s in facts.sessions}
     return _solve(facts, demand, pool, {}, {}, base)
 
@@ -80,35 +80,6 @@ def best_leaders(facts: Facts, panels: dict[str, list[str]]) -> dict[str, str] |
         return None
     chosen = {s: e for s, e in relaxed.pairs}
     return {s: fixed.get(s) or chosen[s] for s in panels if panels[s]}
-
-
-def _slots(facts: Facts) -> dict[str, int]:
-    """Sessions grouped so that the sessions of a group all overlap one another (H5).
-
-    In (start, id) order a session joins the current group when it starts before
-    every member of the group ends; otherwise it opens a new group. An examiner
-    takes at most one seat per group, which every valid plan satisfies, so the
-    flow stays a relaxation while seeing most of "one place at a time".
-    """
-    out: dict[str, int] = {}
-    group, ends = -1, None
-    for s in sorted(facts.instance.sessions, key=lambda x: x.order_key):
-        if ends is None or s.start >= ends:
-            group, ends = group + 1, s.end
-        else:
-            ends = min(ends, s.end)
-        out[s.id] = group
-    return out
-
-
-def _away(facts: Facts) -> set[tuple[str, str]]:
-    """(session, examiner) pairs ruled out by a history session the examiner served at the time."""
-    out: set[tuple[str, str]] = set()
-    for h in facts.instance.history:
-        for s in facts.instance.sessions:
-            if h.session.start < s.end and s.start < h.session.end:
-                out.update((s.id, e) for e in h.members)
-    return out
 
 
 def _locked(facts: Facts) -> dict[str, set[str]]:
@@ -133,7 +104,7 @@ def _solve(
     those seats (load costs are scaled above the largest possible tie-break).
     """
     scale = sum(max(0, d) for d in demand.values()) + 1 if prefer is not None else 1
-    slots = _slots(facts)
+    slots = facts.overlap_groups
     flow = min_cost_flow.SimpleMinCostFlow()
     nodes: dict[tuple, int] = {}
     seat_arcs: dict[int, tuple[str, str]] = {}

@@ -242,3 +242,31 @@ class Facts:
             if before:
                 out[s.id] = max(before, key=lambda p: p.order_key).id
         return out
+
+    @cached_property
+    def history_clashes(self) -> set[tuple[str, str]]:
+        """H5: (planned session, examiner) pairs overlapping a history session they served."""
+        out: set[tuple[str, str]] = set()
+        for h in self.instance.history:
+            for s in self.instance.sessions:
+                if h.session.start < s.end and s.start < h.session.end:
+                    out.update((s.id, e) for e in h.members)
+        return out
+
+    @cached_property
+    def overlap_groups(self) -> dict[str, int]:
+        """Planned sessions grouped so that the sessions of a group all overlap one another (H5).
+
+        In (start, id) order a session joins the current group when it starts
+        before every member of the group ends; otherwise it opens a new group.
+        An examiner sits in at most one session of a group in any valid plan.
+        """
+        out: dict[str, int] = {}
+        group, ends = -1, None
+        for s in sorted(self.instance.sessions, key=lambda x: x.order_key):
+            if ends is None or s.start >= ends:
+                group, ends = group + 1, s.end
+            else:
+                ends = min(ends, s.end)
+            out[s.id] = group
+        return out

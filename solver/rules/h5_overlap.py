@@ -10,32 +10,22 @@ examiner already served rule out every overlapping planned session.
 
 from __future__ import annotations
 
-from ..schema import SessionBase
 from .context import Context
 
 
 def apply(ctx: Context) -> None:
     """At most one session at any moment per examiner; no more than `max_sessions`."""
     facts = ctx.facts
-    history = _history_by_examiner(ctx)
     for e, items in ctx.v.sessions_of().items():
         sessions = [(facts.sessions[s], lit) for s, lit in items]
         for clique in _cliques(sessions):
             ctx.add(sum(lit for _, lit in clique) <= 1, "H5", clique[-1][0].id, e)
         for s, lit in sessions:
-            if any(h.start < s.end and s.start < h.end for h in history.get(e, ())):
+            if (s.id, e) in facts.history_clashes:
                 ctx.add(lit == 0, "H5", s.id, e)
         cap = facts.examiners[e].max_sessions
         if cap is not None and cap < len(sessions):
             ctx.add(sum(lit for _, lit in sessions) <= cap, "H5", None, e)
-
-
-def _history_by_examiner(ctx: Context) -> dict[str, list[SessionBase]]:
-    out: dict[str, list[SessionBase]] = {}
-    for h in ctx.facts.instance.history:
-        for e in h.members:
-            out.setdefault(e, []).append(h.session)
-    return out
 
 
 def _cliques(sessions: list) -> list[list]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from brute import MAX_EXAMINERS, MAX_SESSIONS, brute_force
-from hypothesis import HealthCheck, assume, given, settings
-from test_property import instances, loaded, plans_to_try
+from brute import MAX_EXAMINERS, MAX_SESSIONS
+from hypothesis import assume, given, settings
+from test_property import PROPERTY, instances, loaded, tiny_optimum
 
 from solver.bound import relax_leaders, relax_loads
 from solver.check import check, objective
@@ -22,16 +22,10 @@ from solver.schema import Result
 from solver.warmstart import repaired_plan
 
 
-@settings(
-    max_examples=80,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@settings(PROPERTY, max_examples=80)
 @given(raw=instances(max_examiners=MAX_EXAMINERS, max_sessions=MAX_SESSIONS))
 def test_flow_bounds_never_exceed_the_brute_force_optimum(raw):
-    instance = loaded(raw)
-    assume(plans_to_try(instance) <= 20_000)
-    best, _ = brute_force(instance)
+    instance, best = tiny_optimum(raw)
     assume(best is not None and best[0] == 0)  # the relaxations fill every seat
     facts = Facts(instance)
     loads, leaders = relax_loads(facts), relax_leaders(facts)
@@ -40,11 +34,7 @@ def test_flow_bounds_never_exceed_the_brute_force_optimum(raw):
     assert leaders.cost <= best[3]
 
 
-@settings(
-    max_examples=80,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@settings(PROPERTY, max_examples=80)
 @given(raw=instances())
 def test_a_warm_start_always_passes_the_checker(raw):
     instance = loaded(raw)

@@ -191,6 +191,21 @@ def loaded(raw: dict[str, Any]) -> Instance:
     return instance
 
 
+# Random instances are filtered (too many plans for brute force, infeasible ones): that is
+# the point, not a slow generator; solves are timed by their own limits, not hypothesis.
+PROPERTY = settings(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
+
+
+def tiny_optimum(raw: dict[str, Any]) -> tuple[Instance, tuple[int, int, int, int] | None]:
+    """Load a tiny instance small enough for brute force and return its brute-force optimum."""
+    instance = loaded(raw)
+    assume(plans_to_try(instance) <= 20_000)
+    best, _ = brute_force(instance)
+    return instance, best
+
+
 def plans_to_try(instance: Instance) -> int:
     """How many plans brute force will enumerate (panels valid on their own, multiplied)."""
     count = 1
@@ -199,11 +214,7 @@ def plans_to_try(instance: Instance) -> int:
     return count
 
 
-@settings(
-    max_examples=300,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@settings(PROPERTY, max_examples=300)
 @given(raw=instances())
 def test_every_plan_the_solver_returns_passes_the_checker(raw):
     instance = loaded(raw)
@@ -219,16 +230,10 @@ def test_every_plan_the_solver_returns_passes_the_checker(raw):
         assert {d.session for d in result.diagnostics} & {s.id for s in instance.sessions}
 
 
-@settings(
-    max_examples=250,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@settings(PROPERTY, max_examples=250)
 @given(raw=instances(max_examiners=MAX_EXAMINERS, max_sessions=MAX_SESSIONS))
 def test_solver_optimum_equals_brute_force_on_tiny_instances(raw):
-    instance = loaded(raw)
-    assume(plans_to_try(instance) <= 20_000)
-    best, _ = brute_force(instance)
+    instance, best = tiny_optimum(raw)
     result = solve(instance, OPTIONS)
     event(result.status)
     if best is None:
