@@ -1,0 +1,50 @@
+"""The examiner database: typed SQLAlchemy models, engine/session plumbing, migrations."""
+
+from .base import Base
+from .catalog import Occupation, Venue
+from .discipline import ExaminerWarning, Rating, Refusal, Review, Revocation
+from .examiner import (
+    Appointment,
+    Certificate,
+    CertificateSerial,
+    Examiner,
+    Qualification,
+    Unavailability,
+)
+from .filing import FilingBatch, FilingEntry, TrainingPlan
+from .history import Change
+from .institution import Institution, Organization, User
+from .planning import PanelSeat, Plan, PlanSeat
+from .schedule import AssessmentSession, Candidate, Conflict, InvalidResult, SessionCandidate
+
+__all__ = [
+    "Appointment",
+    "AssessmentSession",
+    "Base",
+    "Candidate",
+    "Certificate",
+    "CertificateSerial",
+    "Change",
+    "Conflict",
+    "Examiner",
+    "ExaminerWarning",
+    "FilingBatch",
+    "FilingEntry",
+    "Institution",
+    "InvalidResult",
+    "Occupation",
+    "Organization",
+    "PanelSeat",
+    "Plan",
+    "PlanSeat",
+    "Qualification",
+    "Rating",
+    "Refusal",
+    "Review",
+    "Revocation",
+    "SessionCandidate",
+    "TrainingPlan",
+    "Unavailability",
+    "User",
+    "Venue",
+]

@@ -1,0 +1,80 @@
+"""Engine and session plumbing: where the database is, and the one transaction boundary.
+
+The database is the SQLite file `instance/panelplan.db` (relative to the working
+directory) unless `DATABASE_URL` names another, e.g.
+`postgresql+psycopg://user@host:5432/panelplan`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from .history import track_changes
+
+DEFAULT_SQLITE_PATH = Path("instance") / "panelplan.db"
+
+
+def database_url(environ: dict[str, str] | None = None) -> str:
+    """The configured database: `DATABASE_URL`, else the default SQLite file."""
+    env = os.environ if environ is None else environ
+    url = env.get("DATABASE_URL")
+    if url:
+        # Heroku-style URLs say postgres://; SQLAlchemy wants a dialect and driver.
+        if url.startswith(("postgres://", "postgresql://")):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """An engine for `url` (default: `database_url()`), with SQLite made strict."""
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # Wait for a concurrent writer instead of failing at once.
+        kwargs.setdefault("connect_args", {"timeout": 30})
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")  # SQLite ignores foreign keys unless asked
+    cursor.close()
+
+
+def session_factory(bind: Any, **kwargs: Any) -> sessionmaker[Session]:
+    """A session factory whose sessions record the change history (R1)."""
+    factory = sessionmaker(bind=bind, expire_on_commit=False, **kwargs)
+    track_changes(factory)
+    return factory
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session], actor: str | None = None) -> Iterator[Session]:
+    """One unit of work: commit when the block ends, roll back when it raises."""
+    with factory() as session:
+        acting_as(session, actor)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def acting_as(session: Session, actor: str | None) -> Session:
+    """Name the user whose changes this session records in the history."""
+    session.info["actor"] = actor
+    return session

@@ -1,0 +1,37 @@
+"""Run the Alembic migrations programmatically (`panelplan init-db`, tests, the demo)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import nullcontext
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """The Alembic configuration; migrations ship inside the `models` package."""
+    config = Config()
+    config.set_main_option("script_location", "models:migrations")
+    if url:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(bind: Engine | Connection, revision: str = "head") -> None:
+    """Bring the database at `bind` to `revision` (default: the newest)."""
+    _run(bind, command.upgrade, revision)
+
+
+def downgrade(bind: Engine | Connection, revision: str = "base") -> None:
+    """Take the database at `bind` back to `revision` (default: empty)."""
+    _run(bind, command.downgrade, revision)
+
+
+def _run(bind: Engine | Connection, step: Callable[[Config, str], None], revision: str) -> None:
+    config = alembic_config()
+    opened = bind.begin() if isinstance(bind, Engine) else nullcontext(bind)
+    with opened as connection:
+        config.attributes["connection"] = connection
+        step(config, revision)

@@ -1,0 +1,94 @@
+"""Planner-facing problems raised by the services, Chinese first with English available.
+
+Each service module keeps its own catalog (`{key: {"zh": ..., "en": ...}}`) next to the
+code that uses it; a `Problem` carries the templates it needs, so rendering never looks
+anything up in global state. Field names shown to planners come from `FIELD_LABELS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Catalog = Mapping[str, Mapping[str, str]]
+
+# Column labels as planners know them (Attachment 1 / Attachment 2 wording).
+FIELD_LABELS: Catalog = {
+    "name": {"zh": "姓名", "en": "name"},
+    "sex": {"zh": "性别", "en": "sex"},
+    "birth_month": {"zh": "出生年月", "en": "date of birth"},
+    "document_type": {"zh": "证件类型", "en": "document type"},
+    "document_number": {"zh": "身份证或其他有效证件号码", "en": "ID or document number"},
+    "education": {"zh": "学历", "en": "education"},
+    "phone": {"zh": "联系电话", "en": "phone"},
+    "organization": {"zh": "工作单位", "en": "employer"},
+    "title": {"zh": "职称", "en": "professional title"},
+    "vocational_certificate": {"zh": "职业资格证书名称和编号", "en": "vocational certificate"},
+    "work_history": {"zh": "从事本职业（工种）工作简历", "en": "work history"},
+    "occupation": {"zh": "考评职业（工种）", "en": "occupation"},
+    "top_level": {"zh": "考评级别", "en": "highest level"},
+    "grade": {"zh": "级别（考评员/高级考评员）", "en": "grade"},
+    "certificate_number": {"zh": "证书编号", "en": "certificate number"},
+    "valid_until": {"zh": "证书有效期", "en": "certificate valid until"},
+    "issue_date": {"zh": "发证日期", "en": "issue date"},
+    "appointment": {"zh": "聘期", "en": "appointment term"},
+    "appointment_start": {"zh": "聘期开始", "en": "appointment start"},
+    "appointment_end": {"zh": "聘期结束", "en": "appointment end"},
+    "assessing_since": {"zh": "开始从事考评日期", "en": "assessing since"},
+    "leader_eligible": {"zh": "可任组长", "en": "may lead"},
+    "status": {"zh": "状态", "en": "status"},
+    "code": {"zh": "编号", "en": "code"},
+    "institution_code": {"zh": "机构代码", "en": "institution code"},
+}
+
+LANGS = ("zh", "en")
+
+
+def label(name: str, lang: str = "zh") -> str:
+    """The planner-facing name of field `name`."""
+    names = FIELD_LABELS.get(name)
+    return names.get(lang, names["zh"]) if names else name
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason an input is refused: which row and field, and why (zh/en)."""
+
+    field: str
+    templates: Mapping[str, str]
+    params: Mapping[str, Any] = field(default_factory=dict)
+    row: int | None = None  # spreadsheet row number (1-based, as the planner sees it)
+    column: str | None = None  # the column heading as written in the file
+
+    @classmethod
+    def of(cls, catalog: Catalog, key: str, field: str, **params: Any) -> Problem:
+        """A problem with message `key` from `catalog` about `field`."""
+        return cls(field=field, templates=catalog[key], params=params)
+
+    def at(self, row: int, column: str | None = None) -> Problem:
+        """The same problem, placed at a spreadsheet row (and column)."""
+        return Problem(self.field, self.templates, self.params, row, column or self.column)
+
+    def reason(self, lang: str = "zh") -> str:
+        """Why, without where."""
+        return self.templates.get(lang, self.templates["zh"]).format(**self.params)
+
+    def text(self, lang: str = "zh") -> str:
+        """Row, field and reason in one line."""
+        where = self.column or label(self.field, lang)
+        if self.row is not None:
+            where = f"第{self.row}行 {where}" if lang == "zh" else f"row {self.row}, {where}"
+        return f"{where}：{self.reason(lang)}" if lang == "zh" else f"{where}: {self.reason(lang)}"
+
+
+class Refused(Exception):
+    """Input refused as a whole; `problems` lists every reason (nothing was written)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.text("en") for p in problems))
+        self.problems = problems
+
+    def lines(self, lang: str = "zh") -> list[str]:
+        """One line per problem, in `lang`."""
+        return [p.text(lang) for p in self.problems]
