@@ -1,0 +1,100 @@
+"""Database plumbing for commands: open the configured database, run one unit of work,
+print refusals in the planner's language; and `panelplan init-db`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import Institution
+from models.db import database_url, make_engine, session_factory, transaction
+from models.migrate import upgrade
+
+from .certificates import INSTITUTION_CODE
+from .messages import Refused
+
+EXIT_REFUSED = 2
+
+
+def open_database(url: str | None = None) -> sessionmaker[Session]:
+    """A session factory on the configured database (`DATABASE_URL` or the SQLite default)."""
+    return session_factory(make_engine(url or database_url()))
+
+
+def run_unit(
+    work: Callable[[Session], int],
+    lang: str = "zh",
+    url: str | None = None,
+    actor: str | None = None,
+) -> int:
+    """Run `work` in one transaction; print refusals (nothing written) and return 2 for them."""
+    factory = open_database(url)
+    try:
+        with transaction(factory, actor or getpass.getuser()) as session:
+            return work(session)
+    except Refused as refused:
+        for line in refused.lines(lang):
+            print(line, file=sys.stderr)
+        return EXIT_REFUSED
+    finally:
+        engine = factory.kw["bind"]
+        engine.dispose()
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    """Options every database command takes: --database, --institution, --lang."""
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL (default: $DATABASE_URL or instance/panelplan.db)",
+    )
+    parser.add_argument(
+        "--institution",
+        metavar="CODE",
+        help="institution code (needed only when the database holds several)",
+    )
+    parser.add_argument("--lang", choices=("zh", "en"), default=None, help="message language")
+
+
+def register(commands: Any) -> None:
+    """Add `init-db` to the `panelplan` command."""
+    init = commands.add_parser("init-db", help="create or upgrade the database (migrations)")
+    add_common(init)
+    init.add_argument(
+        "--code", metavar="CODE", help="register the institution with this 7- or 8-digit code"
+    )
+    init.add_argument("--name", metavar="NAME", help="the institution's name (with --code)")
+    init.set_defaults(run=_init_db)
+
+
+def _init_db(args: argparse.Namespace) -> int:
+    url = args.database or database_url()
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    print(f"database ready: {url}")
+    if not args.code:
+        return 0
+    if not INSTITUTION_CODE.fullmatch(args.code):
+        print(
+            f"机构代码 {args.code} 应为 7 或 8 位数字 / institution code must be 7 or 8 digits",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+
+    def register_institution(session: Session) -> int:
+        found = session.scalar(select(Institution).where(Institution.code == args.code))
+        if found is None:
+            session.add(Institution(code=args.code, name=args.name or args.code))
+            print(f"institution {args.code} registered")
+        elif args.name and found.name != args.name:
+            found.name = args.name
+        return 0
+
+    return run_unit(register_institution, url=url)
