@@ -12,7 +12,7 @@ from .examiner import (
     Unavailability,
 )
 from .filing import FilingBatch, FilingEntry, TrainingPlan
-from .history import Change
+from .history import AuditEvent, Change, audit
 from .institution import Institution, Organization, User
 from .planning import PanelSeat, Plan, PlanSeat
 from .schedule import AssessmentSession, Candidate, Conflict, InvalidResult, SessionCandidate
@@ -20,6 +20,7 @@ from .schedule import AssessmentSession, Candidate, Conflict, InvalidResult, Ses
 __all__ = [
     "Appointment",
     "AssessmentSession",
+    "AuditEvent",
     "Base",
     "Candidate",
     "Certificate",
@@ -47,4 +48,5 @@ __all__ = [
     "Unavailability",
     "User",
     "Venue",
+    "audit",
 ]

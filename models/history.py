@@ -122,3 +122,36 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+class AuditEvent(Base):
+    """An action worth auditing beyond row changes: an import, a publish, a revocation decision."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str | None] = mapped_column(String(80))
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))  # e.g. import_examiners, publish_plan
+    subject: Mapped[str | None] = mapped_column(String(200))  # e.g. a file name, "plan v3"
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+def audit(
+    session: Session,
+    action: str,
+    subject: str | None = None,
+    institution_id: int | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """Record that the session's actor did `action` (flushed with the unit of work)."""
+    event_row = AuditEvent(
+        actor=session.info.get("actor"),
+        institution_id=institution_id,
+        action=action,
+        subject=subject,
+        details={k: _plain(v) for k, v in details.items()},
+    )
+    session.add(event_row)
+    return event_row

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 08:58:24.201926
+Create Date: 2026-11-28 09:00:57.852228
 """
 
 from __future__ import annotations
@@ -44,6 +44,28 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_occupations")),
         sa.UniqueConstraint("code", "edition", name=op.f("uq_occupations_code_edition")),
     )
+    op.create_table(
+        "audit_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(length=80), nullable=True),
+        sa.Column("institution_id", sa.Integer(), nullable=True),
+        sa.Column("action", sa.String(length=40), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=True),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["institution_id"],
+            ["institutions.id"],
+            name=op.f("fk_audit_events_institution_id_institutions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
+    )
+    with op.batch_alter_table("audit_events", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_audit_events_at"), ["at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_audit_events_institution_id"), ["institution_id"], unique=False
+        )
+
     op.create_table(
         "certificate_serials",
         sa.Column("institution_id", sa.Integer(), nullable=False),
@@ -992,6 +1014,11 @@ def downgrade() -> None:
 
     op.drop_table("organizations")
     op.drop_table("certificate_serials")
+    with op.batch_alter_table("audit_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_audit_events_institution_id"))
+        batch_op.drop_index(batch_op.f("ix_audit_events_at"))
+
+    op.drop_table("audit_events")
     op.drop_table("occupations")
     op.drop_table("institutions")
     # ### end Alembic commands ###
