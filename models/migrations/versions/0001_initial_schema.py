@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 09:00:57.852228
+Create Date: 2026-11-28 09:01:10.792924
 """
 
 from __future__ import annotations
