@@ -40,6 +40,26 @@ FIELD_LABELS: Catalog = {
     "status": {"zh": "状态", "en": "status"},
     "code": {"zh": "编号", "en": "code"},
     "institution_code": {"zh": "机构代码", "en": "institution code"},
+    # policy settings (SPEC 4.2)
+    "policy.min_panel_size": {"zh": "考评小组最少人数", "en": "minimum panel size"},
+    "policy.odd_panel_size": {"zh": "小组人数取单数", "en": "odd panel sizes"},
+    "policy.turnover": {"zh": "每次轮换比例", "en": "turnover per panel"},
+    "policy.rotation_scope": {"zh": "轮换范围", "en": "rotation scope"},
+    "policy.max_consecutive_same_venue": {
+        "zh": "同一考点最多连续次数",
+        "en": "most consecutive visits to one venue",
+    },
+    "policy.consecutive_rule": {"zh": "连续次数计法", "en": "consecutive-visit rule"},
+    "policy.leader_min_experience_days": {
+        "zh": "组长最少考评经历（天）",
+        "en": "leader's minimum experience (days)",
+    },
+    "policy.grade_top_level": {"zh": "各级别可考评的最高等级", "en": "top level per grade"},
+    "policy.recuse_candidate_organization": {
+        "zh": "回避本单位考生",
+        "en": "recuse from own organisation's candidates",
+    },
+    "policy.allow_unfilled": {"zh": "允许空缺席位", "en": "allow empty seats"},
 }
 
 LANGS = ("zh", "en")

@@ -123,6 +123,18 @@ def load_instance(raw: Any, lang: str = "zh") -> tuple[Instance, list[str]]:
     return instance, warnings
 
 
+def load_policy(raw: Any, lang: str = "zh") -> Policy:
+    """Validate a policy object alone (SPEC 4.2); raise `InvalidInput` naming each bad key."""
+    problems: list[Diagnostic] = []
+    report = _Reporter(problems, lang)
+    policy = _parse_one(Policy, raw, "policy", report)
+    if policy is not None:
+        _check_policy(policy, report)
+    if problems or policy is None:
+        raise InvalidInput(problems)
+    return policy
+
+
 class _Reporter:
     """Collects problems as `Diagnostic(rule="INPUT", field=..., message=...)`."""
 
