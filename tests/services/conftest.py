@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from dbtools import drop_database, fresh_database  # noqa: F401 - TEMP re-export for helpers
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from dbtools import drop_database, fresh_database
 from sqlalchemy import inspect
 
 from models import Base
@@ -22,8 +23,12 @@ def test_every_model_table_exists_after_migration(database) -> None:
     assert "alembic_version" in tables
 
 
-def test_downgrade_to_empty_and_upgrade_again(database) -> None:
-    downgrade(database.engine)
-    assert set(inspect(database.engine).get_table_names()) <= {"alembic_version"}
-    upgrade(database.engine)
-    assert set(Base.metadata.tables) <= set(inspect(database.engine).get_table_names())
+def test_downgrade_to_empty_and_upgrade_again(database, tmp_path) -> None:
+    scratch = fresh_database(database.backend, tmp_path)
+    try:
+        downgrade(scratch.engine)
+        assert set(inspect(scratch.engine).get_table_names()) <= {"alembic_version"}
+        upgrade(scratch.engine)
+        assert set(Base.metadata.tables) <= set(inspect(scratch.engine).get_table_names())
+    finally:
+        drop_database(scratch)
