@@ -1,0 +1,65 @@
+"""`panelplan init-db`: migrations from empty and the institution, on both databases."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from dbtools import POSTGRES_URL
+from sqlalchemy import inspect, select, text
+
+from models import Base, Institution
+from models.db import database_url, make_engine
+from services.cli import main
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    """An empty database URL: a new SQLite file, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cli.db'}"
+        return
+    schema = f"pp_cli_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _institutions(url: str) -> list[tuple[str, str]]:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(Institution.code, Institution.name)).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+def test_init_db_creates_every_table_and_the_institution(url, capsys) -> None:
+    assert (
+        main(["init-db", "--database", url, "--code", "3204005", "--name", "常州市测试中心"]) == 0
+    )
+    engine = make_engine(url)
+    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    engine.dispose()
+    assert _institutions(url) == [("3204005", "常州市测试中心")]
+    assert "database ready" in capsys.readouterr().out
+
+
+def test_init_db_twice_changes_nothing_and_never_duplicates(url) -> None:
+    assert main(["init-db", "--database", url, "--code", "32040051", "--name", "甲"]) == 0
+    assert main(["init-db", "--database", url, "--code", "32040051"]) == 0
+    assert _institutions(url) == [("32040051", "甲")]
+
+
+def test_a_bad_institution_code_is_refused_with_a_reason(url, capsys) -> None:
+    assert main(["init-db", "--database", url, "--code", "320400"]) == 2
+    assert "7 或 8 位数字" in capsys.readouterr().err
+    assert _institutions(url) == []
+
+
+def test_the_default_database_is_a_sqlite_file_and_database_url_overrides_it() -> None:
+    assert database_url({}) == "sqlite:///instance/panelplan.db"
+    assert database_url({"DATABASE_URL": "postgres://u@h/db"}) == "postgresql+psycopg://u@h/db"
