@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,7 @@ from models import Institution
 from models.db import database_url, make_engine, session_factory, transaction
 from models.migrate import upgrade
 
+from . import context, users
 from .certificates import INSTITUTION_CODE
 from .messages import Refused
 
@@ -71,6 +73,12 @@ def register(commands: Any) -> None:
     )
     init.add_argument("--name", metavar="NAME", help="the institution's name (with --code)")
     init.set_defaults(run=_init_db)
+    user = commands.add_parser("add-user", help="add a user: admin, planner or viewer")
+    add_common(user)
+    user.add_argument("username")
+    user.add_argument("--role", required=True, choices=("admin", "planner", "viewer"))
+    user.add_argument("--name", help="display name (default: the username)")
+    user.set_defaults(run=_add_user)
 
 
 def _init_db(args: argparse.Namespace) -> int:
@@ -98,3 +106,21 @@ def _init_db(args: argparse.Namespace) -> int:
         return 0
 
     return run_unit(register_institution, url=url)
+
+
+def _add_user(args: argparse.Namespace) -> int:
+    # The password comes from $PANELPLAN_PASSWORD (scripts) or a prompt (never an argument,
+    # which would show in the process list and shell history).
+    password = os.environ.get("PANELPLAN_PASSWORD") or getpass.getpass("密码 / password: ")
+
+    def add(session: Session) -> int:
+        institution = context.institution(session, args.institution)
+        users.add_user(session, institution, args.username, args.role, password, args.name)
+        print(f"user {args.username} ({args.role}) added")
+        return 0
+
+    return run_unit(add, lang=_lang(args), url=args.database)
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return args.lang or os.environ.get("PANELPLAN_LANG", "zh")

@@ -40,6 +40,9 @@ FIELD_LABELS: Catalog = {
     "status": {"zh": "状态", "en": "status"},
     "code": {"zh": "编号", "en": "code"},
     "institution_code": {"zh": "机构代码", "en": "institution code"},
+    "username": {"zh": "用户名", "en": "username"},
+    "role": {"zh": "角色", "en": "role"},
+    "password": {"zh": "密码", "en": "password"},
     # policy settings (SPEC 4.2)
     "policy.min_panel_size": {"zh": "考评小组最少人数", "en": "minimum panel size"},
     "policy.odd_panel_size": {"zh": "小组人数取单数", "en": "odd panel sizes"},

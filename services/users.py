@@ -1,0 +1,102 @@
+"""Users who sign in, with their role: admin (管理员), planner (计划员), viewer (查看).
+
+Passwords are stored as scrypt hashes (standard library; the same scheme and format as
+werkzeug's `scrypt:` hashes, so the web app can verify them either way).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Institution, User, audit
+from models.base import Role
+
+from .messages import Problem, Refused
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+USERNAME = re.compile(r"[A-Za-z0-9_.\-]{2,80}")
+MIN_PASSWORD = 8
+
+MESSAGES = {
+    "bad_username": {
+        "zh": "用户名应为 2–80 位字母、数字、下划线、点或连字符",
+        "en": "a username is 2-80 letters, digits, underscores, dots or hyphens",
+    },
+    "taken": {"zh": "用户名 {username} 已被使用", "en": "username {username} is taken"},
+    "short_password": {
+        "zh": "密码至少 {n} 位",
+        "en": "a password has at least {n} characters",
+    },
+    "bad_role": {
+        "zh": "角色应为 admin（管理员）、planner（计划员）或 viewer（查看）",
+        "en": "role must be admin, planner or viewer",
+    },
+}
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash: `scrypt:N:r:p$salt$hex`."""
+    salt = secrets.token_hex(16)
+    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return f"scrypt:{SCRYPT_N}:{SCRYPT_R}:{SCRYPT_P}${salt}${digest}"
+
+
+def check_password(stored: str | None, password: str) -> bool:
+    """True when `password` matches the stored hash."""
+    if not stored or not stored.startswith("scrypt:"):
+        return False
+    method, salt, digest = stored.split("$", 2)
+    n, r, p = (int(part) for part in method.split(":")[1:])
+    return hmac.compare_digest(_scrypt(password, salt, n, r, p), digest)
+
+
+def _scrypt(password: str, salt: str, n: int, r: int, p: int) -> str:
+    raw = hashlib.scrypt(
+        password.encode(), salt=salt.encode(), n=n, r=r, p=p, maxmem=132 * n * r * p
+    )
+    return raw.hex()
+
+
+def add_user(
+    session: Session,
+    institution: Institution,
+    username: str,
+    role: str,
+    password: str,
+    display_name: str | None = None,
+) -> User:
+    """Create a user; refuse a bad or taken username, an unknown role, a short password."""
+    problems = []
+    if not USERNAME.fullmatch(username):
+        problems.append(Problem.of(MESSAGES, "bad_username", "username"))
+    elif session.scalar(select(User.id).where(User.username == username)) is not None:
+        problems.append(Problem.of(MESSAGES, "taken", "username", username=username))
+    if role not in {r.value for r in Role}:
+        problems.append(Problem.of(MESSAGES, "bad_role", "role"))
+    if len(password) < MIN_PASSWORD:
+        problems.append(Problem.of(MESSAGES, "short_password", "password", n=MIN_PASSWORD))
+    if problems:
+        raise Refused(problems)
+    user = User(
+        institution_id=institution.id,
+        username=username,
+        display_name=display_name or username,
+        role=Role(role),
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    audit(session, "add_user", username, institution.id, role=role)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+    return user if user is not None and check_password(user.password_hash, password) else None
