@@ -1,0 +1,194 @@
+"""`panelplan plan`, `panelplan publish` and `panelplan what-if`: planning from the database.
+
+Exit codes follow `panelplan solve`: 0 when a plan was stored (OPTIMAL, FEASIBLE), 1 when
+the solver found none (INFEASIBLE, UNKNOWN: the attempt is still stored as a draft), 2 when
+the request is refused (nothing written), or when `--publish` is refused (the draft is kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from solver.cli import EXIT
+from solver.solve import Control, Options, Progress
+
+from .context import institution
+from .database_cli import EXIT_REFUSED, add_common, run_unit
+from .messages import Refused
+from .plans import publish, solve_and_store, status_name
+from .whatif import WhatIf, Withdrawal, what_if
+
+SHOWN_SESSIONS = 15  # rows of the short table; the full plan is in the web app and exports
+
+
+def register(commands: Any) -> None:
+    """Add `plan`, `publish` and `what-if` to the `panelplan` command."""
+    plan = commands.add_parser("plan", help="staff the sessions of a date range, store a draft")
+    add_common(plan)
+    plan.add_argument("--from", dest="date_from", type=date.fromisoformat, required=True)
+    plan.add_argument("--to", dest="date_to", type=date.fromisoformat, required=True)
+    _solve_options(plan)
+    plan.add_argument("--publish", action="store_true", help="publish the plan if it passes")
+    plan.set_defaults(run=_plan)
+    pub = commands.add_parser("publish", help="publish a checked draft plan version")
+    add_common(pub)
+    pub.add_argument("version", type=int)
+    pub.set_defaults(run=_publish)
+    rerun = commands.add_parser("what-if", help="record a withdrawal and rerun the published plan")
+    add_common(rerun)
+    rerun.add_argument("--withdraw", metavar="EXAMINER_CODE", required=True)
+    rerun.add_argument("--session", metavar="CODE", help="the session withdrawn from")
+    rerun.add_argument("--from", dest="date_from", type=date.fromisoformat)
+    rerun.add_argument("--to", dest="date_to", type=date.fromisoformat)
+    rerun.add_argument("--reason", help="why (recorded with the unavailability)")
+    _solve_options(rerun)
+    rerun.set_defaults(run=_what_if)
+
+
+def _solve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--time-limit", type=float, default=None, help="seconds (whole solve)")
+    parser.add_argument("--workers", type=int, default=0, help="search workers (0: every core)")
+    parser.add_argument("--seed", type=int, default=0, help="tie-breaking draw")
+    parser.add_argument("--deterministic", action="store_true", help="same seed, same plan")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return args.lang or os.environ.get("PANELPLAN_LANG", "zh")
+
+
+def _options(args: argparse.Namespace) -> Options:
+    return Options(args.time_limit, args.workers, args.seed, args.deterministic, _lang(args))
+
+
+def _unit(args: argparse.Namespace, work: Callable[[Session], int]) -> int:
+    return run_unit(work, _lang(args), args.database)
+
+
+@contextmanager
+def _interruptible() -> Iterator[Control]:
+    """Ctrl-C stops the search and keeps the best plan so far (as `panelplan solve` does)."""
+    control = Control()
+    previous = signal.signal(signal.SIGINT, lambda *_: control.stop())
+    try:
+        yield control
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _progress(args: argparse.Namespace) -> Callable[[Progress], None] | None:
+    if args.quiet:
+        return None
+
+    def show(p: Progress) -> None:
+        o = p.objective.as_tuple()
+        print(f"{p.elapsed:8.2f}s  {p.level:<14} objective {o}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _plan(args: argparse.Namespace) -> int:
+    lang = _lang(args)
+
+    def work(db: Session) -> int:
+        inst = institution(db, args.institution)
+        with _interruptible() as control:
+            plan = solve_and_store(
+                db, inst, args.date_from, args.date_to, _options(args),
+                progress=_progress(args), control=control,
+            )  # fmt: skip
+        code = EXIT[plan.solver_status]
+        if args.publish and code == 0:
+            try:
+                publish(db, inst, plan.version)
+            except Refused as refused:
+                for line in refused.lines(lang):
+                    print(line, file=sys.stderr)
+                code = EXIT_REFUSED
+        print_plan(plan, lang)
+        return code
+
+    return _unit(args, work)
+
+
+def _publish(args: argparse.Namespace) -> int:
+    def work(db: Session) -> int:
+        plan = publish(db, institution(db, args.institution), args.version)
+        print_plan(plan, _lang(args), table=False)
+        return 0
+
+    return _unit(args, work)
+
+
+def _what_if(args: argparse.Namespace) -> int:
+    lang = _lang(args)
+    withdrawal = Withdrawal(args.withdraw, args.session, args.date_from, args.date_to, args.reason)
+
+    def work(db: Session) -> int:
+        with _interruptible() as control:
+            outcome = what_if(
+                db, institution(db, args.institution), [withdrawal], _options(args),
+                progress=_progress(args), control=control,
+            )  # fmt: skip
+        print_plan(outcome.plan, lang, table=False)
+        print_differences(outcome, lang)
+        return EXIT[outcome.plan.solver_status]
+
+    return _unit(args, work)
+
+
+def print_plan(plan: Any, lang: str, table: bool = True) -> None:
+    """The version, status, solver status, objective and (optionally) a short table."""
+    result = plan.result
+    o = result.get("objective", {})
+    vector = tuple(o.get(k, 0) for k in ("unfilled", "changes", "load_squares", "leader_squares"))
+    head = "方案" if lang == "zh" else "plan"
+    print(
+        f"{head} v{plan.version}  {status_name(plan.status, lang)}  {plan.solver_status}  "
+        f"{plan.date_from} ~ {plan.date_to}  objective {vector}  {result.get('solve_seconds', 0):.1f}s"
+    )
+    for d in result.get("diagnostics", []):
+        print(f"  {d['rule']} {d.get('session') or ''} {d['message']}")
+    if not table:
+        return
+    names = {e["id"]: e.get("name") or e["id"] for e in plan.instance.get("examiners", ())}
+    assignments = result.get("assignments", [])
+    for a in assignments[:SHOWN_SESSIONS]:
+        others = "、".join(names.get(m, m) for m in a["members"] if m != a["leader"])
+        leader = names.get(a["leader"] or "", "—")
+        print(f"  {a['session']}  {'组长' if lang == 'zh' else 'leader'} {leader}  {others}")
+    if len(assignments) > SHOWN_SESSIONS:
+        more = len(assignments) - SHOWN_SESSIONS
+        print(f"  …（另有 {more} 个场次）" if lang == "zh" else f"  … ({more} more sessions)")
+
+
+def print_differences(outcome: WhatIf, lang: str) -> None:
+    """Dropped locks, then per session who leaves, who joins and leader changes."""
+    zh = lang == "zh"
+    for lock in outcome.dropped_locks:
+        what = "解除锁定" if zh else "lock dropped"
+        print(f"  {what}: {lock['session']} {lock['examiner']} {lock['role']}")
+    base = outcome.published.version
+    print(
+        f"与已发布方案 v{base} 相比变动 {outcome.changes} 人次"
+        if zh
+        else f"{outcome.changes} change(s) against published plan v{base}"
+    )
+    for d in outcome.differences:
+        parts = []
+        if d.leaves:
+            parts.append(("退出 " if zh else "leaves ") + "、".join(d.leaves))
+        if d.joins:
+            parts.append(("加入 " if zh else "joins ") + "、".join(d.joins))
+        if d.leader_before != d.leader_after:
+            parts.append(("组长 " if zh else "leader ") + f"{d.leader_before} → {d.leader_after}")
+        print(f"  {d.session}  " + "；".join(parts))
