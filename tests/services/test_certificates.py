@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import drop_database, fresh_database
+from dbtools import drop_database, fresh_database
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
