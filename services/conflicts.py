@@ -1,0 +1,311 @@
+"""Conflicts of interest (回避关系, R5) and the results they void after the fact.
+
+A conflict ties an examiner to one candidate or to a whole organisation (every candidate
+from it). Registering one also looks back: each HELD session whose panel in force
+(`PanelSeat`) had the examiner, on a day the relationship already existed (`since` unknown
+or on/before the session's first day), had candidates the examiner should have recused
+from; their results are invalid. They are stored as `InvalidResult` rows, once per session
+and candidate (a later conflict with the same pair adds no second row), and reported.
+A session with no candidate list cannot be resolved to names: it is reported for checking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from models import (
+    AssessmentSession,
+    Candidate,
+    Conflict,
+    Examiner,
+    Institution,
+    InvalidResult,
+    Organization,
+    PanelSeat,
+    SessionCandidate,
+    audit,
+)
+from models.base import ConflictKind, SessionStatus
+
+from .discipline import refuse_if
+from .messages import Problem
+
+KIND_NAMES = {
+    ConflictKind.RELATIVE: {"zh": "亲属", "en": "relative"},
+    ConflictKind.TEACHER_STUDENT: {"zh": "师生", "en": "teacher and student"},
+    ConflictKind.MASTER_APPRENTICE: {"zh": "师徒", "en": "master and apprentice"},
+    ConflictKind.INTEREST: {"zh": "其他利害关系", "en": "other interest"},
+}
+
+MESSAGES = {
+    "unknown_kind": {
+        "zh": "回避关系类型 {kind} 不存在：应为亲属、师生、师徒或其他利害关系",
+        "en": "unknown conflict kind {kind}: relative, teacher_student, master_apprentice or interest",
+    },
+    "one_target": {
+        "zh": "回避对象应为一名考生或一个单位（二者选一）",
+        "en": "a conflict names exactly one candidate or one organisation",
+    },
+    "since_after_declared": {
+        "zh": "关系开始日期 {since} 晚于申报日期 {declared}",
+        "en": "the relationship began {since}, after it was declared {declared}",
+    },
+    "other_institution": {
+        "zh": "{target_zh} 不属于考评员 {examiner} 所在的评价机构",
+        "en": "{target_en} is not of examiner {examiner}'s institution",
+    },
+    "invalid": {
+        "zh": "考评员 {examiner}（{name}）与{target_zh}存在{kind_zh}关系{since_zh}，应回避而参加了场次 {session}（{day}）的考评，该考生成绩无效",
+        "en": "examiner {examiner} ({name}) has a {kind_en} relationship with {target_en}{since_en} and should have recused from session {session} ({day}): the result is invalid",
+    },
+}
+
+
+@dataclass(frozen=True)
+class InvalidLine:
+    """One voided result, ready for the report sheet."""
+
+    session_code: str
+    day: date
+    venue: str
+    candidate_code: str
+    candidate_name: str
+    organization: str | None
+    examiner_code: str
+    examiner_name: str
+    kind: ConflictKind
+    reason_zh: str
+    reason_en: str
+
+    def reason(self, lang: str = "zh") -> str:
+        """Why the result is void, in `lang`."""
+        return self.reason_en if lang == "en" else self.reason_zh
+
+
+@dataclass
+class ConflictReport:
+    """What registering a conflict found: the voided results and unlisted sessions."""
+
+    conflict: Conflict
+    invalid: list[InvalidLine] = field(default_factory=list)
+    unlisted_sessions: list[str] = field(default_factory=list)  # held, no candidate list
+
+
+def register_conflict(
+    session: Session,
+    examiner: Examiner,
+    kind: ConflictKind | str,
+    declared_on: date,
+    *,
+    candidate: Candidate | None = None,
+    organization: Organization | None = None,
+    since: date | None = None,
+    note: str | None = None,
+) -> ConflictReport:
+    """Record a conflict (or update the same one) and void the results it taints."""
+    refuse_if(*_problems(examiner, kind, declared_on, candidate, organization, since))
+    conflict = _same_conflict(session, examiner, ConflictKind(kind), candidate, organization)
+    if conflict is None:
+        conflict = Conflict(
+            examiner_id=examiner.id,
+            kind=ConflictKind(kind),
+            candidate_id=candidate.id if candidate else None,
+            organization_id=organization.id if organization else None,
+        )
+        session.add(conflict)
+    conflict.since, conflict.declared_on, conflict.note = since, declared_on, note
+    session.flush()
+    report = _look_back(session, conflict)
+    audit(
+        session,
+        "register_conflict",
+        f"{examiner.code} {examiner.name}",
+        examiner.institution_id,
+        conflict=conflict.id,
+        kind=conflict.kind,
+        invalid_results=len(report.invalid),
+        unlisted_sessions=report.unlisted_sessions,
+    )
+    return report
+
+
+def _problems(
+    examiner: Examiner,
+    kind: object,
+    declared_on: date,
+    candidate: Candidate | None,
+    organization: Organization | None,
+    since: date | None,
+) -> list[Problem]:
+    problems = []
+    if kind not in set(ConflictKind):
+        problems.append(Problem.of(MESSAGES, "unknown_kind", "kind", kind=kind))
+    if (candidate is None) == (organization is None):
+        problems.append(Problem.of(MESSAGES, "one_target", "conflict_target"))
+    for target in (candidate, organization):
+        if target is not None and target.institution_id != examiner.institution_id:
+            problems.append(
+                Problem.of(
+                    MESSAGES,
+                    "other_institution",
+                    "conflict_target",
+                    **_target_names(target),
+                    examiner=examiner.code,
+                )
+            )
+    if since is not None and since > declared_on:
+        problems.append(
+            Problem.of(
+                MESSAGES,
+                "since_after_declared",
+                "since",
+                since=since.isoformat(),
+                declared=declared_on.isoformat(),
+            )
+        )
+    return problems
+
+
+def _same_conflict(
+    session: Session,
+    examiner: Examiner,
+    kind: ConflictKind,
+    candidate: Candidate | None,
+    organization: Organization | None,
+) -> Conflict | None:
+    """The conflict already registered for this examiner, kind and target (re-registration)."""
+    target = (
+        Conflict.candidate_id == candidate.id
+        if candidate
+        else Conflict.organization_id == organization.id
+    )
+    return session.scalar(
+        select(Conflict).where(Conflict.examiner_id == examiner.id, Conflict.kind == kind, target)
+    )
+
+
+def _look_back(session: Session, conflict: Conflict) -> ConflictReport:
+    """Void the results of held sessions the examiner sat on while the conflict existed."""
+    report = ConflictReport(conflict)
+    for assessment in _tainted_sessions(session, conflict):
+        candidates = _affected_candidates(session, assessment, conflict)
+        if not assessment.candidates:
+            report.unlisted_sessions.append(assessment.code)
+        for candidate in candidates:
+            if not _already_invalid(session, assessment, candidate):
+                session.add(
+                    InvalidResult(
+                        session_id=assessment.id,
+                        candidate_id=candidate.id,
+                        conflict_id=conflict.id,
+                        examiner_id=conflict.examiner_id,
+                    )
+                )
+            report.invalid.append(_line(assessment, candidate, conflict))
+    session.flush()
+    return report
+
+
+def _tainted_sessions(session: Session, conflict: Conflict) -> list[AssessmentSession]:
+    query = (
+        select(AssessmentSession)
+        .join(PanelSeat, PanelSeat.session_id == AssessmentSession.id)
+        .where(
+            PanelSeat.examiner_id == conflict.examiner_id,
+            AssessmentSession.status == SessionStatus.HELD,
+        )
+        .order_by(AssessmentSession.start, AssessmentSession.code)
+    )
+    every = session.scalars(query).all()
+    # "Existed on the session's first day": compared on dates, so it works on both databases.
+    return [s for s in every if conflict.since is None or conflict.since <= s.start.date()]
+
+
+def _affected_candidates(
+    session: Session, assessment: AssessmentSession, conflict: Conflict
+) -> list[Candidate]:
+    return list(
+        session.scalars(
+            select(Candidate)
+            .join(SessionCandidate, SessionCandidate.candidate_id == Candidate.id)
+            .where(
+                SessionCandidate.session_id == assessment.id,
+                or_(
+                    Candidate.id == conflict.candidate_id,
+                    Candidate.organization_id == conflict.organization_id,
+                ),
+            )
+            .order_by(Candidate.code)
+        )
+    )
+
+
+def _already_invalid(session: Session, assessment: AssessmentSession, candidate: Candidate) -> bool:
+    return (
+        session.scalar(
+            select(InvalidResult.id).where(
+                InvalidResult.session_id == assessment.id,
+                InvalidResult.candidate_id == candidate.id,
+            )
+        )
+        is not None
+    )
+
+
+def invalid_results(session: Session, institution: Institution) -> list[InvalidLine]:
+    """Every voided result of the institution, by session date, session and candidate."""
+    rows = session.scalars(
+        select(InvalidResult)
+        .join(AssessmentSession, AssessmentSession.id == InvalidResult.session_id)
+        .join(Candidate, Candidate.id == InvalidResult.candidate_id)
+        .where(AssessmentSession.institution_id == institution.id)
+        .order_by(AssessmentSession.start, AssessmentSession.code, Candidate.code)
+    )
+    return [_line(row.session, row.candidate, row.conflict) for row in rows]
+
+
+def _line(assessment: AssessmentSession, candidate: Candidate, conflict: Conflict) -> InvalidLine:
+    examiner = conflict.examiner
+    organization = candidate.organization.name if candidate.organization else None
+    kind = KIND_NAMES[conflict.kind]
+    since = conflict.since.isoformat() if conflict.since else None
+    day = assessment.start.date()
+    params = {
+        **_target_names(conflict.candidate or conflict.organization),
+        "examiner": examiner.code,
+        "name": examiner.name,
+        "session": assessment.code,
+        "day": day.isoformat(),
+        "kind_zh": kind["zh"],
+        "kind_en": kind["en"],
+        "since_zh": f"（自 {since} 起）" if since else "",
+        "since_en": f" (since {since})" if since else "",
+    }
+    templates = MESSAGES["invalid"]
+    return InvalidLine(
+        session_code=assessment.code,
+        day=day,
+        venue=assessment.venue.name,
+        candidate_code=candidate.code,
+        candidate_name=candidate.name,
+        organization=organization,
+        examiner_code=examiner.code,
+        examiner_name=examiner.name,
+        kind=conflict.kind,
+        reason_zh=templates["zh"].format(**params),
+        reason_en=templates["en"].format(**params),
+    )
+
+
+def _target_names(target: Candidate | Organization) -> dict[str, str]:
+    """The conflict's other side, as `target_zh` / `target_en` message parameters."""
+    if isinstance(target, Candidate):
+        return {
+            "target_zh": f"考生 {target.code} {target.name}",
+            "target_en": f"candidate {target.code} {target.name}",
+        }
+    return {"target_zh": f"单位 {target.name}", "target_en": f"organisation {target.name}"}
