@@ -116,7 +116,10 @@ def _english_problems(raw: dict[str, Any]) -> list[Diagnostic]:
 
 
 def _problem(key: str, field: str, zh: Diagnostic, en: Diagnostic, **params: Any) -> Problem:
-    return Problem.of(MESSAGES, key, field, zh=zh.line(), en=en.line(), rule=zh.rule, **params)
+    """A diagnostic as a problem; loader findings keep their field path (`line`)."""
+    if zh.rule == "INPUT":
+        return Problem.of(MESSAGES, key, field, zh=zh.line(), en=en.line(), rule=zh.rule, **params)
+    return Problem.of(MESSAGES, key, field, zh=zh.message, en=en.message, rule=zh.rule, **params)
 
 
 def solve_and_store(
