@@ -60,6 +60,12 @@ FIELD_LABELS: Catalog = {
     "username": {"zh": "用户名", "en": "username"},
     "role": {"zh": "角色", "en": "role"},
     "password": {"zh": "密码", "en": "password"},
+    # import sheets
+    "file": {"zh": "文件", "en": "file"},
+    "venue": {"zh": "考点", "en": "venue"},
+    "level": {"zh": "级别", "en": "level"},
+    "start": {"zh": "开始时间", "en": "start"},
+    "end": {"zh": "结束时间", "en": "end"},
     # policy settings (SPEC 4.2)
     "policy.min_panel_size": {"zh": "考评小组最少人数", "en": "minimum panel size"},
     "policy.odd_panel_size": {"zh": "小组人数取单数", "en": "odd panel sizes"},
