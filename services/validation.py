@@ -103,7 +103,7 @@ _LENIENT = {
         "15–18 位字母或数字",
         "15-18 letters or digits",
     ),
-    DocumentType.OTHER: (r"[^\s\x00-\x1f]{1,40}", "不超过 40 个字符", "at most 40 characters"),
+    DocumentType.OTHER: (r"[^\x00-\x1f]{1,40}", "不超过 40 个字符", "at most 40 characters"),
 }
 EARLIEST_BIRTH_YEAR = 1900
 
