@@ -11,7 +11,7 @@ from pathlib import Path
 from data.generate import generate
 from solver import cli as solver_cli
 
-from . import database_cli, import_cli, plan_cli
+from . import database_cli, discipline_cli, import_cli, plan_cli
 from .demo import run_demo
 
 
@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     database_cli.register(commands)
     plan_cli.register(commands)
     import_cli.register(commands)
+    discipline_cli.register(commands)
     demo = commands.add_parser("demo", help="solve the bundled sample term and print the plan")
     demo.add_argument("--size", choices=("S", "M"), default="S")
     demo.add_argument("--out", type=Path, default=Path("out"))
