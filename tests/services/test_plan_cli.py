@@ -1,0 +1,70 @@
+"""`panelplan plan`, `publish` and `what-if` in-process on a SQLite file (services/plan_cli.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from data.generate import generate
+from models import Plan
+from models.base import PlanStatus
+from models.db import make_engine, session_factory, transaction
+from services.cli import main
+from services.loading import load_generated
+
+RANGE = ["--from", "2026-03-02", "--to", "2026-04-12"]
+FAST = ["--time-limit", "10", "--workers", "1", "--deterministic", "--quiet"]
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    """A migrated SQLite file holding the generated S term."""
+    url = f"sqlite:///{tmp_path / 'plan.db'}"
+    assert main(["init-db", "--database", url]) == 0
+    engine = make_engine(url)
+    with transaction(session_factory(engine), "tester") as db:
+        load_generated(db, generate("S", seed=5))
+    engine.dispose()
+    return url
+
+
+def plans(url: str) -> list[tuple[int, PlanStatus, int | None]]:
+    engine = make_engine(url)
+    with session_factory(engine)() as db:
+        rows = db.execute(
+            select(Plan.version, Plan.status, Plan.based_on_id).order_by(Plan.version)
+        )
+        found = [tuple(r) for r in rows]
+    engine.dispose()
+    return found
+
+
+def test_plan_stores_a_draft_and_prints_it(url, capsys):
+    assert main(["plan", "--database", url, *RANGE, *FAST]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("方案 v1  草稿  OPTIMAL  2026-03-02 ~ 2026-04-12  objective (0, 0,")
+    assert "组长" in out and "另有 15 个场次" in out
+    assert plans(url) == [(1, PlanStatus.DRAFT, None)]
+
+
+def test_plan_publish_then_what_if_then_publish_the_rerun(url, capsys):
+    assert main(["plan", "--database", url, *RANGE, *FAST, "--publish", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("plan v1  published  OPTIMAL")
+    args = ["what-if", "--database", url, "--withdraw", "E0003", "--reason", "出差", *FAST]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("方案 v2  草稿  OPTIMAL") and "与已发布方案 v1 相比变动" in out
+    assert main(["publish", "2", "--database", url]) == 0
+    assert plans(url) == [(1, PlanStatus.SUPERSEDED, None), (2, PlanStatus.PUBLISHED, 1)]
+
+
+def test_refusals_exit_2_with_the_reason_and_write_nothing(url, capsys):
+    assert main(["publish", "4", "--database", url, "--lang", "en"]) == 2
+    assert "no plan version v4" in capsys.readouterr().err
+    assert main(["plan", "--database", url, "--from", "2030-01-01", "--to", "2030-01-31"]) == 2
+    assert "没有待排的场次" in capsys.readouterr().err
+    assert main(["what-if", "--database", url, "--withdraw", "E0001", *FAST]) == 2
+    assert "还没有已发布的方案" in capsys.readouterr().err
+    assert plans(url) == []
