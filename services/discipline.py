@@ -30,15 +30,9 @@ from models import (
 )
 from models.base import ExaminerStatus
 from models.discipline import RevocationStatus
+from solver.messages import STATUS_NAMES  # the same words as the solver's diagnostics
 
 from .messages import Problem, Refused
-
-STATUS_NAMES = {
-    ExaminerStatus.ACTIVE: {"zh": "在岗", "en": "active"},
-    ExaminerStatus.SUSPENDED: {"zh": "暂停", "en": "suspended"},
-    ExaminerStatus.REVOCATION_PENDING: {"zh": "待取消资格", "en": "revocation pending"},
-    ExaminerStatus.REVOKED: {"zh": "已取消资格", "en": "revoked"},
-}
 
 MESSAGES = {
     "reason_required": {"zh": "请写明原因", "en": "a reason is required"},

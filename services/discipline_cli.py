@@ -15,11 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AssessmentSession, Examiner, Institution
+from solver.messages import STATUS_NAMES
 
 from .conflicts import invalid_results
 from .context import institution
 from .database_cli import add_common, run_unit
-from .discipline import STATUS_NAMES, warn
+from .discipline import warn
 from .messages import Problem, Refused
 from .review import propose, review_year, rollup
 

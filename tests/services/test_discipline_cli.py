@@ -69,7 +69,7 @@ def url(tmp_path: Path) -> str:
 def test_warn_twice_puts_the_examiner_in_revocation_pending(url: str, capsys) -> None:
     args = ["warn", "E1", "--database", url, "--date", "2025-06-01", "--session", "S1"]
     assert main([*args, "--reason", "迟到"]) == 0
-    assert "E1 张三: 在岗" in capsys.readouterr().out
+    assert "E1 张三: 在聘" in capsys.readouterr().out
     assert main([*args, "--reason", "再次迟到", "--lang", "en"]) == 0
     assert "E1 张三: revocation pending" in capsys.readouterr().out
 
