@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -234,10 +234,10 @@ def _affected_candidates(
             .join(SessionCandidate, SessionCandidate.candidate_id == Candidate.id)
             .where(
                 SessionCandidate.session_id == assessment.id,
-                or_(
-                    Candidate.id == conflict.candidate_id,
-                    Candidate.organization_id == conflict.organization_id,
-                ),
+                # One target only: comparing the other (None) would match IS NULL rows.
+                Candidate.id == conflict.candidate_id
+                if conflict.candidate_id is not None
+                else Candidate.organization_id == conflict.organization_id,
             )
             .order_by(Candidate.code)
         )

@@ -125,7 +125,8 @@ def test_only_held_sessions_with_the_examiner_on_the_panel_count(db, make, world
     _session(db, make, institution, [stranger], [other])  # someone else's panel
     for status in (SessionStatus.PLANNED, SessionStatus.CANCELLED):
         _session(db, make, institution, [stranger], [examiner], status=status)
-    _session(db, make, institution, [world["pupils"][0]], [examiner])  # not the candidate
+    loner = make.candidate(institution, organization_id=None)  # no organisation: not matched
+    _session(db, make, institution, [world["pupils"][0], loner], [examiner])  # not the candidate
     report = register_conflict(
         db, examiner, ConflictKind.RELATIVE, date(2026, 4, 1), candidate=stranger
     )
