@@ -62,7 +62,7 @@ class ImportReport:
 
     def lines(self, lang: str = "zh") -> list[str]:
         """One line per problem, by row, in `lang`."""
-        ordered = sorted(self.problems, key=lambda p: (p.row or 0, p.column or ""))
+        ordered = sorted(self.problems, key=lambda p: p.row or 0)  # stable: columns in check order
         return [p.text(lang) for p in ordered]
 
     def summary(self, lang: str = "zh") -> str:

@@ -54,8 +54,8 @@ CANDIDATE_LAYOUT = Layout(
 MESSAGES = {
     "missing": {"zh": "不能为空", "en": "is required"},
     "time_order": {
-        "zh": "结束时间 {end} 不晚于开始时间 {start}",
-        "en": "the end {end} is not after the start {start}",
+        "zh": "结束时间 {end:%Y-%m-%d %H:%M} 不晚于开始时间 {start:%Y-%m-%d %H:%M}",
+        "en": "the end {end:%Y-%m-%d %H:%M} is not after the start {start:%Y-%m-%d %H:%M}",
     },
     "too_long": {
         "zh": "“{value}”超过 {limit} 个字符",
