@@ -13,32 +13,28 @@ as ended: turnover then asks nothing of the first panel, and the run starts afre
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from models import (
-    Appointment,
     AssessmentSession,
     Candidate,
-    Certificate,
     Conflict,
-    Examiner,
     Institution,
-    Occupation,
     Organization,
     PanelSeat,
     Plan,
-    Qualification,
     SessionCandidate,
-    Unavailability,
     Venue,
 )
 from models.base import SeatRole, SessionStatus
+
+from .instance_examiners import ExaminerReader
 
 LOOK_BACK_DAYS = 365
 ONE_DAY = timedelta(days=1)
@@ -54,32 +50,6 @@ def build_instance(
 ) -> dict[str, Any]:
     """A raw instance for the planned sessions starting from `date_from` to `date_to`."""
     return _Builder(session, institution, date_from, date_to, look_back_days).build(list(locks))
-
-
-def certificate_cover(
-    periods: Iterable[tuple[date, date]], date_from: date, date_to: date
-) -> tuple[date, list[tuple[date, date]]]:
-    """`certified_until` and the uncovered gaps before it, from (issue, valid until) pairs.
-
-    Certificates issued back to back (a renewal issued before the old one lapses) join up.
-    The last one issued by `date_to` sets `certified_until`; days in the range before it that
-    no certificate covers become unavailable periods. No certificate: not certified at all.
-    """
-    merged: list[list[date]] = []
-    for issued, valid in sorted(p for p in periods if p[0] <= date_to):
-        if merged and issued <= merged[-1][1] + ONE_DAY:
-            merged[-1][1] = max(merged[-1][1], valid)
-        else:
-            merged.append([issued, valid])
-    if not merged:
-        return date_from - ONE_DAY, []
-    until = merged[-1][1]
-    gaps, day = [], date_from
-    for issued, valid in merged:
-        if issued > day and day <= until:
-            gaps.append((day, min(issued - ONE_DAY, until)))
-        day = max(day, valid + ONE_DAY)
-    return until, [g for g in gaps if g[0] <= g[1]]
 
 
 def _minute(value: datetime) -> str:
@@ -119,8 +89,7 @@ class _Builder:
                 )
             ).all()
         )
-        self.codes: dict[int, str] = {}  # examiner id -> code
-        self.occupations: dict[int, Any] = {}  # id -> row, every occupation referenced
+        self.reader: ExaminerReader  # set by `build`: examiner codes, occupations
 
     def build(self, locks: list[dict[str, str]]) -> dict[str, Any]:
         sessions = self._sessions(self.planned)
@@ -128,7 +97,9 @@ class _Builder:
         held = [h for h in self._sessions(self.past) if seats.get(h.id)]
         staged = [*sessions, *held]
         last = max([self.date_to, *(_last_day(r) for r in sessions)])
-        examiners = self._examiners(last, {r.occupation_id for r in staged})
+        self.reader = ExaminerReader(self.db, self.inst.id, self.orgs, self.date_from, last)
+        examiners = self.reader.read({r.occupation_id for r in staged})
+        self.codes, self.occupations = self.reader.codes, self.reader.occupations
         lists = self._lists()
         candidates = self._candidates(lists)
         venues = self._venues({r.venue_id for r in staged})
@@ -238,95 +209,6 @@ class _Builder:
             for r in rows
         ]
 
-    def _load_occupations(self, ids: set[int]) -> None:
-        """Occupations by id, keyed by code (with the edition when two editions share it)."""
-        rows = self.db.execute(
-            select(
-                Occupation.id,
-                Occupation.code,
-                Occupation.edition,
-                Occupation.name,
-                Occupation.candidates_per_examiner.label("ratio"),
-            ).where(Occupation.id.in_(ids))
-        ).all()
-        codes = Counter(r.code for r in rows)
-        for r in rows:
-            key = r.code if codes[r.code] == 1 else f"{r.code}@{r.edition}"
-            self.occupations[r.id] = _Occupation(key, r.name, r.ratio)
-
-    def _examiners(self, last: date, occupation_ids: set[int]) -> list[dict[str, Any]]:
-        """Every examiner of the institution, whatever their status (SPEC 4.1)."""
-        e = Examiner
-        mine = e.institution_id == self.inst.id
-        rows = self.db.execute(
-            select(
-                e.id, e.code, e.name, e.grade, e.status, e.organization_id,
-                e.assessing_since, e.leader_eligible, e.max_sessions,
-            ).where(mine).order_by(e.code)
-        ).all()  # fmt: skip
-        self.codes = {r.id: r.code for r in rows}
-        quals = self._per_examiner(
-            select(Qualification.examiner_id, Qualification.occupation_id, Qualification.top_level)
-        )
-        self._load_occupations(
-            occupation_ids | {q.occupation_id for qs in quals.values() for q in qs}
-        )
-        terms = self._per_examiner(
-            select(Appointment.examiner_id, Appointment.start, Appointment.end)
-            .where(Appointment.start <= last, Appointment.end >= self.date_from)
-            .order_by(Appointment.start)
-        )
-        away = self._per_examiner(
-            select(Unavailability.examiner_id, Unavailability.start, Unavailability.end)
-            .where(Unavailability.start <= last, Unavailability.end >= self.date_from)
-            .order_by(Unavailability.start)
-        )
-        certs = self._per_examiner(
-            select(Certificate.examiner_id, Certificate.issue_date, Certificate.valid_until)
-        )
-        return [
-            self._examiner(r, quals[r.id], terms[r.id], away[r.id], certs[r.id], last) for r in rows
-        ]
-
-    def _per_examiner(self, query: Any) -> dict[int, list[Any]]:
-        """Rows of the institution's examiners, grouped by examiner id."""
-        table = query.selected_columns[0].table
-        query = query.join(Examiner, table.c.examiner_id == Examiner.id).where(
-            Examiner.institution_id == self.inst.id
-        )
-        grouped: dict[int, list[Any]] = defaultdict(list)
-        for row in self.db.execute(query):
-            grouped[row.examiner_id].append(row)
-        return grouped
-
-    def _examiner(
-        self, r: Any, quals: list, terms: list, away: list, certs: list, last: date
-    ) -> dict[str, Any]:
-        until, gaps = certificate_cover(
-            [(c.issue_date, c.valid_until) for c in certs], self.date_from, last
-        )
-        periods = [(u.start, u.end) for u in away] + gaps
-        return {
-            "id": r.code,
-            "name": r.name,
-            "grade": r.grade.value,
-            "status": r.status.value,
-            "organization": self.orgs.get(r.organization_id),
-            "assessing_since": _iso(r.assessing_since),
-            "leader_eligible": r.leader_eligible,
-            "qualifications": sorted(
-                (
-                    {"occupation": self.occupations[q.occupation_id].key, "top_level": q.top_level}
-                    for q in quals
-                ),
-                key=lambda q: q["occupation"],
-            ),
-            "appointments": [{"start": _iso(t.start), "end": _iso(t.end)} for t in terms],
-            "certified_until": until.isoformat(),
-            "unavailable": [{"start": _iso(a), "end": _iso(b)} for a, b in sorted(periods)],
-            "max_sessions": r.max_sessions,
-        }
-
     def _conflicts(
         self, candidates: list[dict[str, Any]], venues: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
@@ -342,7 +224,7 @@ class _Builder:
             .order_by(Conflict.id)
         )  # fmt: skip
         out = []
-        for rows in self._per_examiner(query).values():
+        for rows in self.reader.per_examiner(query).values():
             for c in rows:
                 org = self.orgs.get(c.organization_id)
                 if c.code in listed or (c.organization_id is not None and org in orgs):
@@ -379,16 +261,6 @@ class _Builder:
         return [{"session": s, "examiner": e, "role": role} for s, e, role in unique]
 
 
-class _Occupation(NamedTuple):
-    key: str
-    name: str
-    ratio: int
-
-
 def _last_day(r: Any) -> date:
     """Last calendar date [start, end) touches (an end at midnight touches nothing)."""
     return max(r.start, r.end - timedelta(microseconds=1)).date()
-
-
-def _iso(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()

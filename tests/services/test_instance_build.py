@@ -13,7 +13,8 @@ from data.generate import generate
 from models import Certificate, Examiner, PanelSeat, Unavailability
 from models.base import ExaminerStatus, Grade, SeatRole, SessionStatus, Sex
 from services.certificates import parse_number
-from services.instance import build_instance, certificate_cover
+from services.instance import build_instance
+from services.instance_examiners import certificate_cover
 from services.loading import load_generated
 from solver.check import verify
 from solver.load import load_instance

@@ -1,0 +1,223 @@
+"""Time building the XL instance from the database, on SQLite and PostgreSQL.
+
+    python -m bench.build_instance [--size XL] [--repeat 3] [--no-write]
+
+Loads the generated instance (seed 0) into a fresh database per backend (a temporary
+SQLite file; a new schema on the PostgreSQL server of the tests, dropped afterwards),
+then times `services.instance.build_instance` over the whole term: once as loaded, and
+once more with a published plan in force for every session (baseline and locks read).
+Target (issue 3): XL (1000 examiners, 2500 sessions) built in at most 3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, insert, select, text
+
+from data.eligibility import Roster
+from data.generate import generate
+from models import AssessmentSession, Examiner, Institution, PanelSeat, Plan
+from models.base import PlanStatus, SeatRole
+from models.db import make_engine, session_factory, transaction
+from models.migrate import upgrade
+from services.instance import build_instance
+from services.loading import load_generated
+from solver.load import load_instance
+
+from .run import DOC, machine
+
+POSTGRES_URL = os.environ.get(
+    "PANELPLAN_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+START, END = "<!-- bench:build_instance:start -->", "<!-- bench:build_instance:end -->"
+TARGET_SECONDS = 3.0
+LOCKS = 50
+
+
+def sqlite_engine(directory: Path) -> tuple[Engine, Any]:
+    """A migrated SQLite file; the cleanup removes nothing (the directory goes)."""
+    engine = make_engine(f"sqlite:///{directory / 'bench.db'}")
+    upgrade(engine)
+    return engine, lambda: engine.dispose()
+
+
+def postgres_engine() -> tuple[Engine, Any]:
+    """A migrated fresh schema on the PostgreSQL server; the cleanup drops it."""
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    upgrade(engine)
+
+    def drop() -> None:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    return engine, drop
+
+
+def term(raw: dict[str, Any]) -> tuple[date, date]:
+    """First and last start date of the generated term."""
+    starts = [s["start"][:10] for s in raw["sessions"]]
+    return date.fromisoformat(min(starts)), date.fromisoformat(max(starts))
+
+
+def timed_builds(engine: Engine, span: tuple[date, date], repeat: int) -> dict[str, Any]:
+    """Build `repeat` times, each in its own session (no identity-map reuse)."""
+    factory = session_factory(engine)
+    seconds, raw = [], {}
+    for _ in range(repeat):
+        with transaction(factory, "bench") as db:
+            inst = db.scalars(select(Institution)).one()
+            started = time.perf_counter()
+            raw = build_instance(db, inst, *span)
+            seconds.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    load_instance(raw)
+    return {
+        "first": seconds[0],
+        "median": statistics.median(seconds),
+        "validate": time.perf_counter() - started,
+        "sessions": len(raw["sessions"]),
+        "examiners": len(raw["examiners"]),
+        "candidates": len(raw["candidates"]),
+        "history": len(raw["history"]),
+        "baseline": len(raw["baseline"]),
+        "locks": len(raw["locks"]),
+    }
+
+
+def publish_panels(engine: Engine, built: dict[str, Any]) -> None:
+    """Put a published plan in force for every session: eligible panels (H3, H4) and locks.
+
+    The panels need not obey H5-H7: building reads them, it does not check them.
+    """
+    roster = Roster(built)
+    panels = {s["id"]: roster.pool(s)[:3] for s in built["sessions"]}
+    locks = [
+        {"session": sid, "examiner": pool[0], "role": "member"}
+        for sid, pool in list(panels.items())[:LOCKS]
+    ]
+    with transaction(session_factory(engine), "bench") as db:
+        inst = db.scalars(select(Institution)).one()
+        plan = Plan(
+            institution_id=inst.id, version=1, status=PlanStatus.PUBLISHED,
+            date_from=date(2000, 1, 1), date_to=date(2000, 1, 1),
+            instance=built | {"locks": locks}, result={"assignments": []},
+            solver_status="FEASIBLE", solver_version="bench",
+        )  # fmt: skip
+        db.add(plan)
+        db.flush()
+        sessions = dict(db.execute(select(AssessmentSession.code, AssessmentSession.id)).all())
+        examiners = dict(db.execute(select(Examiner.code, Examiner.id)).all())
+        rows = [
+            {
+                "session_id": sessions[sid],
+                "examiner_id": examiners[eid],
+                "role": SeatRole.LEADER if k == 0 else SeatRole.MEMBER,
+                "plan_id": plan.id,
+            }
+            for sid, pool in panels.items()
+            for k, eid in enumerate(pool)
+        ]
+        db.execute(insert(PanelSeat), rows)
+
+
+def run_backend(backend: str, raw: dict[str, Any], repeat: int) -> dict[str, Any]:
+    """Load, build as loaded, publish panels, build again; always clean up."""
+    with tempfile.TemporaryDirectory() as directory:
+        engine, cleanup = (
+            sqlite_engine(Path(directory)) if backend == "sqlite" else postgres_engine()
+        )
+        try:
+            started = time.perf_counter()
+            with transaction(session_factory(engine), "bench") as db:
+                load_generated(db, raw)
+            loaded = time.perf_counter() - started
+            span = term(raw)
+            plain = timed_builds(engine, span, repeat)
+            with transaction(session_factory(engine), "bench") as db:
+                built = build_instance(db, db.scalars(select(Institution)).one(), *span)
+            publish_panels(engine, built)
+            published = timed_builds(engine, span, repeat)
+        finally:
+            cleanup()
+    return {"backend": backend, "load": loaded, "plain": plain, "published": published}
+
+
+def report(size: str, repeat: int, results: list[dict[str, Any]]) -> str:
+    """The markdown section: setting, one row per backend and scenario, the verdict."""
+    lines = [
+        f"Measured {date.today()} on {machine()}; generator seed 0, size {size}; "
+        f"each build in its own transaction, {repeat} runs (first and median shown).",
+        "",
+        "| backend | scenario | sessions / examiners / candidates | history / baseline / locks "
+        "| build first | build median | validate (`load_instance`) | load data |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    worst = 0.0
+    for r in results:
+        for scenario in ("plain", "published"):
+            m = r[scenario]
+            worst = max(worst, m["first"], m["median"])
+            lines.append(
+                f"| {r['backend']} | {'as loaded' if scenario == 'plain' else 'plan in force'} "
+                f"| {m['sessions']} / {m['examiners']} / {m['candidates']} "
+                f"| {m['history']} / {m['baseline']} / {m['locks']} "
+                f"| {m['first']:.2f} s | {m['median']:.2f} s | {m['validate']:.2f} s "
+                f"| {r['load']:.1f} s |"
+            )
+    verdict = "met" if worst <= TARGET_SECONDS else "**missed**"
+    lines += [
+        "",
+        f"Target: build ≤ {TARGET_SECONDS:.0f} s at XL — {verdict} (worst {worst:.2f} s).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write(section: str) -> None:
+    """Replace this benchmark's marked section of docs/benchmarks.md (append it the first time)."""
+    doc = DOC.read_text(encoding="utf-8")
+    if START not in doc:
+        doc += f"\n## Building an instance from the database (issue 3)\n\n{START}\n{END}\n"
+    before, rest = doc.split(START, 1)
+    _, after = rest.split(END, 1)
+    DOC.write_text(f"{before}{START}\n{section}{END}{after}", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.build_instance")
+    parser.add_argument("--size", default="XL", choices=("S", "M", "L", "XL"))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args(argv)
+    raw = generate(args.size, 0)
+    results = []
+    for backend in args.backends.split(","):
+        print(f"{backend} ...", file=sys.stderr, flush=True)
+        results.append(run_backend(backend, raw, args.repeat))
+    section = report(args.size, args.repeat, results)
+    print(section)
+    if not args.no_write:
+        write(section)
+        print(f"wrote {DOC}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
