@@ -38,12 +38,12 @@ class Factory:
     """Makes rows with sensible defaults; keyword arguments override any column."""
 
     def __init__(self, session: Session) -> None:
-        self.session = session
+        self.db = session
         self.counter = itertools.count(1)
 
     def _add(self, obj: Any) -> Any:
-        self.session.add(obj)
-        self.session.flush()
+        self.db.add(obj)
+        self.db.flush()
         return obj
 
     def institution(self, **kw: Any) -> Institution:

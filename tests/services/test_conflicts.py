@@ -19,8 +19,7 @@ def _session(db, make, institution, candidates=(), panel=(), start=HELD_ON, **kw
     """A held session (unless told) with its candidate list and panel in force."""
     kw.setdefault("status", SessionStatus.HELD)
     # Factory.session is shadowed by the Factory's `session` attribute (the db session).
-    assessment = type(make).session(
-        make,
+    assessment = make.session(
         institution,
         make.venue(institution),
         make.occupation(),

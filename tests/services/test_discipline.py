@@ -27,7 +27,7 @@ DAY = date(2026, 3, 2)
 
 def _assessment(make, institution):
     # Factory.session is shadowed by the Factory's `session` attribute (the db session).
-    return type(make).session(make, institution, make.venue(institution), make.occupation())
+    return make.session(institution, make.venue(institution), make.occupation())
 
 
 def _actions(db) -> list[str]:

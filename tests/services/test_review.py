@@ -31,8 +31,7 @@ TERM = (date(2023, 1, 1), date(2025, 12, 31))  # ends in 2025: the 2025 review d
 
 def _held(db, make, institution, start=datetime(2025, 3, 2, 9, 0), panel=(), status=None):
     """A session (held unless told) with `panel` seated: the first examiner leads."""
-    assessment = type(make).session(
-        make,
+    assessment = make.session(
         institution,
         make.venue(institution),
         make.occupation(),
