@@ -117,7 +117,9 @@ def what_if(
     )  # fmt: skip
     outcome = WhatIf(plan, published, dropped)
     outcome.differences = differences(
-        published.result.get("assignments", []), plan.result.get("assignments", [])
+        published.result.get("assignments", []),
+        plan.result.get("assignments", []),
+        {s["id"] for s in raw["sessions"]},  # sessions held since publishing are not re-planned
     )
     audit(
         db, "what_if", f"plan v{plan.version}", institution.id,
@@ -211,12 +213,15 @@ def drop_broken_locks(
     return dropped
 
 
-def differences(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[SessionChange]:
-    """Per session, who leaves, who joins and whether the leader changes (sessions by id)."""
+def differences(
+    before: list[dict[str, Any]], after: list[dict[str, Any]], sessions: set[str] | None = None
+) -> list[SessionChange]:
+    """Per session (of `sessions`, default all), who leaves, who joins, leader changes."""
     old = {a["session"]: a for a in before}
     new = {a["session"]: a for a in after}
+    shown = old.keys() | new.keys() if sessions is None else sessions
     out = []
-    for sid in sorted(old.keys() | new.keys()):
+    for sid in sorted(shown):
         a, b = old.get(sid, {}), new.get(sid, {})
         was, now = a.get("members", []), b.get("members", [])
         change = SessionChange(

@@ -11,8 +11,11 @@ from data.generate import generate
 from models import Plan
 from models.base import PlanStatus
 from models.db import make_engine, session_factory, transaction
+from services import plan_cli
 from services.cli import main
 from services.loading import load_generated
+from services.messages import Problem, Refused
+from services.plans import MESSAGES
 
 RANGE = ["--from", "2026-03-02", "--to", "2026-04-12"]
 FAST = ["--time-limit", "10", "--workers", "1", "--deterministic", "--quiet"]
@@ -68,3 +71,14 @@ def test_refusals_exit_2_with_the_reason_and_write_nothing(url, capsys):
     assert main(["what-if", "--database", url, "--withdraw", "E0001", *FAST]) == 2
     assert "还没有已发布的方案" in capsys.readouterr().err
     assert plans(url) == []
+
+
+def test_a_refused_publish_keeps_the_draft_and_exits_2(url, capsys, monkeypatch):
+    def refuse(*_args):
+        raise Refused([Problem.of(MESSAGES, "no_plan", "plan", version=1, status="TEST")])
+
+    monkeypatch.setattr(plan_cli, "publish", refuse)
+    assert main(["plan", "--database", url, *RANGE, *FAST, "--publish"]) == 2
+    captured = capsys.readouterr()
+    assert "求解状态 TEST" in captured.err and captured.out.startswith("方案 v1  草稿")
+    assert plans(url) == [(1, PlanStatus.DRAFT, None)]

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from data.generate import generate
-from models import AuditEvent, Examiner, Unavailability
-from models.base import PlanStatus
+from models import AssessmentSession, AuditEvent, Examiner, Unavailability
+from models.base import PlanStatus, SessionStatus
 from services.loading import load_generated
 from services.messages import Refused
 from services.plans import publish, solve_and_store
@@ -124,3 +124,17 @@ def test_differences_list_leaves_joins_and_leader_changes():
         ("S1", ("A",), ("X",), "A", "B"),
         ("S2", (), (), "D", "E"),
     ]
+
+
+def test_sessions_held_since_publishing_become_history_not_differences(db, generated):
+    inst, published = published_term(db, generated)
+    first = published.result["assignments"][0]
+    held = db.scalar(select(AssessmentSession).where(AssessmentSession.code == first["session"]))
+    held.status = SessionStatus.HELD
+    db.flush()
+    gone = published.result["assignments"][10]
+    outcome = what_if(db, inst, [Withdrawal(gone["members"][0], gone["session"])], FAST)
+    history = {h["session"]["id"]: h for h in outcome.plan.instance["history"]}
+    assert set(history[first["session"]]["members"]) == set(first["members"])
+    assert first["session"] not in {d.session for d in outcome.differences}
+    assert outcome.changes == outcome.plan.result["objective"]["changes"]
