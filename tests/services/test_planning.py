@@ -199,3 +199,16 @@ def test_generated_term_is_planned_published_and_checked(db):
     assert plan.solver_status == "OPTIMAL"
     publish(db, inst, plan.version)
     assert len(seats(db, plan)) == sum(len(a["members"]) for a in plan.result["assignments"])
+
+
+def test_a_lock_no_one_may_hold_is_refused_before_solving(db, make):
+    inst, people, staged = small(make)
+    people[0].status = ExaminerStatus.SUSPENDED
+    db.flush()
+    lock = {"session": staged[0].code, "examiner": people[0].code, "role": "member"}
+    with pytest.raises(Refused) as refused:
+        solve_and_store(db, inst, *MARCH, FAST, locks=[lock])
+    (line,) = refused.value.lines("en")
+    assert line.startswith("instance: the instance built from the database is invalid")
+    assert people[0].code in line and staged[0].code in line
+    assert db.scalar(select(Plan.id).where(Plan.institution_id == inst.id)) is None
