@@ -44,14 +44,28 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         kwargs.setdefault("connect_args", {"timeout": 30})
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Python's sqlite3 module starts transactions lazily, only before data changes, so a
+    # SAVEPOINT (dry runs, nested units) would open the outermost transaction itself. Take
+    # over: no implicit transactions, and an explicit BEGIN whenever SQLAlchemy begins one
+    # (SQLAlchemy's documented pysqlite recipe). IMMEDIATE takes the write lock at the start:
+    # a transaction that read first and wrote later could otherwise deadlock with another
+    # writer and fail at once with "database is locked"; this way the second one waits
+    # (up to the 30 s timeout). Units of work are short, so SQLite's one writer suffices
+    # for an institution's planners; PostgreSQL is the production database.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")  # SQLite ignores foreign keys unless asked
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def session_factory(bind: Any, **kwargs: Any) -> sessionmaker[Session]:
