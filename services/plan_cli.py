@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -70,8 +71,16 @@ def _options(args: argparse.Namespace) -> Options:
     return Options(args.time_limit, args.workers, args.seed, args.deterministic, _lang(args))
 
 
-def _unit(args: argparse.Namespace, work: Callable[[Session], int]) -> int:
-    return run_unit(work, _lang(args), args.database)
+def _unit(
+    args: argparse.Namespace, work: Callable[[Session, list[Callable[[], None]]], int]
+) -> int:
+    """Run `work` in one transaction, then its printing: output cut short (a closed pipe)
+    must not roll back a stored or published plan."""
+    report: list[Callable[[], None]] = []
+    code = run_unit(lambda db: work(db, report), _lang(args), args.database)
+    for show in report:
+        show()
+    return code
 
 
 @contextmanager
@@ -88,10 +97,16 @@ def _interruptible() -> Iterator[Control]:
 def _progress(args: argparse.Namespace) -> Callable[[Progress], None] | None:
     if args.quiet:
         return None
+    closed = []
 
     def show(p: Progress) -> None:
+        if closed:
+            return
         o = p.objective.as_tuple()
-        print(f"{p.elapsed:8.2f}s  {p.level:<14} objective {o}", file=sys.stderr, flush=True)
+        try:
+            print(f"{p.elapsed:8.2f}s  {p.level:<14} objective {o}", file=sys.stderr, flush=True)
+        except BrokenPipeError:  # the reader went away: keep solving, stop telling
+            closed.append(True)
 
     return show
 
@@ -99,7 +114,7 @@ def _progress(args: argparse.Namespace) -> Callable[[Progress], None] | None:
 def _plan(args: argparse.Namespace) -> int:
     lang = _lang(args)
 
-    def work(db: Session) -> int:
+    def work(db: Session, report: list[Callable[[], None]]) -> int:
         inst = institution(db, args.institution)
         with _interruptible() as control:
             plan = solve_and_store(
@@ -111,19 +126,23 @@ def _plan(args: argparse.Namespace) -> int:
             try:
                 publish(db, inst, plan.version)
             except Refused as refused:
-                for line in refused.lines(lang):
-                    print(line, file=sys.stderr)
+                report.append(partial(_print_refusal, refused.lines(lang)))
                 code = EXIT_REFUSED
-        print_plan(plan, lang)
+        report.append(lambda: print_plan(plan, lang))
         return code
 
     return _unit(args, work)
 
 
+def _print_refusal(lines: list[str]) -> None:
+    for line in lines:
+        print(line, file=sys.stderr)
+
+
 def _publish(args: argparse.Namespace) -> int:
-    def work(db: Session) -> int:
+    def work(db: Session, report: list[Callable[[], None]]) -> int:
         plan = publish(db, institution(db, args.institution), args.version)
-        print_plan(plan, _lang(args), table=False)
+        report.append(lambda: print_plan(plan, _lang(args), table=False))
         return 0
 
     return _unit(args, work)
@@ -133,14 +152,14 @@ def _what_if(args: argparse.Namespace) -> int:
     lang = _lang(args)
     withdrawal = Withdrawal(args.withdraw, args.session, args.date_from, args.date_to, args.reason)
 
-    def work(db: Session) -> int:
+    def work(db: Session, report: list[Callable[[], None]]) -> int:
         with _interruptible() as control:
             outcome = what_if(
                 db, institution(db, args.institution), [withdrawal], _options(args),
                 progress=_progress(args), control=control,
             )  # fmt: skip
-        print_plan(outcome.plan, lang, table=False)
-        print_differences(outcome, lang)
+        report.append(lambda: print_plan(outcome.plan, lang, table=False))
+        report.append(lambda: print_differences(outcome, lang))
         return EXIT[outcome.plan.solver_status]
 
     return _unit(args, work)

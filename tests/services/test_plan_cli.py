@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,12 @@ def test_a_refused_publish_keeps_the_draft_and_exits_2(url, capsys, monkeypatch)
     captured = capsys.readouterr()
     assert "求解状态 TEST" in captured.err and captured.out.startswith("方案 v1  草稿")
     assert plans(url) == [(1, PlanStatus.DRAFT, None)]
+
+
+def test_output_cut_short_by_a_closed_pipe_keeps_the_published_plan(url):
+    command = [sys.executable, "-m", "services.cli", "plan", "--database", url, *RANGE, *FAST]
+    loud = [arg for arg in command if arg != "--quiet"]  # progress lines on stderr too
+    shell = " ".join([*loud, "--publish", "2>&1 | head -1"])
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=False)
+    assert "Traceback" not in done.stdout + done.stderr
+    assert plans(url) == [(1, PlanStatus.PUBLISHED, None)]
