@@ -29,11 +29,6 @@ def generated() -> dict:
     return generate("S", seed=1)
 
 
-def sitting(make, *args, **kw):
-    """`make.session`: the factory's `session` attribute (the DB session) hides its method."""
-    return type(make).session(make, *args, **kw)
-
-
 def _touching(periods: list[dict], first: str, last: str) -> list[dict]:
     return [p for p in periods if p["start"] <= last and p["end"] >= first]
 
@@ -125,11 +120,11 @@ def test_only_planned_sessions_starting_in_the_range_are_staffed(db, make):
     inst = make.institution()
     occ, venue = make.occupation(), make.venue(inst)
     day = datetime(2026, 3, 2, 9)
-    inside = sitting(make, inst, venue, occ, start=day)
-    last = sitting(make, inst, venue, occ, start=day + timedelta(days=9, hours=10), hours=20)
-    sitting(make, inst, venue, occ, start=day + timedelta(days=10))  # after the range
-    sitting(make, inst, venue, occ, start=day + timedelta(days=1), status=SessionStatus.CANCELLED)
-    sitting(make, inst, venue, occ, start=day - timedelta(days=1))  # before, no panel in force
+    inside = make.session(inst, venue, occ, start=day)
+    last = make.session(inst, venue, occ, start=day + timedelta(days=9, hours=10), hours=20)
+    make.session(inst, venue, occ, start=day + timedelta(days=10))  # after the range
+    make.session(inst, venue, occ, start=day + timedelta(days=1), status=SessionStatus.CANCELLED)
+    make.session(inst, venue, occ, start=day - timedelta(days=1))  # before, no panel in force
     built = build_instance(db, inst, day.date(), day.date() + timedelta(days=9))
     assert [s["id"] for s in built["sessions"]] == [inside.code, last.code]
     assert built["history"] == []
@@ -140,15 +135,13 @@ def test_history_holds_served_panels_within_the_look_back_window(db, make):
     occ, venue = make.occupation(), make.venue(inst)
     people = [make.examiner(inst, occ) for _ in range(4)]
     day = datetime(2026, 3, 2, 9)
-    old = sitting(
-        make, inst, venue, occ, start=day - timedelta(days=400), status=SessionStatus.HELD
+    old = make.session(inst, venue, occ, start=day - timedelta(days=400), status=SessionStatus.HELD)
+    recent = make.session(
+        inst, venue, occ, start=day - timedelta(days=30), status=SessionStatus.HELD
     )
-    recent = sitting(
-        make, inst, venue, occ, start=day - timedelta(days=30), status=SessionStatus.HELD
-    )
-    published = sitting(make, inst, venue, occ, start=day - timedelta(days=2))
-    sitting(make, inst, venue, occ, start=day - timedelta(days=20), status=SessionStatus.HELD)
-    sitting(make, inst, venue, occ, start=day)
+    published = make.session(inst, venue, occ, start=day - timedelta(days=2))
+    make.session(inst, venue, occ, start=day - timedelta(days=20), status=SessionStatus.HELD)
+    make.session(inst, venue, occ, start=day)
     for s in (old, recent, published):
         for k, e in enumerate(people[:3]):
             role = SeatRole.LEADER if k == 1 else SeatRole.MEMBER
@@ -170,7 +163,7 @@ def test_revoked_and_suspended_examiners_are_marked_and_never_serve(db, make):
     active = [make.examiner(inst, occ) for _ in range(3)]
     revoked = make.examiner(inst, occ, status=ExaminerStatus.REVOKED)
     suspended = make.examiner(inst, occ, status=ExaminerStatus.SUSPENDED)
-    sitting(make, inst, venue, occ)
+    make.session(inst, venue, occ)
     raw = build_instance(db, inst, date(2026, 3, 1), date(2026, 3, 31))
     status = {e["id"]: e["status"] for e in raw["examiners"]}
     assert status[revoked.code] == "revoked" and status[suspended.code] == "suspended"
@@ -187,8 +180,8 @@ def test_a_certificate_expiring_mid_range_is_respected(db, make):
     lapsing = people[0]
     db.get(Examiner, lapsing.id).certificates[0].valid_until = date(2026, 3, 10)
     db.flush()
-    early = sitting(make, inst, venue, occ, start=datetime(2026, 3, 2, 9))
-    late = sitting(make, inst, make.venue(inst), occ, start=datetime(2026, 3, 20, 9))
+    early = make.session(inst, venue, occ, start=datetime(2026, 3, 2, 9))
+    late = make.session(inst, make.venue(inst), occ, start=datetime(2026, 3, 20, 9))
     raw = build_instance(db, inst, date(2026, 3, 1), date(2026, 3, 31))
     mine = next(e for e in raw["examiners"] if e["id"] == lapsing.code)
     assert mine["certified_until"] == "2026-03-10"
@@ -212,7 +205,7 @@ def test_a_renewal_after_a_lapse_leaves_the_gap_unavailable(db, make):
     )  # fmt: skip
     db.add(Unavailability(examiner_id=e.id, start=date(2026, 4, 1), end=date(2026, 4, 2)))
     db.flush()
-    sitting(make, inst, make.venue(inst), occ)
+    make.session(inst, make.venue(inst), occ)
     raw = build_instance(db, inst, date(2026, 3, 1), date(2026, 4, 30))
     mine = next(x for x in raw["examiners"] if x["id"] == e.code)
     assert mine["certified_until"] == "2029-03-19"
@@ -245,7 +238,7 @@ def test_explicit_locks_are_kept_and_only_for_sessions_in_the_range(db, make):
     inst = make.institution()
     occ, venue = make.occupation(), make.venue(inst)
     e = make.examiner(inst, occ)
-    s = sitting(make, inst, venue, occ)
+    s = make.session(inst, venue, occ)
     locks = [
         {"session": s.code, "examiner": e.code, "role": "leader"},
         {"session": s.code, "examiner": e.code, "role": "leader"},

@@ -24,11 +24,6 @@ FAST = Options(time_limit=10, workers=1, deterministic=True, seed=3)
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
 
 
-def sitting(make, *args, **kw):
-    """`make.session`: the factory's `session` attribute (the DB session) hides its method."""
-    return type(make).session(make, *args, **kw)
-
-
 def small(make, examiners: int = 4, sessions: int = 2, policy: dict | None = None):
     """An institution with `examiners` senior examiners and `sessions` sessions in March."""
     inst = make.institution(policy=policy or {})
@@ -36,7 +31,7 @@ def small(make, examiners: int = 4, sessions: int = 2, policy: dict | None = Non
     people = [make.examiner(inst, occ) for _ in range(examiners)]
     start = datetime(2026, 3, 2, 9)
     staged = [
-        sitting(make, inst, venue, occ, start=start + timedelta(days=k)) for k in range(sessions)
+        make.session(inst, venue, occ, start=start + timedelta(days=k)) for k in range(sessions)
     ]
     return inst, people, staged
 
