@@ -20,6 +20,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from .base import Base, utcnow
 
 UNTRACKED_FIELDS = frozenset({"created_at", "updated_at"})
+# A plan's instance and result are stored once on the plan and never edited; copying them
+# (megabytes at XL) into every history row would add nothing but size.
+UNTRACKED_BY_TABLE = {"plans": frozenset({"instance", "result"})}
 
 
 class Change(Base):
@@ -93,10 +96,11 @@ def _row(session: Session, obj: Any, table: str, action: str, changes: dict) -> 
 
 def _diff(obj: Any, action: str) -> dict[str, list[Any]]:
     state = inspect(obj)
+    skip = UNTRACKED_FIELDS | UNTRACKED_BY_TABLE.get(obj.__tablename__, frozenset())
     changes: dict[str, list[Any]] = {}
     for column in state.mapper.column_attrs:
         name = column.key
-        if name in UNTRACKED_FIELDS or (name == "id" and action != "delete"):
+        if name in skip or (name == "id" and action != "delete"):
             continue
         history = state.attrs[name].history
         if action == "delete":

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from models import Appointment, Change, Conflict, Qualification
-from models.base import ConflictKind
+from models import Appointment, Change, Conflict, Plan, Qualification
+from models.base import ConflictKind, PlanStatus
 from services.history import examiner_history
 
 
@@ -87,3 +87,25 @@ def test_history_lines_read_in_both_languages(db, make, lang) -> None:
     examiner = make.examiner(make.institution())
     text = examiner_history(db, examiner)[-1].text(lang)
     assert ("新增" if lang == "zh" else "added") in text
+
+
+def test_a_plans_status_changes_are_recorded_without_copying_instance_and_result(db, make) -> None:
+    institution = make.institution()
+    plan = Plan(
+        institution_id=institution.id,
+        version=1,
+        date_from=date(2026, 3, 1),
+        date_to=date(2026, 3, 31),
+        instance={"sessions": ["S1"] * 100},
+        result={"assignments": []},
+        solver_status="OPTIMAL",
+        solver_version="panelplan test",
+    )
+    db.add(plan)
+    db.flush()
+    plan.status = PlanStatus.PUBLISHED
+    db.flush()
+    rows = db.scalars(select(Change).where(Change.entity == "plans").order_by(Change.id)).all()
+    assert [row.action for row in rows] == ["insert", "update"]
+    assert "instance" not in rows[0].changes and "result" not in rows[0].changes
+    assert rows[1].changes == {"status": ["draft", "published"]}
