@@ -24,12 +24,17 @@ def main(argv: list[str] | None = None) -> int:
     plan_cli.register(commands)
     import_cli.register(commands)
     discipline_cli.register(commands)
-    demo = commands.add_parser("demo", help="solve the bundled sample term and print the plan")
+    demo = commands.add_parser(
+        "demo", help="load the sample into a fresh database, plan, publish and print the term"
+    )
     demo.add_argument("--size", choices=("S", "M"), default="S")
     demo.add_argument("--out", type=Path, default=Path("out"))
     demo.add_argument("--time-limit", type=float, default=60.0)
     demo.add_argument("--workers", type=int, default=0)
-    demo.set_defaults(run=lambda a: run_demo(a.size, a.out, a.time_limit, a.workers, sys.stdout))
+    demo.add_argument("--database", metavar="URL", help="default: a fresh instance/demo.db")
+    demo.set_defaults(
+        run=lambda a: run_demo(a.size, a.out, a.time_limit, a.workers, sys.stdout, a.database)
+    )
     gen = commands.add_parser("generate", help="write a realistic instance (sizes S, M, L, XL)")
     gen.add_argument("size", choices=("S", "M", "L", "XL"))
     gen.add_argument("--seed", type=int, default=0)

@@ -1,16 +1,22 @@
-"""The demo: staff the bundled sample term, check the plan and print it as a planner reads it."""
+"""The demo: load the bundled sample into a database, plan and publish the term, print it."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
+from models.db import make_engine, session_factory, transaction
+from models.migrate import upgrade
 from solver.check import verify
 from solver.load import load_instance
 from solver.schema import Instance, Result
-from solver.solve import Options, solve
+from solver.solve import Options
+
+from .loading import load_generated
+from .plans import publish, solve_and_store, status_name
 
 
 def sample(size: str = "S") -> dict:
@@ -19,18 +25,44 @@ def sample(size: str = "S") -> dict:
     return json.loads(text)
 
 
-def run_demo(size: str, out_dir: Path, time_limit: float, workers: int, stream: TextIO) -> int:
-    """Solve the sample, write instance and result into `out_dir`, print the plan; 0 when valid."""
+DEMO_DATABASE = Path("instance") / "demo.db"
+
+
+def run_demo(
+    size: str,
+    out_dir: Path,
+    time_limit: float,
+    workers: int,
+    stream: TextIO,
+    database: str | None = None,
+) -> int:
+    """Load the sample into a fresh database, plan, publish, print; 0 when the plan is valid.
+
+    The main job end to end: the sample institution's examiners, sessions and history go
+    into the database (by default a fresh SQLite file `instance/demo.db`, never the
+    institution's own database), the term's instance is built from it, solved, stored as
+    plan v1 and published. Instance and result are also written into `out_dir`.
+    """
     raw = sample(size)
-    instance, _ = load_instance(raw)
-    result = solve(instance, Options(time_limit=time_limit, workers=workers))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / f"demo-{size}-instance.json").write_text(
-        json.dumps(raw, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
-    (out_dir / f"demo-{size}-result.json").write_text(
-        result.model_dump_json(indent=1), encoding="utf-8"
-    )
+    url = database or _fresh_sqlite(DEMO_DATABASE)
+    engine = make_engine(url)
+    upgrade(engine)
+    factory = session_factory(engine)
+    days = sorted(s["start"][:10] for s in raw["sessions"])
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    options = Options(time_limit=time_limit, workers=workers)
+    try:
+        with transaction(factory, "demo") as db:
+            institution = load_generated(db, raw)
+            plan = solve_and_store(db, institution, first, last, options, note="demo")
+            if plan.solver_status in ("OPTIMAL", "FEASIBLE"):
+                publish(db, institution, plan.version)
+    finally:
+        engine.dispose()
+    instance, _ = load_instance(plan.instance)
+    result = Result.model_validate(plan.result)
+    _write(out_dir, size, plan.instance, result)
+    print(f"数据库：{url}  方案 v{plan.version}（{status_name(plan.status)}）", file=stream)
     print_plan(instance, result, stream)
     problems = verify(instance, result)
     for p in problems:
@@ -40,6 +72,22 @@ def run_demo(size: str, out_dir: Path, time_limit: float, workers: int, stream: 
     )
     print(f"文件：{out_dir / f'demo-{size}-result.json'}", file=stream)
     return 0 if result.status in ("OPTIMAL", "FEASIBLE") and not problems else 1
+
+
+def _fresh_sqlite(path: Path) -> str:
+    """The demo's own SQLite file, emptied so that every run starts from the sample."""
+    path.unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _write(out_dir: Path, size: str, raw: dict, result: Result) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"demo-{size}-instance.json").write_text(
+        json.dumps(raw, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    (out_dir / f"demo-{size}-result.json").write_text(
+        result.model_dump_json(indent=1), encoding="utf-8"
+    )
 
 
 def print_plan(instance: Instance, result: Result, stream: TextIO) -> None:

@@ -8,6 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import func, select
+
+from models import PanelSeat, Plan
+from models.base import PlanStatus
+from models.db import make_engine
 from services.demo import run_demo
 from solver.check import verify
 from solver.load import load_instance
@@ -16,14 +21,24 @@ from solver.schema import Result
 
 def test_demo_solves_the_sample_and_writes_a_plan_that_passes_the_checker(tmp_path: Path):
     out = io.StringIO()
-    assert run_demo("S", tmp_path, time_limit=30, workers=1, stream=out) == 0
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert run_demo("S", tmp_path, time_limit=30, workers=1, stream=out, database=url) == 0
     text = out.getvalue()
-    assert "组长" in text and "全部规则满足" in text
+    assert "组长" in text and "全部规则满足" in text and "已发布" in text
     instance, _ = load_instance(json.loads((tmp_path / "demo-S-instance.json").read_text("utf-8")))
     result = Result.model_validate_json((tmp_path / "demo-S-result.json").read_text("utf-8"))
     assert result.status in ("OPTIMAL", "FEASIBLE")
     assert len(result.assignments) == len(instance.sessions)
     assert verify(instance, result) == []
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        statuses = connection.scalars(select(Plan.status)).all()
+        seats = connection.scalar(select(func.count()).select_from(PanelSeat))
+    engine.dispose()
+    assert statuses == [PlanStatus.PUBLISHED]
+    # the published panels and the sample's history (held sessions), all in force
+    served = [a.members for a in result.assignments] + [h.members for h in instance.history]
+    assert seats == sum(len(members) for members in served)
 
 
 def test_generate_writes_a_loadable_instance(tmp_path: Path):
@@ -41,7 +56,11 @@ def test_generate_writes_a_loadable_instance(tmp_path: Path):
 
 
 def test_demo_output_cut_short_by_a_closed_pipe_is_not_a_traceback(tmp_path: Path):
-    shell = f"{sys.executable} -m services.cli demo --out {tmp_path} --time-limit 20 | head -1"
+    database = f"sqlite:///{tmp_path / 'demo.db'}"
+    shell = (
+        f"{sys.executable} -m services.cli demo --out {tmp_path} --database {database}"
+        " --time-limit 20 | head -2"
+    )
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=False)
     assert "考评小组安排" in done.stdout
     assert "Traceback" not in done.stderr
