@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_ARGS ?=
 
-.PHONY: setup demo test lint bench schemas
+.PHONY: setup demo test lint bench bench-db schemas
 
 setup: $(STAMP)
 
@@ -32,6 +32,11 @@ test: lint
 
 bench: setup
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Database benchmarks (need PostgreSQL, like the tests): import and instance building.
+bench-db: setup
+	$(BIN)/python -m bench.import_examiners
+	$(BIN)/python -m bench.build_instance
 
 schemas: setup
 	$(BIN)/panelplan schema --out schemas
