@@ -17,7 +17,7 @@ from models import Institution
 from models.db import database_url, make_engine, session_factory, transaction
 from models.migrate import upgrade
 
-from . import context, users
+from . import context, occupations, users
 from .certificates import INSTITUTION_CODE
 from .messages import Refused
 
@@ -72,6 +72,11 @@ def register(commands: Any) -> None:
         "--code", metavar="CODE", help="register the institution with this 7- or 8-digit code"
     )
     init.add_argument("--name", metavar="NAME", help="the institution's name (with --code)")
+    init.add_argument(
+        "--no-catalogue",
+        action="store_true",
+        help="do not load the bundled catalogue of common occupations into an empty table",
+    )
     init.set_defaults(run=_init_db)
     user = commands.add_parser("add-user", help="add a user: admin, planner or viewer")
     add_common(user)
@@ -87,6 +92,8 @@ def _init_db(args: argparse.Namespace) -> int:
     upgrade(engine)
     engine.dispose()
     print(f"database ready: {url}")
+    if not args.no_catalogue and run_unit(_seed_catalogue, _lang(args), url):
+        return EXIT_REFUSED
     if not args.code:
         return 0
     if not INSTITUTION_CODE.fullmatch(args.code):
@@ -106,6 +113,13 @@ def _init_db(args: argparse.Namespace) -> int:
         return 0
 
     return run_unit(register_institution, url=url)
+
+
+def _seed_catalogue(session: Session) -> int:
+    added = occupations.seed_if_empty(session)
+    if added:
+        print(f"职业目录已载入 {added} 个常见职业 / occupation catalogue seeded ({added})")
+    return 0
 
 
 def _add_user(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""`panelplan import examiners|sessions|candidates FILE [--dry-run] [--strict]`.
+"""`panelplan import examiners|sessions|candidates|occupations FILE [--dry-run] [--strict]`.
 
 Prints a summary line per sheet and each bad row (row, column, reason) on its own line,
 in the chosen language. Exit status: 0 every row imported, 1 some rows skipped, 2 refused
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from .context import institution
 from .database_cli import add_common, run_unit
 from .import_examiners import import_examiners
+from .import_occupations import import_occupations
 from .import_sessions import import_sessions
 from .imports import ImportReport
 from .messages import LANGS
@@ -25,12 +26,15 @@ KINDS = {
     "examiners": "考评人员（附件2 汇总表格式 .xlsx/.csv） examiners in the Attachment 2 layout",
     "sessions": "场次（及同一工作簿中的考生名单） sessions, and a candidate sheet in the same workbook",
     "candidates": "考生名单 candidate lists",
+    "occupations": "职业目录（职业编码、名称、大典版本、配比） the occupation catalogue",
 }
 
 
 def register(commands: Any) -> None:
-    """Add `import` with its three kinds to the `panelplan` command."""
-    command = commands.add_parser("import", help="import examiners, sessions or candidate lists")
+    """Add `import` with its kinds to the `panelplan` command."""
+    command = commands.add_parser(
+        "import", help="import examiners, sessions, candidate lists or occupations"
+    )
     kinds = command.add_subparsers(required=True, metavar="KIND")
     for kind, text in KINDS.items():
         parser = kinds.add_parser(kind, help=text)
@@ -63,6 +67,8 @@ def _run(kind: str, args: argparse.Namespace) -> int:
         options = {"dry_run": args.dry_run, "strict": args.strict}
         if kind == "examiners":
             reports = [import_examiners(session, where, args.file, **options)]
+        elif kind == "occupations":
+            reports = [import_occupations(session, where, args.file, **options)]
         else:
             kinds = ("sessions", "candidates") if kind == "sessions" else ("candidates",)
             reports = import_sessions(session, where, args.file, kinds=kinds, **options)

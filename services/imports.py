@@ -30,6 +30,7 @@ KIND_NAMES = {
     "examiners": ("考评人员", "examiners"),
     "sessions": ("场次", "sessions"),
     "candidates": ("考生", "candidates"),
+    "occupations": ("职业目录", "occupations"),
 }
 EXIT_OK, EXIT_SKIPPED, EXIT_REFUSED = 0, 1, 2
 

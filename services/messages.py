@@ -66,6 +66,10 @@ FIELD_LABELS: Catalog = {
     "level": {"zh": "级别", "en": "level"},
     "start": {"zh": "开始时间", "en": "start"},
     "end": {"zh": "结束时间", "en": "end"},
+    "occupation_code": {"zh": "职业编码", "en": "occupation code"},
+    "occupation_name": {"zh": "职业（工种）名称", "en": "occupation name"},
+    "edition": {"zh": "大典版本", "en": "edition"},
+    "candidates_per_examiner": {"zh": "每名考评员对应考生数", "en": "candidates per examiner"},
     # policy settings (SPEC 4.2)
     "policy.min_panel_size": {"zh": "考评小组最少人数", "en": "minimum panel size"},
     "policy.odd_panel_size": {"zh": "小组人数取单数", "en": "odd panel sizes"},
