@@ -30,7 +30,8 @@ from services.conflicts import register_conflict
 def url(tmp_path: Path) -> str:
     """A migrated SQLite file with an institution, an examiner and a held session."""
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    assert main(["init-db", "--database", url, "--code", "3204005", "--name", "测试机构"]) == 0
+    init = ["init-db", "--database", url, "--code", "3204005", "--name", "测试机构"]
+    assert main([*init, "--no-catalogue"]) == 0  # the fixture adds its own occupation
     engine = make_engine(url)
     with transaction(session_factory(engine), "setup") as session:
         home = session.scalar(select(Institution))

@@ -21,7 +21,8 @@ CODE = "3204005"
 def url(tmp_path: Path) -> str:
     """A migrated SQLite file with an institution and the catalogue's 车工 and 电工."""
     url = f"sqlite:///{tmp_path / 'pp.db'}"
-    assert main(["init-db", "--code", CODE, "--name", "示例机构", "--database", url]) == 0
+    init = ["init-db", "--code", CODE, "--name", "示例机构", "--database", url]
+    assert main([*init, "--no-catalogue"]) == 0  # the fixture adds its own occupations
     engine = make_engine(url)
     with transaction(session_factory(engine), "setup") as session:
         session.add_all(
