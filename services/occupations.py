@@ -143,11 +143,13 @@ def upsert_occupations(session: Session, items: Iterable[OccupationIn]) -> Count
 
 
 def bundled_catalogue() -> list[OccupationIn]:
-    """The common occupations panelplan ships with (2022 大典 codes)."""
-    return [
-        OccupationIn(o.code, o.name, DEFAULT_EDITION, o.candidates_per_examiner)
-        for o in OCCUPATIONS
-    ]
+    """The common occupations panelplan ships with (2022 大典 codes), each at the 1:5 ratio.
+
+    The ratio is the national standards' skill-test clause (1 examiner per 5 candidates);
+    the generator's own ratios are sample data, not an occupation's standard, so they are
+    not written into an institution's database. Institutions adjust per occupation.
+    """
+    return [OccupationIn(o.code, o.name, DEFAULT_EDITION, DEFAULT_RATIO) for o in OCCUPATIONS]
 
 
 def seed_catalogue(session: Session) -> Counter[str]:

@@ -130,7 +130,8 @@ def test_seed_catalogue_loads_the_bundled_list_once(db) -> None:
     rows = {o.code: o for o in db.scalars(select(Occupation))}
     assert len(rows) == len(OCCUPATIONS)
     assert {o.edition for o in rows.values()} == {"2022"}
-    assert (rows["6-31-01-03"].name, rows["6-31-01-03"].candidates_per_examiner) == ("电工", 8)
+    assert (rows["6-31-01-03"].name, rows["6-31-01-03"].candidates_per_examiner) == ("电工", 5)
+    assert {o.candidates_per_examiner for o in rows.values()} == {5}  # the 1:5 clause
     actions = db.scalars(select(AuditEvent.action)).all()
     assert actions == ["seed_occupations", "seed_occupations"]
 
