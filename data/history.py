@@ -37,7 +37,7 @@ def make_history(
     ]
     shapes.sort(key=lambda s: (s["start"], s["venue"], s["occupation"]))
     staffer = Staffer(roster.policy, roster.can_lead, rng, sticky=STICKY)
-    entries = []
+    entries: list[dict[str, Any]] = []
     for shape in shapes:
         size = shape.pop("_size")
         shape = {"id": f"H{len(entries) + 1:04d}", **shape}

@@ -79,7 +79,8 @@ def make_venues(
         [o for o in orgs if not o.school], n_venues - n_schools
     )
     width = max(2, len(str(n_venues)))
-    venues, hosts = [], {o.code: [] for o in occupations}
+    venues: list[dict] = []
+    hosts: dict[str, list[str]] = {o.code: [] for o in occupations}
     for i, org in enumerate(owners, 1):
         vid = f"V{i:0{width}d}"
         suffix = "考点" if org.school else rng.choice(("职业技能等级认定考点", "职工技能鉴定站"))

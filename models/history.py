@@ -12,9 +12,9 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import DateTime, ForeignKey, String, event, insert, inspect
+from sqlalchemy import DateTime, ForeignKey, String, Table, event, insert, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from .base import Base, utcnow
@@ -78,7 +78,8 @@ def _record(session: Session, _context: object) -> None:
             if changes or action != "update":
                 rows.append(_row(session, obj, table, action, changes))
     if rows:
-        session.connection().execute(insert(Change.__table__), rows)
+        # Core insert on the flush's connection: the ORM must not see these rows mid-flush.
+        session.connection().execute(insert(cast(Table, Change.__table__)), rows)
 
 
 def _row(session: Session, obj: Any, table: str, action: str, changes: dict) -> dict[str, Any]:

@@ -22,8 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -217,7 +218,7 @@ def _ensure_counter(session: Session, key: dict) -> None:
     """Create the counter row unless it exists (a concurrent creator wins quietly)."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(CertificateSerial.__table__).values(**key, last_serial=0)
+    statement = insert(cast(Table, CertificateSerial.__table__)).values(**key, last_serial=0)
     session.execute(statement.on_conflict_do_nothing())
 
 

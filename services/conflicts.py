@@ -108,7 +108,9 @@ def register_conflict(
 ) -> ConflictReport:
     """Record a conflict (or update the same one) and void the results it taints."""
     refuse_if(*_problems(examiner, kind, declared_on, candidate, organization, since))
-    conflict = _same_conflict(session, examiner, ConflictKind(kind), candidate, organization)
+    target = candidate or organization
+    assert target is not None  # _problems refused anything but exactly one target
+    conflict = _same_conflict(session, examiner, ConflictKind(kind), target)
     if conflict is None:
         conflict = Conflict(
             examiner_id=examiner.id,
@@ -171,20 +173,14 @@ def _problems(
 
 
 def _same_conflict(
-    session: Session,
-    examiner: Examiner,
-    kind: ConflictKind,
-    candidate: Candidate | None,
-    organization: Organization | None,
+    session: Session, examiner: Examiner, kind: ConflictKind, target: Candidate | Organization
 ) -> Conflict | None:
     """The conflict already registered for this examiner, kind and target (re-registration)."""
-    target = (
-        Conflict.candidate_id == candidate.id
-        if candidate
-        else Conflict.organization_id == organization.id
-    )
+    column = Conflict.candidate_id if isinstance(target, Candidate) else Conflict.organization_id
     return session.scalar(
-        select(Conflict).where(Conflict.examiner_id == examiner.id, Conflict.kind == kind, target)
+        select(Conflict).where(
+            Conflict.examiner_id == examiner.id, Conflict.kind == kind, column == target.id
+        )
     )
 
 
@@ -275,7 +271,7 @@ def _line(assessment: AssessmentSession, candidate: Candidate, conflict: Conflic
     since = conflict.since.isoformat() if conflict.since else None
     day = assessment.start.date()
     params = {
-        **_target_names(conflict.candidate or conflict.organization),
+        **_target_names(_target(conflict)),
         "examiner": examiner.code,
         "name": examiner.name,
         "session": assessment.code,
@@ -299,6 +295,13 @@ def _line(assessment: AssessmentSession, candidate: Candidate, conflict: Conflic
         reason_zh=templates["zh"].format(**params),
         reason_en=templates["en"].format(**params),
     )
+
+
+def _target(conflict: Conflict) -> Candidate | Organization:
+    """The conflict's other side (the `one_target` check constraint says there is one)."""
+    target = conflict.candidate or conflict.organization
+    assert target is not None
+    return target
 
 
 def _target_names(target: Candidate | Organization) -> dict[str, str]:

@@ -95,7 +95,9 @@ def warn(
     )
     session.add(warning)
     session.flush()
-    count = session.scalar(select(func.count()).where(ExaminerWarning.examiner_id == examiner.id))
+    count = session.scalars(
+        select(func.count()).where(ExaminerWarning.examiner_id == examiner.id)
+    ).one()
     audit_examiner(
         session, "warn_examiner", examiner, warning=warning.id, serious=serious, count=count
     )

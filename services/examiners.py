@@ -10,6 +10,7 @@ thousands of rows asks the database a handful of questions, not thousands.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -163,7 +164,7 @@ class Lookups:
         return found
 
 
-def occupation_index(rows: list[Occupation]) -> dict[str, Occupation]:
+def occupation_index(rows: Iterable[Occupation]) -> dict[str, Occupation]:
     """Code and name -> occupation; the newest edition wins (codes moved between editions)."""
     index: dict[str, Occupation] = {}
     for occupation in sorted(rows, key=lambda o: o.edition):

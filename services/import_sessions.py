@@ -71,7 +71,7 @@ class _Catalog:
         self.institution = institution
         mine = institution.id
         self.occupations = occupation_index(list(session.scalars(select(Occupation))))
-        self.venues = {}
+        self.venues: dict[str, Venue] = {}
         for v in session.scalars(select(Venue).where(Venue.institution_id == mine)):
             self.venues.setdefault(v.name, v)
             self.venues[v.code] = v
@@ -144,14 +144,12 @@ def import_sessions(
     catalog = _Catalog(session, institution)
     parts = []
     good_sessions: list[SessionIn] = []
-    if tables.get("sessions"):
-        report, good_sessions = _check_sessions(catalog, tables["sessions"], path, dry_run, strict)
+    if sessions := tables.get("sessions"):
+        report, good_sessions = _check_sessions(catalog, sessions, path, dry_run, strict)
         parts.append((report, lambda: [_save_session(catalog, s) for s in good_sessions]))
-    if tables.get("candidates"):
+    if candidates := tables.get("candidates"):
         codes = {s.code for s in good_sessions}
-        report, good = _check_candidates(
-            catalog, tables["candidates"], codes, path, dry_run, strict
-        )
+        report, good = _check_candidates(catalog, candidates, codes, path, dry_run, strict)
         parts.append((report, lambda: list(_save_candidates(catalog, good))))
     return write_all(session, institution, parts)
 

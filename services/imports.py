@@ -10,7 +10,7 @@ import writes nothing when any row is bad.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -87,7 +87,7 @@ class ImportReport:
 def write_all(
     session: Session,
     institution: Institution,
-    parts: list[tuple[ImportReport, Callable[[], Iterable[str]]]],
+    parts: Sequence[tuple[ImportReport, Callable[[], Iterable[str]]]],
 ) -> list[ImportReport]:
     """Run each part's writer (one outcome per unit) in one savepoint: all of it or nothing.
 

@@ -171,7 +171,8 @@ class _Builder:
             for row in rows:
                 seen.setdefault(row.code, row.organization_id)
         return [
-            {"id": code, "organization": self.orgs.get(org)} for code, org in sorted(seen.items())
+            {"id": code, "organization": None if org is None else self.orgs.get(org)}
+            for code, org in sorted(seen.items())
         ]
 
     def _base(self, r: Any) -> dict[str, Any]:
@@ -249,7 +250,7 @@ class _Builder:
         """Locks of the plans whose panels are in force for these sessions, then `explicit`."""
         codes = {r.code for r in sessions}
         plan_ids = {row.plan_id for r in sessions for row in seats.get(r.id, ()) if row.plan_id}
-        stored = (
+        stored: Iterable[dict[str, Any]] = (
             self.db.scalars(select(Plan.instance).where(Plan.id.in_(plan_ids))) if plan_ids else []
         )
         found = [lock for instance in stored for lock in instance.get("locks", ())]

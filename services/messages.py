@@ -8,7 +8,8 @@ anything up in global state. Field names shown to planners come from `FIELD_LABE
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 Catalog = Mapping[str, Mapping[str, str]]
@@ -107,7 +108,7 @@ class Problem:
 
     field: str
     templates: Mapping[str, str]
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = dataclass_field(default_factory=dict)
     row: int | None = None  # spreadsheet row number (1-based, as the planner sees it)
     column: str | None = None  # the column heading as written in the file
 

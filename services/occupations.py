@@ -116,9 +116,9 @@ class Catalogue:
         if stored.name != item.name:
             self._renamed(stored, item.name)
             changed = True
-        ratio = item.candidates_per_examiner
-        if ratio is not None and stored.candidates_per_examiner != ratio:
-            stored.candidates_per_examiner, changed = ratio, True
+        wanted = item.candidates_per_examiner
+        if wanted is not None and stored.candidates_per_examiner != wanted:
+            stored.candidates_per_examiner, changed = wanted, True
         return "updated" if changed else "unchanged"
 
     def _renamed(self, stored: Occupation, name: str) -> None:

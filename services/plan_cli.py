@@ -97,7 +97,7 @@ def _interruptible() -> Iterator[Control]:
 def _progress(args: argparse.Namespace) -> Callable[[Progress], None] | None:
     if args.quiet:
         return None
-    closed = []
+    closed: list[bool] = []
 
     def show(p: Progress) -> None:
         if closed:

@@ -263,7 +263,7 @@ def publish_problems(db: Session, institution: Institution, plan: Plan) -> list[
 
 
 def _unfilled(instance: Instance, result: Result, version: int) -> list[Problem]:
-    panels = {}
+    panels: dict[str, set[str]] = {}
     for a in result.assignments:
         panels.setdefault(a.session, set(a.members))
     return [

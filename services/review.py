@@ -114,18 +114,18 @@ def rollup(session: Session, examiner: Examiner, year: int) -> Figures:
             AssessmentSession.start < after,
         )
     )
-    served = session.scalar(select(func.count()).select_from(held.subquery()))
+    served = session.scalars(select(func.count()).select_from(held.subquery())).one()
     count, mean = session.execute(
         select(func.count(Rating.id), func.avg(Rating.score)).where(
             Rating.examiner_id == examiner.id, Rating.session_id.in_(held)
         )
     ).one()
     in_year = (date(year, 1, 1), date(year, 12, 31))
-    refusals = session.scalar(
+    refusals = session.scalars(
         select(func.count()).where(
             Refusal.examiner_id == examiner.id, Refusal.refused_on.between(*in_year)
         )
-    )
+    ).one()
     warnings = session.execute(
         select(ExaminerWarning.serious).where(
             ExaminerWarning.examiner_id == examiner.id, ExaminerWarning.issued_on.between(*in_year)
@@ -222,28 +222,28 @@ def decide_review(
     """Record the decision on a review; renewing creates (and returns) the next appointment."""
     examiner = review.examiner
     who = {"examiner": examiner.code}
-    decision = ReviewOutcome(decision) if decision in set(ReviewOutcome) else None
+    chosen = ReviewOutcome(decision) if decision in set(ReviewOutcome) else None
     refuse_if(
         _problem("decided", field="decision") if review.decision else None,
         _problem("nothing_to_decide", field="decision")
         if review.proposal == ReviewOutcome.CONTINUE
         else None,
         None
-        if decision in (ReviewOutcome.RENEW, ReviewOutcome.DISMISS)
+        if chosen in (ReviewOutcome.RENEW, ReviewOutcome.DISMISS)
         else _problem("bad_decision", field="decision"),
         None if (decided_by or "").strip() else _problem("name_required", field="decided_by"),
     )
     appointment = None
-    if decision == ReviewOutcome.RENEW:
+    if chosen == ReviewOutcome.RENEW:
         appointment = _renew(session, examiner, years, who)
-    review.decision, review.decided_by, review.decided_on = decision, decided_by.strip(), decided_on
+    review.decision, review.decided_by, review.decided_on = chosen, decided_by.strip(), decided_on
     session.flush()
     audit_examiner(
         session,
         "review_decision",
         examiner,
         year=review.year,
-        decision=decision,
+        decision=chosen,
         proposal=review.proposal,
         appointment=appointment.id if appointment else None,
     )
@@ -266,6 +266,7 @@ def _renew(session: Session, examiner: Examiner, years: int, who: dict) -> Appoi
         else None,
         None if last else _problem("no_appointment", field="appointment", **who),
     )
+    assert last is not None  # refused above
     start = last.end + timedelta(days=1)
     appointment = Appointment(
         examiner_id=examiner.id,

@@ -204,7 +204,8 @@ def drop_broken_locks(
         s["id"]: _days(datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"]))
         for s in raw["sessions"]
     }
-    kept, dropped = [], []
+    kept: list[dict[str, str]] = []
+    dropped: list[dict[str, str]] = []
     for lock in raw["locks"]:
         first, last = days.get(lock["session"], (date.max, date.max))
         hit = any(a <= last and first <= b for a, b in periods.get(lock["examiner"], ()))
