@@ -18,56 +18,26 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, text
+from sqlalchemy import Engine, insert, select
 
 from data.eligibility import Roster
 from data.generate import generate
 from models import AssessmentSession, Examiner, Institution, PanelSeat, Plan
 from models.base import PlanStatus, SeatRole
-from models.db import make_engine, session_factory, transaction
-from models.migrate import upgrade
+from models.db import session_factory, transaction
 from services.instance import build_instance
 from services.loading import load_generated
 from solver.load import load_instance
 
+from .database import fresh_engine, write_section
 from .run import DOC, machine
 
-POSTGRES_URL = os.environ.get(
-    "PANELPLAN_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-START, END = "<!-- bench:build_instance:start -->", "<!-- bench:build_instance:end -->"
 TARGET_SECONDS = 3.0
 LOCKS = 50
-
-
-def sqlite_engine(directory: Path) -> tuple[Engine, Any]:
-    """A migrated SQLite file; the cleanup removes nothing (the directory goes)."""
-    engine = make_engine(f"sqlite:///{directory / 'bench.db'}")
-    upgrade(engine)
-    return engine, lambda: engine.dispose()
-
-
-def postgres_engine() -> tuple[Engine, Any]:
-    """A migrated fresh schema on the PostgreSQL server; the cleanup drops it."""
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-    upgrade(engine)
-
-    def drop() -> None:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    return engine, drop
 
 
 def term(raw: dict[str, Any]) -> tuple[date, date]:
@@ -140,9 +110,7 @@ def publish_panels(engine: Engine, built: dict[str, Any]) -> None:
 def run_backend(backend: str, raw: dict[str, Any], repeat: int) -> dict[str, Any]:
     """Load, build as loaded, publish panels, build again; always clean up."""
     with tempfile.TemporaryDirectory() as directory:
-        engine, cleanup = (
-            sqlite_engine(Path(directory)) if backend == "sqlite" else postgres_engine()
-        )
+        engine, cleanup = fresh_engine(backend, Path(directory))
         try:
             started = time.perf_counter()
             with transaction(session_factory(engine), "bench") as db:
@@ -194,16 +162,6 @@ def report(size: str, repeat: int, results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def write(section: str) -> None:
-    """Replace this benchmark's marked section of docs/benchmarks.md (append it the first time)."""
-    doc = DOC.read_text(encoding="utf-8")
-    if START not in doc:
-        doc += f"\n## Building an instance from the database (issue 3)\n\n{START}\n{END}\n"
-    before, rest = doc.split(START, 1)
-    _, after = rest.split(END, 1)
-    DOC.write_text(f"{before}{START}\n{section}{END}{after}", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.build_instance")
     parser.add_argument("--size", default="XL", choices=("S", "M", "L", "XL"))
@@ -219,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     section = report(args.size, args.repeat, results)
     print(section)
     if not args.no_write:
-        write(section)
+        write_section("build_instance", "Building an instance from the database (issue 3)", section)
         print(f"wrote {DOC}", file=sys.stderr)
     return 0
 

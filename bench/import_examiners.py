@@ -17,57 +17,29 @@ import os
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import func, select
 
 from data.generate import generate_custom
 from data.sheets import write_examiners
 from models import Change, Examiner, Institution, Occupation
-from models.db import make_engine, session_factory, transaction
-from models.migrate import upgrade
+from models.db import session_factory, transaction
 from services.import_examiners import import_examiners
 
-from .run import DOC, machine
+from .database import fresh_engine, write_section
+from .run import machine
 
-POSTGRES_URL = os.environ.get(
-    "PANELPLAN_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-START, END = "<!-- bench:import_examiners:start -->", "<!-- bench:import_examiners:end -->"
 TARGET_SECONDS = 10.0
-
-
-def fresh_engine(backend: str, directory: Path) -> tuple[Engine, Callable[[], None]]:
-    """A migrated empty database of `backend` and the function that removes it."""
-    if backend == "sqlite":
-        engine = make_engine(f"sqlite:///{directory / 'bench.db'}")
-        upgrade(engine)
-        return engine, engine.dispose
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-    upgrade(engine)
-
-    def drop() -> None:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    return engine, drop
 
 
 def timed_import(factory: Any, path: Path, dry_run: bool) -> tuple[float, dict[str, int], int]:
     """Seconds, outcomes and bad rows of one import in its own committed transaction."""
     started = time.perf_counter()
     with transaction(factory, "bench") as session:
-        institution = session.scalar(select(Institution))
+        institution = session.scalars(select(Institution)).one()
         report = import_examiners(session, institution, path, dry_run=dry_run)
     return time.perf_counter() - started, dict(report.outcomes), len(report.bad_rows)
 
@@ -124,16 +96,6 @@ def report(n: int, rows: int, results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def write(section: str) -> None:
-    """Replace this benchmark's marked section of docs/benchmarks.md (append it the first time)."""
-    doc = DOC.read_text(encoding="utf-8")
-    if START not in doc:
-        doc += f"\n## Importing examiners from .xlsx (issue 3)\n\n{START}\n{END}\n"
-    before, rest = doc.split(START, 1)
-    _, after = rest.split(END, 1)
-    DOC.write_text(f"{before}{START}\n{section}{END}{after}", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.import_examiners")
     parser.add_argument("--examiners", type=int, default=2000)
@@ -151,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     section = report(args.examiners, rows, results)
     print(section)
     if not args.no_write:
-        write(section)
+        write_section("import_examiners", "Importing examiners from .xlsx (issue 3)", section)
     return 0
 
 

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from stdnum.cn import ric
+
 from data import names
 from data.eligibility import add_years
 from data.names import Occupation
@@ -132,6 +134,19 @@ def _unique_name(rng: random.Random, seen: set[str]) -> str:
         if name not in seen:
             seen.add(name)
             return name
+
+
+def resident_id(
+    rng: random.Random, birth: date, male: bool, taken: set[str], regions: Sequence[str]
+) -> str:
+    """A valid 18-digit resident ID for `birth` and sex, not in `taken` (added to it)."""
+    while True:
+        sex_digit = rng.choice("13579" if male else "02468")
+        body = f"{rng.choice(regions)}{birth:%Y%m%d}{rng.randrange(100):02d}{sex_digit}"
+        number = body + ric.calc_check_digit(body + "0")
+        if number not in taken:
+            taken.add(number)
+            return number
 
 
 def _examiner(

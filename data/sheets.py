@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from stdnum.cn import ric
 
 from data.names import GIVEN_FEMALE, SURNAMES
+from data.people import resident_id
 
 ATTACHMENT2_HEADINGS = (
     "序号", "姓名", "性别", "身份证号码", "联系电话", "工作单位",
@@ -35,17 +35,6 @@ SESSION_HEADINGS = (
 CANDIDATE_HEADINGS = ("场次编号", "准考证号", "姓名", "身份证号码", "单位")
 REGIONS = ("320402", "320404", "320411", "320412", "320413", "320481", "320483", "320106")
 LEVEL_WORDS = {1: "一级", 2: "二级", 3: "三级", 4: "四级", 5: "五级"}
-
-
-def resident_id(rng: random.Random, birth: date, male: bool, taken: set[str]) -> str:
-    """A valid 18-digit resident ID for `birth` and sex, not in `taken` (added to it)."""
-    while True:
-        sex_digit = rng.choice("13579" if male else "02468")
-        body = f"{rng.choice(REGIONS)}{birth:%Y%m%d}{rng.randrange(100):02d}{sex_digit}"
-        number = body + ric.calc_check_digit(body + "0")
-        if number not in taken:
-            taken.add(number)
-            return number
 
 
 def examiner_records(instance: Mapping[str, Any], seed: int = 0) -> list[dict[str, Any]]:
@@ -78,7 +67,7 @@ def _person(rng: random.Random, e: Mapping[str, Any], taken: set[str]) -> dict[s
     return {
         "姓名": e["name"],
         "性别": "女" if female else "男",
-        "身份证号码": resident_id(rng, birth, not female, taken),
+        "身份证号码": resident_id(rng, birth, not female, taken, REGIONS),
         "联系电话": rng.choice(("139", "138", "150", "189")) + f"{rng.randrange(10**8):08d}",
         "工作单位": e.get("organization"),
         "级别（考评员/高级考评员）": "高级考评员" if e["grade"] == "senior" else "考评员",
@@ -176,6 +165,6 @@ def _candidates_sheet(sheet: Any, instance: Mapping[str, Any], seed: int) -> Non
             if cid not in people:
                 birth = date(rng.randint(1975, 2004), rng.randint(1, 12), rng.randint(1, 28))
                 name = rng.choice(SURNAMES) + rng.choice(GIVEN_FEMALE)
-                people[cid] = (name, resident_id(rng, birth, False, taken))
+                people[cid] = (name, resident_id(rng, birth, False, taken, REGIONS))
             name, number = people[cid]
             sheet.append([s["id"], cid, name, number, organizations[cid]])

@@ -161,19 +161,9 @@ def approve_revocation(
     if not (reference or "").strip():
         problems.append(Problem.of(MESSAGES, "reference_required", "decision_reference"))
     refuse_if(*problems)
-    _decide(revocation, RevocationStatus.APPROVED, decided_on, certifying_unit, reference)
-    revocation.examiner.status = ExaminerStatus.REVOKED
-    session.flush()
-    audit_examiner(
-        session,
-        "approve_revocation",
-        revocation.examiner,
-        revocation=revocation.id,
-        certifying_unit=certifying_unit,
-        reference=reference,
-        decided_on=decided_on,
+    return _decide(
+        session, revocation, RevocationStatus.APPROVED, decided_on, certifying_unit, reference
     )
-    return revocation
 
 
 def reject_revocation(
@@ -185,19 +175,9 @@ def reject_revocation(
 ) -> Revocation:
     """Record the certifying unit's refusal: the examiner returns to active."""
     refuse_if(*_decision_problems(revocation, decided_on, certifying_unit))
-    _decide(revocation, RevocationStatus.REJECTED, decided_on, certifying_unit, reference)
-    revocation.examiner.status = ExaminerStatus.ACTIVE
-    session.flush()
-    audit_examiner(
-        session,
-        "reject_revocation",
-        revocation.examiner,
-        revocation=revocation.id,
-        certifying_unit=certifying_unit,
-        reference=reference,
-        decided_on=decided_on,
+    return _decide(
+        session, revocation, RevocationStatus.REJECTED, decided_on, certifying_unit, reference
     )
-    return revocation
 
 
 def _decision_problems(revocation: Revocation, decided_on: date, unit: str) -> list[Problem]:
@@ -221,12 +201,31 @@ def _decision_problems(revocation: Revocation, decided_on: date, unit: str) -> l
 
 
 def _decide(
-    revocation: Revocation, status: RevocationStatus, on: date, unit: str, reference: str | None
-) -> None:
+    session: Session,
+    revocation: Revocation,
+    status: RevocationStatus,
+    on: date,
+    unit: str,
+    reference: str | None,
+) -> Revocation:
+    """Record the decision: approved revokes the examiner, rejected returns them to active."""
+    approved = status == RevocationStatus.APPROVED
     revocation.status = status
     revocation.decided_on = on
     revocation.certifying_unit = unit.strip()
     revocation.decision_reference = (reference or "").strip() or None
+    revocation.examiner.status = ExaminerStatus.REVOKED if approved else ExaminerStatus.ACTIVE
+    session.flush()
+    audit_examiner(
+        session,
+        "approve_revocation" if approved else "reject_revocation",
+        revocation.examiner,
+        revocation=revocation.id,
+        certifying_unit=unit,
+        reference=reference,
+        decided_on=on,
+    )
+    return revocation
 
 
 def suspend(session: Session, examiner: Examiner, on: date, reason: str) -> Examiner:

@@ -17,9 +17,9 @@ from models import Institution
 
 from .examiner_rows import EXAMINER_LAYOUT, column_of, read_row
 from .examiners import ExaminerIn, Lookups, apply, check
-from .imports import ImportReport, write_all
+from .imports import ImportReport, Writer, import_table
 from .messages import Problem
-from .sheets import Row, Table, read_table
+from .sheets import Row, Table
 from .validation import appointment_problems
 
 MESSAGES = {
@@ -52,13 +52,16 @@ def import_examiners(
     strict: bool = False,
 ) -> ImportReport:
     """Import (or with `dry_run`, try) the examiner sheet at `path`; report every bad row."""
-    path = Path(path)
-    table = read_table(path, EXAMINER_LAYOUT)
-    report = ImportReport("examiners", path.name, dry_run, strict, rows=len(table.rows))
-    lookups = Lookups(session, institution)
-    people = _Merger(table, lookups, report).run()
-    write = lambda: [apply(lookups, p) for p in people.values()]  # noqa: E731
-    return write_all(session, institution, [(report, write)])[0]
+
+    def check(table: Table, report: ImportReport) -> Writer:
+        lookups = Lookups(session, institution)
+        people = _Merger(table, lookups, report).run()
+        return lambda: [apply(lookups, p) for p in people.values()]
+
+    return import_table(
+        session, institution, path, "examiners", EXAMINER_LAYOUT, check,
+        dry_run=dry_run, strict=strict,
+    )  # fmt: skip
 
 
 class _Merger:

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from models import Institution
 
-from .imports import ImportReport, write_all
+from .imports import ImportReport, Writer, import_table
 from .messages import Problem
 from .occupations import Catalogue, OccupationIn, read_occupation
-from .sheets import Column, Layout, Row, Table, read_table
+from .sheets import Column, Layout, Row, Table
 
 MESSAGES = {
     "disagrees": {
@@ -47,13 +47,16 @@ def import_occupations(
     strict: bool = False,
 ) -> ImportReport:
     """Import (or with `dry_run`, try) the occupation catalogue at `path`; report bad rows."""
-    path = Path(path)
-    table = read_table(path, OCCUPATION_LAYOUT)
-    report = ImportReport("occupations", path.name, dry_run, strict, rows=len(table.rows))
-    good = _check(table, report)
-    catalogue = Catalogue(session)
-    write = lambda: [catalogue.save(item) for item in good]  # noqa: E731
-    return write_all(session, institution, [(report, write)])[0]
+
+    def check(table: Table, report: ImportReport) -> Writer:
+        good = _check(table, report)
+        catalogue = Catalogue(session)
+        return lambda: [catalogue.save(item) for item in good]
+
+    return import_table(
+        session, institution, path, "occupations", OCCUPATION_LAYOUT, check,
+        dry_run=dry_run, strict=strict,
+    )  # fmt: skip
 
 
 def _check(table: Table, report: ImportReport) -> list[OccupationIn]:

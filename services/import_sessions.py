@@ -30,7 +30,7 @@ from models.base import SessionStatus
 
 from .examiners import occupation_index
 from .imports import ImportReport, write_all
-from .messages import Problem, Refused
+from .messages import Problem
 from .session_rows import (
     CANDIDATE_LAYOUT,
     SESSION_LAYOUT,
@@ -39,8 +39,7 @@ from .session_rows import (
     read_candidate,
     read_session,
 )
-from .sheets import MESSAGES as SHEET_MESSAGES
-from .sheets import Table, find_table, read_sheets
+from .sheets import Table, find_table, no_header, read_sheets
 
 MESSAGES = {
     "unknown_occupation": {
@@ -126,21 +125,10 @@ def import_sessions(
     """Import the session sheet and/or candidate list found in `path`, in one transaction."""
     path = Path(path)
     sheets = read_sheets(path)
-    tables = {
-        kind: find_table(sheets, layout)
-        for kind, layout in (("sessions", SESSION_LAYOUT), ("candidates", CANDIDATE_LAYOUT))
-        if kind in kinds
-    }
+    layouts = {"sessions": SESSION_LAYOUT, "candidates": CANDIDATE_LAYOUT}
+    tables = {kind: find_table(sheets, layouts[kind]) for kind in layouts if kind in kinds}
     if not any(tables.values()):
-        wanted = "、".join(
-            layout.heading(g[0])
-            for kind, layout in (("sessions", SESSION_LAYOUT), ("candidates", CANDIDATE_LAYOUT))
-            if kind in kinds
-            for g in layout.required
-        )
-        raise Refused(
-            [Problem.of(SHEET_MESSAGES, "no_header", "file", file=path.name, columns=wanted)]
-        )
+        raise no_header(path, [layouts[kind] for kind in tables])
     catalog = _Catalog(session, institution)
     parts = []
     good_sessions: list[SessionIn] = []
@@ -157,7 +145,7 @@ def import_sessions(
 def _check_sessions(
     catalog: _Catalog, table: Table, path: Path, dry_run: bool, strict: bool
 ) -> tuple[ImportReport, list[SessionIn]]:
-    report = ImportReport("sessions", path.name, dry_run, strict, rows=len(table.rows))
+    report = ImportReport.of_table("sessions", path, table, dry_run, strict)
     seen: dict[str, int] = {}
     good = []
     for row in table.rows:
@@ -240,7 +228,7 @@ def _save_session(catalog: _Catalog, item: SessionIn) -> str:
 def _check_candidates(
     catalog: _Catalog, table: Table, in_file: set[str], path: Path, dry_run: bool, strict: bool
 ) -> tuple[ImportReport, list[CandidateIn]]:
-    report = ImportReport("candidates", path.name, dry_run, strict, rows=len(table.rows))
+    report = ImportReport.of_table("candidates", path, table, dry_run, strict)
     seen: dict[tuple[str, str], int] = {}
     people: dict[str, CandidateIn] = {}
     good = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from models import Institution, audit
 
 from .messages import Problem, Refused
+from .sheets import Layout, Table, read_table
 
 MESSAGES = {
     "database": {
@@ -48,6 +50,13 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     written: bool = False
     refused: bool = False  # a strict import met a bad row: nothing is written
+
+    @classmethod
+    def of_table(
+        cls, kind: str, path: Path, table: Table, dry_run: bool, strict: bool
+    ) -> ImportReport:
+        """An empty report on `table`, read from the file at `path`."""
+        return cls(kind, path.name, dry_run, strict, rows=len(table.rows))
 
     @property
     def bad_rows(self) -> list[int]:
@@ -84,10 +93,34 @@ class ImportReport:
         return f"{self.source}: {en} {verb}, {self.rows} rows; created {c}, updated {u}, unchanged {s}; bad rows {bad}"
 
 
+Writer = Callable[[], Iterable[str]]  # writes the good rows: one outcome per unit
+
+
+def import_table(
+    session: Session,
+    institution: Institution,
+    path: Path,
+    kind: str,
+    layout: Layout,
+    check: Callable[[Table, ImportReport], Writer],
+    *,
+    dry_run: bool,
+    strict: bool,
+) -> ImportReport:
+    """Check `layout`'s table at `path` with `check`, then write its good rows all or nothing.
+
+    `check` records the bad rows in the report and returns the writer of the good ones.
+    """
+    path = Path(path)
+    table = read_table(path, layout)
+    report = ImportReport.of_table(kind, path, table, dry_run, strict)
+    return write_all(session, institution, [(report, check(table, report))])[0]
+
+
 def write_all(
     session: Session,
     institution: Institution,
-    parts: Sequence[tuple[ImportReport, Callable[[], Iterable[str]]]],
+    parts: Sequence[tuple[ImportReport, Writer]],
 ) -> list[ImportReport]:
     """Run each part's writer (one outcome per unit) in one savepoint: all of it or nothing.
 

@@ -13,9 +13,8 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from stdnum.cn import ric
-
 from data.names import GIVEN_FEMALE, GIVEN_MALE, SURNAMES
+from data.people import resident_id
 from models.base import DocumentType, Sex
 
 # Changzhou's districts: 天宁, 钟楼, 新北, 武进, 金坛, and 溧阳 city.
@@ -46,7 +45,7 @@ def attachment_fields(
         "sex": Sex.FEMALE if female else Sex.MALE,
         "birth_month": birth.replace(day=1),
         "document_type": DocumentType.RESIDENT_ID,
-        "document_number": resident_id(rng, birth, not female, taken),
+        "document_number": resident_id(rng, birth, not female, taken, REGIONS),
         "education": rng.choices([x for x, _ in EDUCATION], [w for _, w in EDUCATION])[0],
         "phone": rng.choice(("139", "138", "137", "150", "151", "152", "158", "180", "189"))
         + f"{rng.randrange(10**8):08d}",
@@ -54,17 +53,6 @@ def attachment_fields(
         "vocational_certificate": f"{trade}职业资格证书（{level}） {rng.randrange(10**13):013d}",
         "work_history": f"{started}年参加工作，从事{trade}工作至今；{since.year}年起担任考评人员",
     }
-
-
-def resident_id(rng: random.Random, birth: date, male: bool, taken: set[str]) -> str:
-    """A valid 18-digit resident ID for this birth date and sex, not in `taken` (added to it)."""
-    while True:
-        sex_digit = rng.choice("13579" if male else "02468")
-        body = f"{rng.choice(REGIONS)}{birth:%Y%m%d}{rng.randrange(100):02d}{sex_digit}"
-        number = body + ric.calc_check_digit(body + "0")
-        if number not in taken:
-            taken.add(number)
-            return number
 
 
 def candidate_name(rng: random.Random) -> str:

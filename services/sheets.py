@@ -154,9 +154,14 @@ def read_table(path: Path, layout: Layout) -> Table:
     """The table of `layout` in the file at `path`, or `Refused` naming the missing columns."""
     table = find_table(read_sheets(path), layout)
     if table is None:
-        columns = "、".join(layout.heading(group[0]) for group in layout.required)
-        raise Refused([Problem.of(MESSAGES, "no_header", "file", file=path.name, columns=columns)])
+        raise no_header(path, [layout])
     return table
+
+
+def no_header(path: Path, layouts: Iterable[Layout]) -> Refused:
+    """The refusal of a file holding no header of `layouts`, naming their required columns."""
+    columns = "、".join(layout.heading(group[0]) for layout in layouts for group in layout.required)
+    return Refused([Problem.of(MESSAGES, "no_header", "file", file=path.name, columns=columns)])
 
 
 def _match(cells: Iterable[Any], layout: Layout) -> dict[int, tuple[str, str]]:

@@ -119,6 +119,19 @@ def _fresh_examiner(make, institution: Institution, grade: Grade = Grade.EXAMINE
     return make.examiner(institution, grade=grade)
 
 
+def _imported(examiner: Examiner, serial: int) -> Certificate:
+    """A 2026 examiner-grade certificate of institution 3204005 that came in by import."""
+    return Certificate(
+        examiner_id=examiner.id,
+        number=f"2632040052{serial:04d}",
+        grade=Grade.EXAMINER,
+        year=2026,
+        serial=serial,
+        issue_date=date(2026, 1, 5),
+        valid_until=date(2028, 12, 31),
+    )
+
+
 def test_allocation_is_sequential_per_year_grade_and_institution(db, make) -> None:
     first = make.institution(code="3204005")
     other = make.institution(code="32040099")
@@ -167,15 +180,7 @@ def test_bad_validity_and_a_foreign_examiner_are_refused_together(db, make) -> N
 def test_imported_numbers_are_never_reused(db, make) -> None:
     institution = make.institution(code="3204005")
     examiner = _fresh_examiner(make, institution)
-    imported = Certificate(
-        examiner_id=examiner.id,
-        number="26320400520041",
-        grade=Grade.EXAMINER,
-        year=2026,
-        serial=41,
-        issue_date=date(2026, 1, 5),
-        valid_until=date(2028, 12, 31),
-    )
+    imported = _imported(examiner, 41)
     db.add(imported)  # not flushed: allocation must still see it
     assert allocate(db, institution, examiner, Grade.EXAMINER, date(2026, 2, 1)).serial == 42
     assert allocate(db, institution, examiner, Grade.EXAMINER, date(2026, 2, 1)).serial == 43
@@ -190,17 +195,7 @@ def test_an_import_ahead_of_the_counter_is_jumped_over(db, make) -> None:
     institution = make.institution(code="3204005")
     examiner = _fresh_examiner(make, institution)
     assert allocate(db, institution, examiner, Grade.EXAMINER, date(2026, 2, 1)).serial == 1
-    db.add(
-        Certificate(
-            examiner_id=examiner.id,
-            number="26320400520007",
-            grade=Grade.EXAMINER,
-            year=2026,
-            serial=7,
-            issue_date=date(2026, 1, 5),
-            valid_until=date(2028, 12, 31),
-        )
-    )
+    db.add(_imported(examiner, 7))
     assert allocate(db, institution, examiner, Grade.EXAMINER, date(2026, 2, 1)).serial == 8
     assert highest_stored(db, institution, 2026, Grade.EXAMINER) == 8
 
@@ -235,17 +230,7 @@ def test_the_ten_thousandth_serial_is_refused(db, make) -> None:
 def test_an_imported_9999_leaves_no_serial_to_allocate(db, make) -> None:
     institution = make.institution(code="3204005")
     examiner = _fresh_examiner(make, institution)
-    db.add(
-        Certificate(
-            examiner_id=examiner.id,
-            number="26320400529999",
-            grade=Grade.EXAMINER,
-            year=2026,
-            serial=9999,
-            issue_date=date(2026, 1, 5),
-            valid_until=date(2028, 12, 31),
-        )
-    )
+    db.add(_imported(examiner, 9999))
     with pytest.raises(Refused):
         allocate(db, institution, examiner, Grade.EXAMINER, date(2026, 5, 1))
 

@@ -67,15 +67,6 @@ BAD = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def place(make):
-    """An institution with the catalogue's 车工 and 电工."""
-    institution = make.institution(code=CODE)
-    make.occupation(code="6-18-01-01", name="车工")
-    make.occupation(code="6-31-01-03", name="电工")
-    return institution
-
-
 def test_every_bad_row_is_listed_with_row_column_and_reason(db, place, tmp_path):
     path = write(tmp_path / "examiners.xlsx", GOOD + BAD)
     report = import_examiners(db, place, path, dry_run=True)

@@ -71,14 +71,6 @@ BAD_CANDIDATES = [
 ]
 
 
-@pytest.fixture
-def place(make):
-    institution = make.institution(code=CODE)
-    make.occupation(code="6-18-01-01", name="车工")
-    make.occupation(code="6-31-01-03", name="电工")
-    return institution
-
-
 def test_sessions_and_candidates_of_one_workbook_are_imported_together(db, place, tmp_path):
     path = workbook(tmp_path / "term.xlsx", SESSIONS, CANDIDATES)
     sessions, candidates = import_sessions(db, place, path)
