@@ -16,7 +16,8 @@ from solver.schema import Instance, Result
 from solver.solve import Options
 
 from .loading import load_generated
-from .plans import publish, solve_and_store, status_name
+from .plans import solve_and_store, status_name
+from .publishing import publish
 
 
 def sample(size: str = "S") -> dict:

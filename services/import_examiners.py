@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from models import Institution
 
 from .examiner_rows import EXAMINER_LAYOUT, column_of, read_row
-from .examiners import ExaminerIn, Lookups, apply, check
+from .examiner_writes import apply
+from .examiners import ExaminerIn, Lookups, check
 from .imports import ImportReport, Writer, import_table
 from .messages import Problem
 from .sheets import Row, Table

@@ -25,7 +25,8 @@ from solver.solve import Control, Options, Progress
 from .context import institution
 from .database_cli import EXIT_REFUSED, add_common, run_unit
 from .messages import Refused
-from .plans import publish, solve_and_store, status_name
+from .plans import solve_and_store, status_name
+from .publishing import publish
 from .whatif import WhatIf, Withdrawal, what_if
 
 SHOWN_SESSIONS = 15  # rows of the short table; the full plan is in the web app and exports

@@ -1,11 +1,7 @@
-"""Plan versions: solve and store a draft, publish a checked plan (SPEC 4.4, 4.5).
+"""Plan versions: build and solve an instance, store the result as a draft (SPEC 4.4).
 
 A plan stores exactly what was solved (instance, result, solver version, parameters, seed)
-plus one `PlanSeat` per examiner and session. Publishing is refused unless the independent
-checker (`solver.check`) passes the plan against its stored instance *and* against the
-database as it is now (someone may have been revoked since), and no seat is empty. A
-published plan's seats become the panels in force (`PanelSeat`) of its sessions; earlier
-published plans sharing a session are marked superseded.
+plus one `PlanSeat` per examiner and session. Publishing is `services.publishing`'s.
 """
 
 from __future__ import annotations
@@ -14,20 +10,18 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from models import AssessmentSession, Examiner, Institution, PanelSeat, Plan, PlanSeat, audit
-from models.base import PlanStatus, SeatRole, utcnow
-from solver.check import check, required_size, verify
+from models import AssessmentSession, Examiner, Institution, Plan, PlanSeat
+from models.base import PlanStatus, SeatRole
 from solver.load import InvalidInput, load_instance
 from solver.schema import Diagnostic, Instance, Result
 from solver.solve import Control, Options, Progress, solve
 
 from .instance import build_instance
-from .messages import Problem, Refused
+from .messages import Catalog, Problem, Refused
 
-PLAN_STATUSES = ("OPTIMAL", "FEASIBLE")
 STATUS_NAMES = {
     PlanStatus.DRAFT: {"zh": "草稿", "en": "draft"},
     PlanStatus.PUBLISHED: {"zh": "已发布", "en": "published"},
@@ -46,26 +40,6 @@ MESSAGES = {
     "unknown_version": {
         "zh": "没有版本号为 v{version} 的方案",
         "en": "no plan version v{version}",
-    },
-    "not_draft": {
-        "zh": "方案 v{version} 的状态为“{zh}”，只有草稿可以发布",
-        "en": "plan v{version} is {en}: only a draft can be published",
-    },
-    "no_plan": {
-        "zh": "方案 v{version} 没有可行的安排（求解状态 {status}），不能发布",
-        "en": "plan v{version} holds no plan (solver status {status}) and cannot be published",
-    },
-    "rule_broken": {
-        "zh": "方案 v{version} 违反规则 {rule}：{zh}",
-        "en": "plan v{version} breaks rule {rule}: {en}",
-    },
-    "unfilled": {
-        "zh": "方案 v{version} 的场次 {session} 还有 {seats} 个空缺席位，不能发布",
-        "en": "plan v{version} leaves {seats} seat(s) of session {session} empty: not publishable",
-    },
-    "stale": {
-        "zh": "方案 v{version} 已与当前数据库不符（规则 {rule}）：{zh}；请重新排班",
-        "en": "plan v{version} no longer fits the database (rule {rule}): {en}; plan again",
     },
 }
 
@@ -101,7 +75,7 @@ def loaded(raw: dict[str, Any]) -> tuple[Instance, list[str]]:
         en = _english_problems(raw)
         raise Refused(
             [
-                _problem("invalid_instance", "instance", z, e)
+                diagnostic_problem(MESSAGES, "invalid_instance", "instance", z, e)
                 for z, e in zip(zh.problems, en, strict=False)
             ]
         ) from None
@@ -115,11 +89,13 @@ def _english_problems(raw: dict[str, Any]) -> list[Diagnostic]:
     return []
 
 
-def _problem(key: str, field: str, zh: Diagnostic, en: Diagnostic, **params: Any) -> Problem:
+def diagnostic_problem(
+    catalog: Catalog, key: str, field: str, zh: Diagnostic, en: Diagnostic, **params: Any
+) -> Problem:
     """A diagnostic as a problem; loader findings keep their field path (`line`)."""
     if zh.rule == "INPUT":
-        return Problem.of(MESSAGES, key, field, zh=zh.line(), en=en.line(), rule=zh.rule, **params)
-    return Problem.of(MESSAGES, key, field, zh=zh.message, en=en.message, rule=zh.rule, **params)
+        return Problem.of(catalog, key, field, zh=zh.line(), en=en.line(), rule=zh.rule, **params)
+    return Problem.of(catalog, key, field, zh=zh.message, en=en.message, rule=zh.rule, **params)
 
 
 def solve_and_store(
@@ -216,106 +192,3 @@ def find_plan(db: Session, institution: Institution, version: int) -> Plan:
     if plan is None:
         raise Refused([Problem.of(MESSAGES, "unknown_version", "plan", version=version)])
     return plan
-
-
-def publish(db: Session, institution: Institution, version: int) -> Plan:
-    """Publish a checked draft: its panels come into force, overlapping plans are superseded."""
-    plan = find_plan(db, institution, version)
-    if plan.status != PlanStatus.DRAFT:
-        zh, en = status_name(plan.status, "zh"), status_name(plan.status, "en")
-        raise Refused([Problem.of(MESSAGES, "not_draft", "plan", version=version, zh=zh, en=en)])
-    problems = publish_problems(db, institution, plan)
-    if problems:
-        raise Refused(problems)
-    superseded = _supersede(db, plan)
-    _bring_into_force(db, plan)
-    plan.status = PlanStatus.PUBLISHED
-    plan.published_at = utcnow()
-    plan.published_by = db.info.get("actor")
-    audit(
-        db,
-        "publish_plan",
-        f"plan v{plan.version}",
-        institution.id,
-        superseded=[p.version for p in superseded],
-        sessions=len(plan.instance.get("sessions", ())),
-    )
-    db.flush()
-    return plan
-
-
-def publish_problems(db: Session, institution: Institution, plan: Plan) -> list[Problem]:
-    """Every reason `plan` may not be published (empty when it may)."""
-    result = Result.model_validate(plan.result)
-    if result.status not in PLAN_STATUSES:
-        return [Problem.of(MESSAGES, "no_plan", "plan", version=plan.version, status=result.status)]
-    stored, _ = loaded(plan.instance)
-    problems = _unfilled(stored, result, plan.version)
-    empty = {p.params["session"] for p in problems}
-    problems += _findings(stored, result, "rule_broken", plan.version, empty, verify)
-    if problems:
-        return problems
-    # The database may have moved on since the plan was solved (a revocation, a new
-    # session, a later panel in force): check the plan against it too.
-    now, _ = loaded(build_instance(db, institution, plan.date_from, plan.date_to))
-    now = now.model_copy(update={"baseline": (), "locks": ()})
-    return _findings(now, result, "stale", plan.version, set(), check)
-
-
-def _unfilled(instance: Instance, result: Result, version: int) -> list[Problem]:
-    panels: dict[str, set[str]] = {}
-    for a in result.assignments:
-        panels.setdefault(a.session, set(a.members))
-    return [
-        Problem.of(MESSAGES, "unfilled", "session", version=version, session=s.id, seats=seats)
-        for s in instance.sessions
-        if (seats := required_size(instance, s) - len(panels.get(s.id, ()))) > 0
-    ]
-
-
-def _findings(
-    instance: Instance, result: Result, key: str, version: int, skip: set[str], checker: Callable
-) -> list[Problem]:
-    """Checker findings as problems, in both languages (the same findings in the same order)."""
-    zh, en = checker(instance, result, "zh"), checker(instance, result, "en")
-    return [
-        _problem(key, "session" if z.session else "plan", z, e, version=version)
-        for z, e in zip(zh, en, strict=True)
-        if not (z.rule == "H1" and z.session in skip)
-    ]
-
-
-def _supersede(db: Session, plan: Plan) -> list[Plan]:
-    """Mark the other published plans that staff any of this plan's sessions as superseded."""
-    mine = select(PlanSeat.session_id).where(PlanSeat.plan_id == plan.id)
-    others = db.scalars(
-        select(Plan)
-        .where(
-            Plan.institution_id == plan.institution_id,
-            Plan.status == PlanStatus.PUBLISHED,
-            Plan.id != plan.id,
-            Plan.id.in_(select(PlanSeat.plan_id).where(PlanSeat.session_id.in_(mine))),
-        )
-        .order_by(Plan.version)
-    ).all()
-    for other in others:
-        other.status = PlanStatus.SUPERSEDED
-    return list(others)
-
-
-def _bring_into_force(db: Session, plan: Plan) -> None:
-    """Replace the panels in force of the plan's sessions with the plan's seats."""
-    codes = {s["id"] for s in plan.instance.get("sessions", ())}
-    ids = list(session_ids(db, plan.institution_id, codes).values())
-    db.execute(delete(PanelSeat).where(PanelSeat.session_id.in_(ids)))
-    seats = db.execute(
-        select(PlanSeat.session_id, PlanSeat.examiner_id, PlanSeat.role)
-        .where(PlanSeat.plan_id == plan.id)
-        .order_by(PlanSeat.id)
-    ).all()
-    rows = [
-        {"session_id": s, "examiner_id": e, "role": role, "plan_id": plan.id}
-        for s, e, role in seats
-    ]
-    if rows:
-        db.execute(insert(PanelSeat), rows)

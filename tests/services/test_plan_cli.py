@@ -17,7 +17,7 @@ from services import plan_cli
 from services.cli import main
 from services.loading import load_generated
 from services.messages import Problem, Refused
-from services.plans import MESSAGES
+from services.publishing import MESSAGES
 
 RANGE = ["--from", "2026-03-02", "--to", "2026-04-12"]
 FAST = ["--time-limit", "10", "--workers", "1", "--deterministic", "--quiet"]

@@ -14,7 +14,8 @@ from models.base import ExaminerStatus, PlanStatus, SeatRole
 from services.instance import build_instance
 from services.loading import load_generated
 from services.messages import Refused
-from services.plans import publish, solve_and_store
+from services.plans import solve_and_store
+from services.publishing import publish
 from solver.check import verify
 from solver.load import load_instance
 from solver.schema import Result

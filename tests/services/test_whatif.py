@@ -13,7 +13,8 @@ from models import AssessmentSession, AuditEvent, Examiner, Unavailability
 from models.base import PlanStatus, SessionStatus
 from services.loading import load_generated
 from services.messages import Refused
-from services.plans import publish, solve_and_store
+from services.plans import solve_and_store
+from services.publishing import publish
 from services.whatif import Withdrawal, differences, what_if
 from solver.check import verify
 from solver.load import load_instance
