@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import resident_id
+from factories import resident_id
 from sqlalchemy import func, select
 
 from models import Examiner

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import resident_id
+from factories import resident_id
 from sqlalchemy import func, select
 
 from data.sheets import write_examiners, write_sessions

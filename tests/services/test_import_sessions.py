@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import resident_id
+from factories import resident_id
 from openpyxl import Workbook
 from sqlalchemy import func, select
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import drop_database, fresh_database
-from dbtools import BACKENDS, POSTGRES_URL
+from dbtools import BACKENDS, POSTGRES_URL, drop_database, fresh_database
 from openpyxl import Workbook
 from sqlalchemy import func, select
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from brute import brute_force
-from conftest import history_entry
+from builders import history_entry
 
 from solver.check import RULES, check, objective, required_size, verify
 from solver.messages import CATALOG

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import examiner, raw_instance, session
+from builders import examiner, raw_instance, session
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from brute import MAX_EXAMINERS, MAX_SESSIONS, _locally_valid, brute_force, panels
-from conftest import examiner, history_entry, raw_instance, session
+from builders import examiner, history_entry, raw_instance, session
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import examiner, history_entry, load, raw_instance, second_occupation, session
+from builders import examiner, history_entry, load, raw_instance, second_occupation, session
 
 from solver.check import check, verify
 from solver.schema import Result

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import load, raw_instance, session
+from builders import load, raw_instance, session
 from jsonschema import Draft202012Validator
 
 from solver.json_schema import FILES, render, schemas

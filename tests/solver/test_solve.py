@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import load, raw_instance, session
+from builders import load, raw_instance, session
 from ortools.sat.python import cp_model
 
 from solver.check import check, verify
