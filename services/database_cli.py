@@ -78,12 +78,12 @@ def register(commands: Any) -> None:
         help="do not load the bundled catalogue of common occupations into an empty table",
     )
     init.set_defaults(run=_init_db)
-    user = commands.add_parser("add-user", help="add a user: admin, planner or viewer")
+    user = commands.add_parser("create-user", help="create a user: admin, planner or viewer")
     add_common(user)
     user.add_argument("username")
     user.add_argument("--role", required=True, choices=("admin", "planner", "viewer"))
     user.add_argument("--name", help="display name (default: the username)")
-    user.set_defaults(run=_add_user)
+    user.set_defaults(run=_create_user)
 
 
 def _init_db(args: argparse.Namespace) -> int:
@@ -122,14 +122,14 @@ def _seed_catalogue(session: Session) -> int:
     return 0
 
 
-def _add_user(args: argparse.Namespace) -> int:
+def _create_user(args: argparse.Namespace) -> int:
     # The password comes from $PANELPLAN_PASSWORD (scripts) or a prompt (never an argument,
     # which would show in the process list and shell history).
     password = os.environ.get("PANELPLAN_PASSWORD") or getpass.getpass("密码 / password: ")
 
     def add(session: Session) -> int:
         institution = context.institution(session, args.institution)
-        users.add_user(session, institution, args.username, args.role, password, args.name)
+        users.create_user(session, institution, args.username, args.role, password, args.name)
         print(f"user {args.username} ({args.role}) added")
         return 0
 

@@ -63,7 +63,7 @@ def _scrypt(password: str, salt: str, n: int, r: int, p: int) -> str:
     return raw.hex()
 
 
-def add_user(
+def create_user(
     session: Session,
     institution: Institution,
     username: str,
@@ -91,7 +91,7 @@ def add_user(
         password_hash=hash_password(password),
     )
     session.add(user)
-    audit(session, "add_user", username, institution.id, role=role)
+    audit(session, "create_user", username, institution.id, role=role)
     session.flush()
     return user
 

@@ -1,4 +1,4 @@
-"""Users with roles, password hashes and `panelplan add-user`."""
+"""Users with roles, password hashes and `panelplan create-user`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from models.base import Role
 from models.db import make_engine
 from services.cli import main
 from services.messages import Refused
-from services.users import add_user, authenticate, check_password, hash_password
+from services.users import create_user, authenticate, check_password, hash_password
 
 
 def test_a_password_hash_is_salted_and_verifies() -> None:
@@ -21,9 +21,9 @@ def test_a_password_hash_is_salted_and_verifies() -> None:
     assert not check_password(None, "anything")
 
 
-def test_add_user_and_authenticate(db, make) -> None:
+def test_create_user_and_authenticate(db, make) -> None:
     institution = make.institution()
-    user = add_user(db, institution, "wang.planner", "planner", "s3cret-pass", "王计划")
+    user = create_user(db, institution, "wang.planner", "planner", "s3cret-pass", "王计划")
     assert user.role is Role.PLANNER
     assert "s3cret" not in (user.password_hash or "")
     assert authenticate(db, "wang.planner", "s3cret-pass") is user
@@ -35,21 +35,21 @@ def test_add_user_and_authenticate(db, make) -> None:
 
 def test_every_problem_with_a_new_user_is_reported_at_once(db, make) -> None:
     institution = make.institution()
-    add_user(db, institution, "li", "viewer", "long-enough")
+    create_user(db, institution, "li", "viewer", "long-enough")
     with pytest.raises(Refused) as refused:
-        add_user(db, institution, "li", "boss", "short")
+        create_user(db, institution, "li", "boss", "short")
     assert [p.field for p in refused.value.problems] == ["username", "role", "password"]
     assert "已被使用" in refused.value.lines("zh")[0]
     assert db.scalars(select(User)).all() == [db.scalar(select(User).where(User.username == "li"))]
 
 
-def test_add_user_command(tmp_path, monkeypatch, capsys) -> None:
+def test_create_user_command(tmp_path, monkeypatch, capsys) -> None:
     url = f"sqlite:///{tmp_path / 'users.db'}"
     assert main(["init-db", "--database", url, "--code", "3204005"]) == 0
     monkeypatch.setenv("PANELPLAN_PASSWORD", "admin-pass-1")
-    assert main(["add-user", "zhang", "--role", "admin", "--database", url]) == 0
+    assert main(["create-user", "zhang", "--role", "admin", "--database", url]) == 0
     monkeypatch.setenv("PANELPLAN_PASSWORD", "x")
-    assert main(["add-user", "zhao", "--role", "viewer", "--database", url]) == 2
+    assert main(["create-user", "zhao", "--role", "viewer", "--database", url]) == 2
     assert "密码至少 8 位" in capsys.readouterr().err
     engine = make_engine(url)
     with engine.connect() as connection:
