@@ -69,13 +69,18 @@ def relax_leaders(facts: Facts) -> Relaxed | None:
     return _solve(facts, demand, pool, {}, {}, base)
 
 
-def best_leaders(facts: Facts, panels: dict[str, list[str]]) -> dict[str, str] | None:
-    """Leaders for fixed panels minimising Σ led² (leaders never affect H1, H3-H7)."""
+def best_leaders(
+    facts: Facts, panels: dict[str, list[str]], prefer: set[tuple[str, str]] | None = None
+) -> dict[str, str] | None:
+    """Leaders for fixed panels minimising Σ led² (leaders never affect H1, H3-H7).
+
+    Among equally fair choices, the one keeping most `prefer` (session, leader) pairs.
+    """
     fixed = {lock.session: lock.examiner for lock in facts.instance.locks if lock.role == "leader"}
     base = Counter(e for s, e in fixed.items() if s in panels)
     demand = {s: 0 if s in fixed or not members else 1 for s, members in panels.items()}
     pool = {s: [e for e in facts.can_lead[s] if e in members] for s, members in panels.items()}
-    relaxed = _solve(facts, demand, pool, {}, {}, base)
+    relaxed = _solve(facts, demand, pool, {}, {}, base, prefer)
     if relaxed is None:
         return None
     chosen = {s: e for s, e in relaxed.pairs}

@@ -182,6 +182,8 @@ class _Run:
             return _no_plan(self.facts, status, self.options, self.start, self.notes)
         if status == "UNKNOWN":
             status = "FEASIBLE"  # a later level found nothing better in time: the plan stands
+        if self.facts.instance.baseline:
+            best = _keep_leaders(self.built, best)
         bound = _bound(self.fixed, outcome.bound if status != "OPTIMAL" else None)
         return _plan_result(self.built, best, status, bound, self.options, self.start, self.notes)
 
@@ -275,8 +277,26 @@ def _regroup_leaders(built: Built, values: list[int]) -> list[int]:
     """The same panels with the fairest choice of leaders, found by a min-cost flow."""
     plan = built.v.plan(lambda lit: values[lit.index])
     leaders = best_leaders(built.v.facts, {a.session: list(a.members) for a in plan})
-    if leaders is None:
-        return values
+    return values if leaders is None else _with_leaders(built, values, leaders)
+
+
+def _keep_leaders(built: Built, values: list[int]) -> list[int]:
+    """The same panels, the fairest leaders, and of those the baseline's where a tie allows.
+
+    `changes` counts membership only (SPEC 4.4) and `leader_squares` is indifferent to which
+    of several equally fair leaders a panel gets, so without this a rerun after one
+    withdrawal could hand the leadership of many untouched panels to someone else. The
+    flow is exact: leader_squares never rises, and it keeps the most baseline leaders.
+    """
+    plan = built.v.plan(lambda lit: values[lit.index])
+    facts = built.v.facts
+    prefer = {(b.session, b.leader) for b in facts.instance.baseline if b.leader}
+    leaders = best_leaders(facts, {a.session: list(a.members) for a in plan}, prefer)
+    return values if leaders is None else _with_leaders(built, values, leaders)
+
+
+def _with_leaders(built: Built, values: list[int], leaders: dict[str, str]) -> list[int]:
+    """`values` with the lead literals set to `leaders` (session -> examiner)."""
     out = list(values)
     for (s, e), lit in built.v.leads.items():
         out[lit.index] = int(leaders.get(s) == e)
