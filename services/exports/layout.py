@@ -1,0 +1,131 @@
+"""Print-ready sheet layout shared by every export: A4, CJK font, borders, widths, names.
+
+What the paper copy needs (notice art. 7: "电子版和盖章纸质版"): A4 in the right orientation,
+fitted to the page width, header rows repeated on every printed page, thin borders, column
+widths that fit Chinese text, a CJK font (宋体; LibreOffice substitutes a Noto CJK font), and
+ID numbers stored as text so Excel never shows them in scientific notation or drops an X.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+FONT_NAME = "宋体"
+BODY = Font(name=FONT_NAME, size=11)
+BOLD = Font(name=FONT_NAME, size=11, bold=True)
+TITLE = Font(name=FONT_NAME, size=16, bold=True)
+THIN = Side(style="thin", color="000000")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+TEXT_FORMAT = "@"  # Excel's "text" number format: the cell keeps every digit and the X
+MAX_SHEET_NAME = 31  # Excel's limit
+SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+FILE_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10))} | {
+    f"LPT{i}" for i in range(1, 10)
+}
+
+
+def print_setup(
+    ws: Worksheet, landscape: bool = False, title_rows: str | None = None, fit_height: bool = False
+) -> None:
+    """A4, orientation, fit to the page width (and height when asked), repeated header rows."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if fit_height else 0  # 0: as many pages tall as needed
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def display_width(value: Any) -> int:
+    """Width of a value in Excel's units: a CJK (wide) character counts two."""
+    text = "" if value is None else str(value)
+    longest = max(text.split("\n"), key=len, default="")
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest)
+
+
+def fit_columns(ws: Worksheet, minimum: int = 6, maximum: int = 40, skip_rows: int = 0) -> None:
+    """Set each column's width to its widest cell (below `skip_rows`), within bounds."""
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows(min_row=skip_rows + 1):
+        for cell in row:
+            if cell.value is not None and cell.coordinate not in ws.merged_cells:
+                widths[cell.column] = max(widths.get(cell.column, 0), display_width(cell.value))
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = min(
+            maximum, max(minimum, width + 2)
+        )
+
+
+def write_row(
+    ws: Worksheet,
+    row: int,
+    values: Sequence[Any],
+    font: Font = BODY,
+    align: Alignment = CENTER,
+    text_columns: Iterable[int] = (),
+) -> None:
+    """Write `values` from column A with borders; `text_columns` (1-based) are kept as text."""
+    as_text = set(text_columns)
+    for column, value in enumerate(values, start=1):
+        cell = ws.cell(row=row, column=column)
+        if column in as_text and value is not None:
+            cell.value = str(value)
+            cell.number_format = TEXT_FORMAT
+        else:
+            cell.value = value
+        cell.font = font
+        cell.border = GRID
+        cell.alignment = align
+
+
+def title_row(ws: Worksheet, row: int, text: str, columns: int, height: float = 30) -> None:
+    """A merged, centred title across `columns` columns."""
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    cell = ws.cell(row=row, column=1, value=text)
+    cell.font = TITLE
+    cell.alignment = CENTER
+    ws.row_dimensions[row].height = height
+
+
+def sheet_name(wanted: str, taken: set[str]) -> str:
+    """A valid, unique Excel sheet name close to `wanted` (≤ 31 characters, no []:*?/\\)."""
+    base = SHEET_FORBIDDEN.sub("_", wanted).strip("'") or "Sheet"
+    name, n = base[:MAX_SHEET_NAME], 1
+    while name in taken:
+        n += 1
+        suffix = f"({n})"
+        name = base[: MAX_SHEET_NAME - len(suffix)] + suffix
+    taken.add(name)
+    return name
+
+
+def file_name(wanted: str, extension: str = ".xlsx") -> str:
+    """A file name valid on Windows (no <>:"/\\|?*, no reserved names, no trailing dots)."""
+    stem = FILE_FORBIDDEN.sub("_", wanted).strip().rstrip(". ") or "export"
+    if stem.split(".")[0].upper() in WINDOWS_RESERVED:
+        stem = f"_{stem}"
+    return stem[:150] + extension
+
+
+def mask_id(number: str | None) -> str:
+    """An ID number with its middle hidden (`320402********123X`); short numbers keep 2 + 2."""
+    if not number:
+        return ""
+    if len(number) >= 15:
+        return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    keep = 2 if len(number) > 4 else 1
+    return number[:keep] + "*" * (len(number) - 2 * keep) + number[-keep:]
