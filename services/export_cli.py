@@ -1,0 +1,16 @@
+"""`panelplan export KIND ...`: every official form and assignment sheet as a file.
+
+Each kind registers itself from the module that gathers its rows (`register_exports(kinds)`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register(commands: Any) -> None:
+    """Add `export` and its kinds to the `panelplan` command."""
+    export = commands.add_parser("export", help="write official forms and assignment sheets")
+    kinds = export.add_subparsers(dest="kind", required=True, metavar="KIND")
+    for module in ():  # each export module adds itself here
+        module.register_exports(kinds)
