@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import forms_export
+
 
 def register(commands: Any) -> None:
     """Add `export` and its kinds to the `panelplan` command."""
     export = commands.add_parser("export", help="write official forms and assignment sheets")
     kinds = export.add_subparsers(dest="kind", required=True, metavar="KIND")
-    exporters: tuple[Any, ...] = ()  # each export module adds itself here
+    exporters: tuple[Any, ...] = (forms_export,)  # each export module adds itself here
     for module in exporters:
         module.register_exports(kinds)

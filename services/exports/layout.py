@@ -129,3 +129,11 @@ def mask_id(number: str | None) -> str:
         return number[:6] + "*" * (len(number) - 10) + number[-4:]
     keep = 2 if len(number) > 4 else 1
     return number[:keep] + "*" * (len(number) - 2 * keep) + number[-keep:]
+
+
+def page_numbers(ws: Worksheet, text: str = "第 &P 页，共 &N 页") -> None:
+    """Print page numbers in the footer of every page (&P this page, &N the page count)."""
+    ws.oddFooter.center.text = text
+    ws.oddFooter.center.size = 9
+    ws.evenFooter.center.text = text
+    ws.evenFooter.center.size = 9

@@ -1,0 +1,343 @@
+"""Attachments 1 and 2 from the database: gather the examiners' rows, write the workbooks,
+and `panelplan export attachment1|attachment2`.
+
+Whose rows: the examiners of a filing batch (R7; the certificate filed is the one issued
+after the batch's training ended, else the newest), a list of examiners, or for
+Attachment 2 the institution's roster of a year (every examiner not revoked whose
+certificate is valid on some day of that year). Full ID numbers only when the caller says
+`full_ids=True` (admins; the CLI is an admin tool, `--masked` for copies that leave the
+office); each export with full numbers is an audit event.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models import (
+    Certificate,
+    Examiner,
+    FilingBatch,
+    Institution,
+    Qualification,
+    TrainingPlan,
+    audit,
+)
+from models.base import ExaminerStatus, Grade, Sex
+from solver.schema import Policy
+
+from .context import institution as find_institution
+from .database_cli import add_common, run_unit
+from .exports import attachment1, attachment2
+from .exports.layout import file_name, mask_id
+from .messages import Problem, Refused
+from .policy import effective_policy
+
+MESSAGES = {
+    "unknown_examiner": {"zh": "没有编号为 {code} 的考评员", "en": "no examiner with code {code}"},
+    "unknown_batch": {"zh": "没有编号为 {id} 的备案批次", "en": "no filing batch {id}"},
+    "nothing_to_export": {
+        "zh": "没有符合条件的考评人员，未生成文件",
+        "en": "no examiner matches; no file written",
+    },
+}
+SEX_NAMES = {Sex.MALE: "男", Sex.FEMALE: "女"}
+GRADE_NAMES = {Grade.EXAMINER: "考评员", Grade.SENIOR: "高级考评员"}
+LEVEL_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级", 5: "五级"}
+LOADS = (
+    selectinload(Examiner.organization),
+    selectinload(Examiner.qualifications).selectinload(Qualification.occupation),
+    selectinload(Examiner.certificates),
+)
+
+
+@dataclass(frozen=True)
+class Filed:
+    """An examiner and the certificate being filed (None when they hold none)."""
+
+    examiner: Examiner
+    certificate: Certificate | None
+
+
+def batch_examiners(session: Session, batch: FilingBatch) -> list[Filed]:
+    """The batch's examiners with the certificate each is filed with, by certificate number."""
+    ids = [entry.examiner_id for entry in batch.entries]
+    after = batch_training_end(session, batch)
+    found = session.scalars(select(Examiner).where(Examiner.id.in_(ids)).options(*LOADS)).all()
+    return _ordered([Filed(e, filed_certificate(e, after)) for e in found])
+
+
+def chosen_examiners(session: Session, home: Institution, codes: Sequence[str]) -> list[Filed]:
+    """The examiners with `codes` (in that order) and their newest certificates."""
+    found = session.scalars(
+        select(Examiner)
+        .where(Examiner.institution_id == home.id, Examiner.code.in_(codes))
+        .options(*LOADS)
+    ).all()
+    by_code = {e.code: e for e in found}
+    missing = [code for code in codes if code not in by_code]
+    if missing:
+        raise Refused(
+            [Problem.of(MESSAGES, "unknown_examiner", "code", code=code) for code in missing]
+        )
+    return [Filed(by_code[code], filed_certificate(by_code[code])) for code in codes]
+
+
+def year_roster(session: Session, home: Institution, year: int) -> list[Filed]:
+    """Examiners not revoked whose certificate is valid on some day of `year`."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    found = session.scalars(
+        select(Examiner)
+        .where(
+            Examiner.institution_id == home.id,
+            Examiner.status != ExaminerStatus.REVOKED,
+            Examiner.certificates.any(
+                (Certificate.issue_date <= last) & (Certificate.valid_until >= first)
+            ),
+        )
+        .options(*LOADS)
+    ).all()
+    rows = []
+    for examiner in found:
+        valid = [
+            c for c in examiner.certificates if c.issue_date <= last and c.valid_until >= first
+        ]
+        rows.append(Filed(examiner, max(valid, key=lambda c: (c.issue_date, c.number))))
+    return _ordered(rows)
+
+
+def filed_certificate(examiner: Examiner, after: date | None = None) -> Certificate | None:
+    """The first certificate issued after `after` (the training's end), else the newest."""
+    certificates = sorted(examiner.certificates, key=lambda c: (c.issue_date, c.number))
+    if after is not None:
+        for certificate in certificates:
+            if certificate.issue_date > after:
+                return certificate
+    return certificates[-1] if certificates else None
+
+
+def batch_training_end(session: Session, batch: FilingBatch) -> date | None:
+    """The last day of the batch's training (None without a training plan)."""
+    if batch.training_plan_id is None:
+        return None
+    plan = session.get(TrainingPlan, batch.training_plan_id)
+    return plan.ends_on if plan else None
+
+
+def form_rows(
+    filed: Sequence[Filed], full_ids: bool, policy: Policy | None = None
+) -> list[attachment1.ExaminerForm]:
+    """Attachment 1 rows (ID numbers full only when `full_ids`)."""
+    policy = policy or Policy()
+    return [
+        attachment1.ExaminerForm(
+            name=f.examiner.name,
+            sex=SEX_NAMES[f.examiner.sex],
+            birth_month=f.examiner.birth_month,
+            document_number=_document(f.examiner, full_ids),
+            education=f.examiner.education,
+            phone=f.examiner.phone,
+            occupations=occupation_levels(f.examiner, policy),
+            certificate_number=f.certificate.number if f.certificate else None,
+            organization=f.examiner.organization.name if f.examiner.organization else None,
+            vocational_certificate=f.examiner.vocational_certificate,
+            title=f.examiner.title,
+            work_history=f.examiner.work_history,
+        )
+        for f in filed
+    ]
+
+
+def summary_rows(filed: Sequence[Filed], full_ids: bool) -> list[attachment2.SummaryRow]:
+    """Attachment 2 rows (ID numbers full only when `full_ids`)."""
+    rows = []
+    for f in filed:
+        e, c = f.examiner, f.certificate
+        rows.append(
+            attachment2.SummaryRow(
+                name=e.name,
+                sex=SEX_NAMES[e.sex],
+                document_number=_document(e, full_ids),
+                phone=e.phone,
+                organization=e.organization.name if e.organization else None,
+                occupations="、".join(_occupation_names(e)),
+                grade=GRADE_NAMES[c.grade if c else e.grade],
+                certificate_number=c.number if c else None,
+                issue_date=c.issue_date if c else None,
+                valid_until=c.valid_until if c else None,
+            )
+        )
+    return rows
+
+
+def occupation_levels(examiner: Examiner, policy: Policy) -> str:
+    """考评职业/级别: 车工/三级、电工/四级 (the highest level the grade lets them assess)."""
+    cap = policy.top_level(examiner.grade)
+    parts = []
+    for q in sorted(examiner.qualifications, key=lambda q: q.occupation.code):
+        parts.append(f"{q.occupation.name}/{LEVEL_NAMES[max(q.top_level, cap)]}")
+    return "、".join(parts)
+
+
+def write_attachment1(
+    session: Session, home: Institution, filed: Sequence[Filed], path: Path, *, full_ids: bool
+) -> Path:
+    """Write Attachment 1 (one sheet per examiner) to `path`; audit full-number exports."""
+    _refuse_empty(filed)
+    attachment1.build(form_rows(filed, full_ids, effective_policy(home))).save(path)
+    _audit(session, home, "export attachment1", path, filed, full_ids)
+    return path
+
+
+def write_attachment2(
+    session: Session,
+    home: Institution,
+    year: int,
+    filed: Sequence[Filed],
+    path: Path,
+    *,
+    full_ids: bool,
+    filled_on: date | None = None,
+) -> Path:
+    """Write Attachment 2 (the year's 汇总表) to `path`; audit full-number exports."""
+    _refuse_empty(filed)
+    rows = summary_rows(filed, full_ids)
+    attachment2.build(year, home.name, rows, filled_on or date.today()).save(path)
+    _audit(session, home, "export attachment2", path, filed, full_ids)
+    return path
+
+
+def attachment1_name(home: Institution, label: str) -> str:
+    """Default file name: 考评人员信息表_<label>.xlsx (Windows-valid)."""
+    return file_name(f"{home.name}_考评人员信息表_{label}")
+
+
+def attachment2_name(home: Institution, year: int, label: str = "") -> str:
+    """Default file name: 2024年考评人员汇总表[_<label>].xlsx (Windows-valid)."""
+    return file_name(f"{attachment2.title_text(year)}{'_' + label if label else ''}")
+
+
+def register_exports(kinds: Any) -> None:
+    """Add `attachment1` and `attachment2` to `panelplan export`."""
+    one = kinds.add_parser("attachment1", help="附件1 考评人员信息表 (one sheet per examiner)")
+    add_common(one)
+    which = one.add_mutually_exclusive_group(required=True)
+    which.add_argument("--batch", type=int, metavar="ID", help="the examiners of a filing batch")
+    which.add_argument("--examiner", nargs="+", metavar="CODE", help="these examiners")
+    _output_options(one)
+    one.set_defaults(run=_attachment1)
+    two = kinds.add_parser("attachment2", help="附件2 考评人员汇总表")
+    add_common(two)
+    which = two.add_mutually_exclusive_group(required=True)
+    which.add_argument("--batch", type=int, metavar="ID", help="the examiners of a filing batch")
+    which.add_argument("--year", type=int, metavar="YYYY", help="every examiner valid that year")
+    _output_options(two)
+    two.set_defaults(run=_attachment2)
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", type=Path, help="file or directory (default: here)")
+    parser.add_argument(
+        "--masked", action="store_true", help="mask ID numbers (copies that leave the office)"
+    )
+
+
+def _attachment1(args: argparse.Namespace) -> int:
+    def work(session: Session) -> int:
+        home = find_institution(session, args.institution)
+        if args.batch is not None:
+            filed, label = (
+                batch_examiners(session, find_batch(session, home, args.batch)),
+                f"批次{args.batch}",
+            )
+        else:
+            filed, label = chosen_examiners(session, home, args.examiner), args.examiner[0]
+        path = _target(args.output, attachment1_name(home, label))
+        write_attachment1(session, home, filed, path, full_ids=not args.masked)
+        print(path)
+        return 0
+
+    return run_unit(work, _lang(args), args.database)
+
+
+def _attachment2(args: argparse.Namespace) -> int:
+    def work(session: Session) -> int:
+        home = find_institution(session, args.institution)
+        if args.batch is not None:
+            batch = find_batch(session, home, args.batch)
+            filed, year, label = batch_examiners(session, batch), batch.year, f"批次{batch.id}"
+        else:
+            filed, year, label = year_roster(session, home, args.year), args.year, ""
+        path = _target(args.output, attachment2_name(home, year, label))
+        write_attachment2(session, home, year, filed, path, full_ids=not args.masked)
+        print(path)
+        return 0
+
+    return run_unit(work, _lang(args), args.database)
+
+
+def find_batch(session: Session, home: Institution, batch_id: int) -> FilingBatch:
+    """The institution's filing batch `batch_id`, or Refused."""
+    batch = session.get(FilingBatch, batch_id)
+    if batch is None or batch.institution_id != home.id:
+        raise Refused([Problem.of(MESSAGES, "unknown_batch", "code", id=batch_id)])
+    return batch
+
+
+def _target(output: Path | None, default_name: str) -> Path:
+    if output is None:
+        return Path(default_name)
+    if output.is_dir():
+        return output / default_name
+    return output
+
+
+def _refuse_empty(filed: Sequence[Filed]) -> None:
+    if not filed:
+        raise Refused([Problem.of(MESSAGES, "nothing_to_export", "examiner")])
+
+
+def _document(examiner: Examiner, full_ids: bool) -> str:
+    return examiner.document_number if full_ids else mask_id(examiner.document_number)
+
+
+def _occupation_names(examiner: Examiner) -> list[str]:
+    return [
+        q.occupation.name for q in sorted(examiner.qualifications, key=lambda q: q.occupation.code)
+    ]
+
+
+def _ordered(rows: list[Filed]) -> list[Filed]:
+    """By certificate number (the order they were issued), examiners without one last."""
+    return sorted(
+        rows,
+        key=lambda f: (
+            f.certificate is None,
+            f.certificate.number if f.certificate else "",
+            f.examiner.code,
+        ),
+    )
+
+
+def _audit(
+    session: Session,
+    home: Institution,
+    action: str,
+    path: Path,
+    filed: Sequence[Filed],
+    full_ids: bool,
+) -> None:
+    audit(session, action, path.name, home.id, examiners=len(filed), full_ids=full_ids)
+    session.flush()
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return args.lang or os.environ.get("PANELPLAN_LANG", "zh")
