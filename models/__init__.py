@@ -14,6 +14,7 @@ from .examiner import (
 from .filing import FilingBatch, FilingEntry, TrainingPlan
 from .history import AuditEvent, Change, audit
 from .institution import Institution, Organization, User
+from .jobs import JobKind, JobStatus, SolveJob
 from .planning import PanelSeat, Plan, PlanSeat
 from .schedule import AssessmentSession, Candidate, Conflict, InvalidResult, SessionCandidate
 
@@ -33,6 +34,8 @@ __all__ = [
     "FilingEntry",
     "Institution",
     "InvalidResult",
+    "JobKind",
+    "JobStatus",
     "Occupation",
     "Organization",
     "PanelSeat",
@@ -44,6 +47,7 @@ __all__ = [
     "Review",
     "Revocation",
     "SessionCandidate",
+    "SolveJob",
     "TrainingPlan",
     "Unavailability",
     "User",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 09:01:10.792924
+Create Date: 2026-11-28 09:44:47.157263
 """
 
 from __future__ import annotations
@@ -374,6 +374,64 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_filing_batches_institution_id"), ["institution_id"], unique=False
         )
+
+    op.create_table(
+        "solve_jobs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("institution_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum("plan", "what_if", name="job_kind", native_enum=False, create_constraint=True),
+            nullable=False,
+        ),
+        sa.Column("date_from", sa.Date(), nullable=True),
+        sa.Column("date_to", sa.Date(), nullable=True),
+        sa.Column("withdrawals", sa.JSON(), nullable=False),
+        sa.Column("parameters", sa.JSON(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "queued",
+                "running",
+                "succeeded",
+                "failed",
+                "cancelled",
+                "interrupted",
+                name="job_status",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("level", sa.String(length=20), nullable=True),
+        sa.Column("objective", sa.JSON(), nullable=True),
+        sa.Column("bound", sa.JSON(), nullable=True),
+        sa.Column("elapsed", sa.Double(), nullable=True),
+        sa.Column("cancel_requested", sa.Boolean(), nullable=False),
+        sa.Column("worker_pid", sa.Integer(), nullable=True),
+        sa.Column("worker_host", sa.String(length=255), nullable=True),
+        sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("plan_id", sa.Integer(), nullable=True),
+        sa.Column("error", sa.JSON(), nullable=True),
+        sa.Column("requested_by", sa.String(length=80), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["institution_id"],
+            ["institutions.id"],
+            name=op.f("fk_solve_jobs_institution_id_institutions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["plan_id"], ["plans.id"], name=op.f("fk_solve_jobs_plan_id_plans")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_solve_jobs")),
+    )
+    with op.batch_alter_table("solve_jobs", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_solve_jobs_institution_id"), ["institution_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_solve_jobs_status"), ["status"], unique=False)
 
     op.create_table(
         "venues",
@@ -985,6 +1043,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_venues_institution_id"))
 
     op.drop_table("venues")
+    with op.batch_alter_table("solve_jobs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_solve_jobs_status"))
+        batch_op.drop_index(batch_op.f("ix_solve_jobs_institution_id"))
+
+    op.drop_table("solve_jobs")
     with op.batch_alter_table("filing_batches", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_filing_batches_institution_id"))
 
