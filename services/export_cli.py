@@ -7,13 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import forms_export
+from . import allowance_export, forms_export, invalid_export, plan_export
 
 
 def register(commands: Any) -> None:
     """Add `export` and its kinds to the `panelplan` command."""
     export = commands.add_parser("export", help="write official forms and assignment sheets")
     kinds = export.add_subparsers(dest="kind", required=True, metavar="KIND")
-    exporters: tuple[Any, ...] = (forms_export,)  # each export module adds itself here
+    exporters: tuple[Any, ...] = (
+        forms_export,
+        plan_export,
+        allowance_export,
+        invalid_export,
+    )  # each export module adds itself here
     for module in exporters:
         module.register_exports(kinds)

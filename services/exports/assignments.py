@@ -1,0 +1,157 @@
+"""Assignment sheets: the whole plan (one row per session) and one sheet per examiner.
+
+Both are landscape A4, fitted to the page width, header rows repeated on every page. The
+plan sheet's title says which plan version it shows and whether it is a draft or published,
+so a printed draft is never mistaken for the plan in force. The dispatch sheets (派遣单)
+are in `dispatch.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .layout import BODY, BOLD, LEFT, fit_columns, print_setup, sheet_name, title_row, write_row
+from .plan_rows import (
+    ROLE_NAMES,
+    PanelRow,
+    Person,
+    PlanHeader,
+    level_name,
+    occupation,
+    time_span,
+    weekday,
+)
+
+PLAN_COLUMNS = (
+    "序号", "场次编号", "日期", "星期", "时间", "考点", "职业（工种）", "级别",
+    "考生人数", "考评组长", "考评组成员", "备注",
+)  # fmt: skip
+EXAMINER_COLUMNS = (
+    "序号", "日期", "星期", "时间", "场次编号", "考点", "考点地址", "职业（工种）", "级别",
+    "职务", "考评组长", "组长电话",
+)  # fmt: skip
+WRAPPED = {"考评组成员": 40, "考点地址": 36, "考点": 28}  # widest columns wrap at this width
+
+
+@dataclass(frozen=True)
+class ExaminerSchedule:
+    """One examiner and the sessions of the plan they sit on (by start)."""
+
+    person: Person
+    sessions: tuple[PanelRow, ...]
+
+
+def schedules(
+    rows: Sequence[PanelRow], people: Sequence[Person] | None = None
+) -> list[ExaminerSchedule]:
+    """Each examiner's sessions: everyone on a panel (by code), or `people` (even with none)."""
+    seated: dict[str, list[PanelRow]] = {}
+    persons: dict[str, Person] = {}
+    for row in rows:
+        for member in row.members:
+            seated.setdefault(member.code, []).append(row)
+            persons[member.code] = member
+    wanted = list(people) if people is not None else [persons[c] for c in sorted(persons)]
+    return [ExaminerSchedule(p, tuple(seated.get(p.code, ()))) for p in wanted]
+
+
+def plan_workbook(header: PlanHeader, sessions: Sequence[PanelRow]) -> Workbook:
+    """The whole plan: one row per session with its leader and members."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = sheet_name(f"考评安排 v{header.version}", set())
+    columns = len(PLAN_COLUMNS)
+    title_row(ws, 1, f"{header.institution_name}考评小组安排表", columns)
+    _subtitle(ws, 2, f"{header.label()}　日期：{header.span()}　共 {len(sessions)} 场", columns)
+    write_row(ws, 3, PLAN_COLUMNS, font=BOLD)
+    for n, row in enumerate(sessions, start=1):
+        write_row(ws, 3 + n, _plan_values(n, row), text_columns=(2, 3))
+    _finish(ws, header_rows=3)
+    return wb
+
+
+def _plan_values(n: int, row: PanelRow) -> list[object]:
+    note = f"空缺 {row.unfilled} 席" if row.unfilled else ""
+    return [
+        n,
+        row.code,
+        row.start.date().isoformat(),
+        weekday(row.start),
+        time_span(row.start, row.end),
+        row.venue,
+        occupation(row),
+        level_name(row.level),
+        row.candidates,
+        row.leader.name if row.leader else "",
+        "、".join(m.name for m in row.others()),
+        note,
+    ]
+
+
+def examiner_workbook(header: PlanHeader, schedules: Iterable[ExaminerSchedule]) -> Workbook:
+    """One sheet per examiner with their sessions (sheet `E0001 张三`)."""
+    wb = Workbook()
+    first = wb.active
+    assert first is not None
+    wb.remove(first)
+    taken: set[str] = set()
+    for schedule in schedules:
+        person = schedule.person
+        ws = wb.create_sheet(sheet_name(f"{person.code} {person.name}", taken))
+        examiner_sheet(ws, header, schedule)
+    if not wb.sheetnames:  # an empty plan still opens: one sheet saying so
+        ws = wb.create_sheet("无安排")
+        title_row(ws, 1, f"{header.label()}没有安排考评人员", 6)
+    return wb
+
+
+def examiner_sheet(ws: Worksheet, header: PlanHeader, schedule: ExaminerSchedule) -> None:
+    """Fill `ws` with one examiner's sessions (the web app's "my sessions" uses this too)."""
+    person, columns = schedule.person, len(EXAMINER_COLUMNS)
+    title_row(ws, 1, f"{person.name}（{person.code}）考评任务安排", columns)
+    line = f"{header.institution_name}　{header.label()}　日期：{header.span()}"
+    line += f"　工作单位：{person.organization or '—'}　共 {len(schedule.sessions)} 场"
+    _subtitle(ws, 2, line, columns)
+    write_row(ws, 3, EXAMINER_COLUMNS, font=BOLD)
+    for n, row in enumerate(schedule.sessions, start=1):
+        leader = row.leader
+        values = [
+            n,
+            row.start.date().isoformat(),
+            weekday(row.start),
+            time_span(row.start, row.end),
+            row.code,
+            row.venue,
+            row.venue_address,
+            occupation(row),
+            level_name(row.level),
+            ROLE_NAMES[row.role(person.code)],
+            leader.name if leader else "",
+            leader.phone if leader else "",
+        ]
+        write_row(ws, 3 + n, values, text_columns=(2, 5, 12))
+    _finish(ws, header_rows=3)
+
+
+def _subtitle(ws: Worksheet, row: int, text: str, columns: int) -> None:
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    cell = ws.cell(row=row, column=1, value=text)
+    cell.font, cell.alignment = BODY, LEFT
+    ws.row_dimensions[row].height = 20
+
+
+def _finish(ws: Worksheet, header_rows: int) -> None:
+    """Column widths from the contents, wide columns capped (they wrap), landscape A4."""
+    fit_columns(ws, skip_rows=header_rows - 1, maximum=60)
+    for cell in ws[header_rows]:
+        cap = WRAPPED.get(str(cell.value))
+        dimension = ws.column_dimensions[cell.column_letter]
+        if cap and (dimension.width or 0) > cap:
+            dimension.width = cap
+    ws.freeze_panes = ws.cell(row=header_rows + 1, column=1)
+    print_setup(ws, landscape=True, title_rows=f"1:{header_rows}")

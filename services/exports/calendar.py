@@ -1,0 +1,85 @@
+"""An examiner's sessions as an iCalendar file (RFC 5545), built with `icalendar`.
+
+Times. Session times are stored as the institution's local clock time (no zone). Events
+carry them with `TZID=Asia/Shanghai` and the calendar holds the matching VTIMEZONE, so a
+phone set to another zone (an examiner travelling) still shows the right hour; floating
+times would shift with the phone's zone. China has no daylight saving time, so the
+VTIMEZONE is one fixed +08:00 rule.
+
+Identity. Each event's UID is `<institution>-<session>-<examiner>@panelplan`: stable
+across plan versions, so importing the file of a later version updates the events of the
+earlier one instead of adding duplicates; SEQUENCE is the plan version (later wins).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+from .plan_rows import ROLE_NAMES, PanelRow, Person, PlanHeader, level_name
+
+ZONE = ZoneInfo("Asia/Shanghai")
+PRODID = "-//panelplan//考评小组排班//ZH"
+
+
+def event_uid(institution_code: str, session_code: str, examiner_code: str) -> str:
+    """The stable UID of one examiner's seat on one session."""
+    return f"{institution_code}-{session_code}-{examiner_code}@panelplan"
+
+
+def examiner_calendar(header: PlanHeader, person: Person, sessions: Iterable[PanelRow]) -> bytes:
+    """The .ics file of one examiner: one VEVENT per session they sit on."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{person.name} 考评任务（{header.institution_name}）")
+    cal.add("x-wr-timezone", "Asia/Shanghai")
+    for row in sessions:
+        cal.add_component(_event(header, person, row))
+    if cal.subcomponents:
+        first = min(e.start for e in cal.events).date()
+        last = max(e.end for e in cal.events).date()
+        cal.add_missing_timezones(first_date=first, last_date=last)
+    return cal.to_ical()
+
+
+def _event(header: PlanHeader, person: Person, row: PanelRow) -> Event:
+    role = ROLE_NAMES[row.role(person.code)]
+    event = Event()
+    event.add("uid", event_uid(header.institution_code, row.code, person.code))
+    event.add("dtstamp", _utc(header.stamp))
+    event.add("sequence", header.version)
+    event.add("dtstart", row.start.replace(tzinfo=ZONE))
+    event.add("dtend", row.end.replace(tzinfo=ZONE))
+    event.add("summary", f"{row.occupation_name} {level_name(row.level)} 考评（{role}）")
+    address = f"，{row.venue_address}" if row.venue_address else ""
+    event.add("location", f"{row.venue}{address}")
+    event.add("description", _description(header, row))
+    # A draft is tentative: calendars show it as such until the plan is published.
+    event.add("status", "CONFIRMED" if header.status == "published" else "TENTATIVE")
+    return event
+
+
+def _description(header: PlanHeader, row: PanelRow) -> str:
+    leader = row.leader
+    lines = [
+        f"场次 {row.code}：{row.occupation_code} {row.occupation_name}，{level_name(row.level)}",
+        f"考生人数：{'' if row.candidates is None else row.candidates}",
+        f"考评组长：{leader.name}，电话 {leader.phone or '—'}" if leader else "考评组长：待定",
+        "考评小组："
+        + "、".join(f"{m.name}（{ROLE_NAMES[row.role(m.code)]}）" for m in row.members),
+        f"{header.institution_name}　{header.label()}",
+        "请严格执行回避制度（常职鉴〔2021〕22号第5条）。",
+    ]
+    return "\n".join(lines)
+
+
+def _utc(moment: datetime) -> datetime:
+    """DTSTAMP must be UTC; naive stamps are taken as UTC (the database stores UTC)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(ZoneInfo("UTC"))
