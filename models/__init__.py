@@ -1,5 +1,6 @@
 """The examiner database: typed SQLAlchemy models, engine/session plumbing, migrations."""
 
+from .alerts import Alert, SchedulerState
 from .base import Base
 from .catalog import Occupation, Venue
 from .discipline import ExaminerWarning, Rating, Refusal, Review, Revocation
@@ -19,6 +20,7 @@ from .planning import PanelSeat, Plan, PlanSeat
 from .schedule import AssessmentSession, Candidate, Conflict, InvalidResult, SessionCandidate
 
 __all__ = [
+    "Alert",
     "Appointment",
     "AssessmentSession",
     "AuditEvent",
@@ -46,6 +48,7 @@ __all__ = [
     "Refusal",
     "Review",
     "Revocation",
+    "SchedulerState",
     "SessionCandidate",
     "SolveJob",
     "TrainingPlan",

@@ -65,6 +65,8 @@ class Examiner(Timestamped, Base):
     assessing_since: Mapped[date | None] = mapped_column(Date)
     leader_eligible: Mapped[bool] = mapped_column(default=False)
     max_sessions: Mapped[int | None] = mapped_column()
+    # R1: the day someone last confirmed the contact and qualification data (NULL: never).
+    data_confirmed_on: Mapped[date | None] = mapped_column(Date)
 
     organization: Mapped[Organization | None] = relationship()
     qualifications: Mapped[list[Qualification]] = relationship(

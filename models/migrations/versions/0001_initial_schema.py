@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 09:44:47.157263
+Create Date: 2026-11-28 09:45:39.031447
 """
 
 from __future__ import annotations
@@ -44,6 +44,69 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_occupations")),
         sa.UniqueConstraint("code", "edition", name=op.f("uq_occupations_code_edition")),
     )
+    op.create_table(
+        "scheduler_state",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("owner", sa.String(length=120), nullable=True),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_scheduler_state")),
+    )
+    op.create_table(
+        "alerts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("institution_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "appointment_expiring",
+                "appointment_expired",
+                "certificate_expiring",
+                "certificate_expired",
+                "revocation_pending",
+                "data_unconfirmed",
+                "plan_invalid",
+                name="alert_kind",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("subject_id", sa.Integer(), nullable=False),
+        sa.Column("live_key", sa.String(length=60), nullable=True),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "open",
+                "acknowledged",
+                "resolved",
+                name="alert_state",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("first_seen", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("acknowledged_by", sa.String(length=80), nullable=True),
+        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("notified_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["institution_id"],
+            ["institutions.id"],
+            name=op.f("fk_alerts_institution_id_institutions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_alerts")),
+        sa.UniqueConstraint("live_key", name=op.f("uq_alerts_live_key")),
+    )
+    with op.batch_alter_table("alerts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_alerts_institution_id"), ["institution_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_alerts_state"), ["state"], unique=False)
+
     op.create_table(
         "audit_events",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -307,6 +370,7 @@ def upgrade() -> None:
         sa.Column("assessing_since", sa.Date(), nullable=True),
         sa.Column("leader_eligible", sa.Boolean(), nullable=False),
         sa.Column("max_sessions", sa.Integer(), nullable=True),
+        sa.Column("data_confirmed_on", sa.Date(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -1082,6 +1146,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_audit_events_at"))
 
     op.drop_table("audit_events")
+    with op.batch_alter_table("alerts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_alerts_state"))
+        batch_op.drop_index(batch_op.f("ix_alerts_institution_id"))
+
+    op.drop_table("alerts")
+    op.drop_table("scheduler_state")
     op.drop_table("occupations")
     op.drop_table("institutions")
     # ### end Alembic commands ###
