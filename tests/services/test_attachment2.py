@@ -1,0 +1,96 @@
+"""Attachment 2 (汇总表): title, 单位 line, the notice's columns, repeated header, IDs as text."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import date
+
+from openpyxl import Workbook, load_workbook
+
+from services.exports.attachment2 import HEADINGS, SummaryRow, build, validity_text
+
+ROW = SummaryRow(
+    name="张三",
+    sex="男",
+    document_number="32040219680512123X",
+    phone="13900000001",
+    organization="常州市某某机械有限公司",
+    occupations="车工、电工",
+    grade="高级考评员",
+    certificate_number="213204005100001",
+    issue_date=date(2021, 7, 1),
+    valid_until=date(2024, 6, 30),
+)
+
+
+def reload(workbook: Workbook) -> Workbook:
+    """Save and load back, as a planner's Excel would see the file."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return load_workbook(buffer)
+
+
+def sheet(rows: list[SummaryRow]):
+    return reload(build(2021, "常州市XX职业技能等级评价中心", rows, date(2021, 7, 20))).active
+
+
+def test_title_unit_line_and_the_notices_columns() -> None:
+    ws = sheet([ROW])
+    assert ws["A1"].value == "2021年考评人员汇总表"
+    assert ws["A2"].value == "单位：常州市XX职业技能等级评价中心（盖章）"
+    assert ws["G2"].value == "填表日期：2021年7月20日"
+    assert [c.value for c in ws[3]] == list(HEADINGS)
+    assert HEADINGS[6:8] == ("考评职业（工种）", "级别（考评员/高级考评员）")
+    assert [c.value for c in ws[4]] == [
+        1, "张三", "男", "32040219680512123X", "13900000001", "常州市某某机械有限公司",
+        "车工、电工", "高级考评员", "213204005100001", "2021.07.01-2024.06.30",
+    ]  # fmt: skip
+    assert {"A1:J1", "A2:F2", "G2:J2", "A6:J6"} == {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A6"].value.startswith("填表人：")
+
+
+def test_ids_phones_and_certificate_numbers_are_text() -> None:
+    rows = [ROW, replace(ROW, document_number="320402197001011234", certificate_number=None)]
+    ws = sheet(rows)
+    assert [ws["D4"].value, ws["D5"].value] == ["32040219680512123X", "320402197001011234"]
+    for coordinate in ("D4", "D5", "E4", "I4"):
+        assert ws[coordinate].data_type == "s" and ws[coordinate].number_format == "@"
+    assert ws["I5"].value is None
+
+
+def test_landscape_a4_fit_to_width_header_repeated() -> None:
+    ws = sheet([ROW] * 3)
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.print_title_rows == "$3:$3"
+    assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+
+
+def test_borders_fonts_and_widths_fit_chinese_text() -> None:
+    ws = sheet(
+        [ROW, replace(ROW, organization="常州市某某区某某街道某某机械制造有限责任公司第二分公司")]
+    )
+    for row in ws.iter_rows(min_row=3, max_row=5, max_col=10):
+        for cell in row:
+            assert cell.font.name == "宋体" and cell.border.top.style == "thin"
+    assert ws["A3"].font.bold
+    assert ws.column_dimensions["D"].width >= 18 + 2  # the 18-character ID fits
+    assert ws.column_dimensions["F"].width <= 36  # a long unit name wraps instead
+    assert ws.row_dimensions[4].height is None  # one line
+    assert (ws.row_dimensions[5].height or 0) > 20  # the long name wraps onto two lines
+
+
+def test_numbering_runs_through_the_rows() -> None:
+    ws = sheet([replace(ROW, name=f"考评员{i}") for i in range(1, 26)])
+    assert [ws.cell(row=r, column=1).value for r in range(4, 29)] == list(range(1, 26))
+    assert ws.freeze_panes == "A4"
+
+
+def test_validity_is_a_range_or_the_end_alone() -> None:
+    assert validity_text(date(2024, 1, 1), date(2026, 12, 31)) == "2024.01.01-2026.12.31"
+    assert validity_text(None, date(2026, 12, 31)) == "2026.12.31"
+    assert validity_text(date(2024, 1, 1), None) == ""

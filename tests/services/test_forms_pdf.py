@@ -1,0 +1,32 @@
+"""The paper copy: Attachments 1 and 2 through LibreOffice print on A4, the right way round."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from openpyxl import load_workbook
+from pdf import is_a4, page_sizes, to_pdf
+from test_attachment1 import FORM
+from test_attachment2 import ROW
+
+from services.exports import attachment1, attachment2
+
+
+def test_attachments_print_on_a4(tmp_path: Path) -> None:
+    forms = [replace(FORM, name=f"考评员{i}") for i in range(4)]
+    first = tmp_path / "附件1_考评人员信息表.xlsx"
+    attachment1.build(forms).save(first)
+    rows = [replace(ROW, name=f"考评员{i}") for i in range(90)]
+    second = tmp_path / "2021年考评人员汇总表.xlsx"
+    attachment2.build(2021, "常州市XX职业技能等级评价中心", rows, date(2021, 7, 20)).save(second)
+
+    pages = page_sizes(to_pdf(first, tmp_path))
+    assert all(is_a4(size, landscape=False) for size in pages)
+    assert len(forms) <= len(pages) <= 2 * len(forms)  # one page each; fonts differ from 宋体
+
+    pages = page_sizes(to_pdf(second, tmp_path))
+    assert all(is_a4(size, landscape=True) for size in pages)
+    assert 2 <= len(pages) <= 8  # 90 rows at about 25-30 a landscape page
+    assert load_workbook(second).active.print_title_rows == "$3:$3"  # on every page
