@@ -11,7 +11,7 @@ from pathlib import Path
 from data.generate import generate
 from solver import cli as solver_cli
 
-from . import database_cli, discipline_cli, export_cli, import_cli, plan_cli
+from . import database_cli, discipline_cli, export_cli, filing_cli, import_cli, plan_cli
 from .demo import run_demo
 
 
@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     import_cli.register(commands)
     discipline_cli.register(commands)
     export_cli.register(commands)
+    filing_cli.register(commands)
     demo = commands.add_parser(
         "demo", help="load the sample into a fresh database, plan, publish and print the term"
     )
