@@ -1,0 +1,211 @@
+"""Solve requests and the runner's bookkeeping (services/solve_jobs.py, services/solve_runs.py).
+
+Requests, cancellation, claims, heartbeats and restart recovery on both databases; then
+several processes claiming at once, each job taken exactly once (PostgreSQL and SQLite).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from dbtools import drop_database, fresh_database
+from sqlalchemy import func, select
+
+from data.generate import generate
+from jobs.solving import worker_gone
+from models import Institution, JobKind, JobStatus, SolveJob
+from models.base import utcnow
+from models.db import session_factory, transaction
+from services.loading import load_generated
+from services.messages import Refused
+from services.solve_jobs import (
+    DEFAULT_TIME_LIMIT,
+    cancel,
+    describe,
+    get_job,
+    list_jobs,
+    request_plan,
+    request_what_if,
+)
+from services.solve_runs import claim, heartbeat, mark_interrupted, options_of
+from services.whatif import Withdrawal
+from solver.schema import Objective
+from solver.solve import Options, Progress
+
+CLAIMER = Path(__file__).with_name("solve_claimer.py")
+FROM, TO = date(2026, 3, 2), date(2026, 4, 12)
+
+
+@pytest.fixture
+def term(db):
+    """The generated S term in the rolled-back session."""
+    return load_generated(db, generate("S", seed=5))
+
+
+def test_a_request_is_queued_with_its_parameters_and_listed(db, term) -> None:
+    job = request_plan(db, term, FROM, TO, Options(workers=1, seed=3, lang="en"))
+    assert (job.status, job.kind, job.requested_by) == (JobStatus.QUEUED, JobKind.PLAN, "tester")
+    assert options_of(job) == Options(DEFAULT_TIME_LIMIT, 1, 3, False, "en")
+    assert [j.id for j in list_jobs(db, term)] == [job.id]
+    assert describe(job) == f"#{job.id}  排班  2026-03-02 ~ 2026-04-12  排队中"
+    assert get_job(db, job.id, term) is job
+
+
+def test_an_impossible_request_is_refused_with_every_reason_and_nothing_queued(db, term) -> None:
+    with pytest.raises(Refused) as refused:
+        request_plan(db, term, TO, FROM, Options(time_limit=0, workers=-1))
+    assert [p.field for p in refused.value.problems] == ["time_limit", "workers", "date_range"]
+    assert "结束早于开始" in refused.value.lines("zh")[2]
+    with pytest.raises(Refused) as refused:
+        request_plan(db, term, date(2030, 1, 1), date(2030, 1, 31), Options())
+    assert "no planned session" in refused.value.lines("en")[0]
+    with pytest.raises(Refused) as refused:
+        request_what_if(db, term, [Withdrawal("E0003")], Options())
+    assert "还没有已发布的方案" in refused.value.lines("zh")[0]
+    assert db.scalar(select(func.count()).select_from(SolveJob)) == 0
+
+
+def test_cancel_ends_a_queued_job_and_asks_a_running_one_to_stop(db, term) -> None:
+    first = request_plan(db, term, FROM, TO, Options())
+    second = request_plan(db, term, FROM, TO, Options())
+    assert claim(db) is first and first.status == JobStatus.RUNNING
+    assert heartbeat(db, first.id) is False
+    cancel(db, second.id, term)
+    assert (second.status, second.finished_at is not None) == (JobStatus.CANCELLED, True)
+    running = cancel(db, first.id)
+    assert (running.status, running.cancel_requested) == (JobStatus.RUNNING, True)
+    assert heartbeat(db, first.id) is True  # the worker's next beat stops the search
+    assert describe(running, "en").endswith("(stopping)")
+    with pytest.raises(Refused) as refused:
+        cancel(db, second.id)
+    assert (
+        "已结束" in refused.value.lines("zh")[0] and "already ended" in refused.value.lines("en")[0]
+    )
+    with pytest.raises(Refused):
+        get_job(db, second.id + 100)
+
+
+def test_claim_takes_the_oldest_queued_job_once(db, term) -> None:
+    first = request_plan(db, term, FROM, TO, Options())
+    second = request_plan(db, term, FROM, TO, Options())
+    assert claim(db, second.id) is second
+    assert claim(db, second.id) is None  # already running
+    assert claim(db) is first
+    assert claim(db) is None
+    assert {j.id for j in list_jobs(db)} == {first.id, second.id}
+
+
+def test_heartbeat_writes_progress_and_a_job_ended_elsewhere_stops_its_worker(db, term) -> None:
+    job = request_plan(db, term, FROM, TO, Options())
+    claim(db)
+    vector = Objective(load_squares=342, leader_squares=44)
+    bound = Objective(load_squares=340)
+    assert heartbeat(db, job.id, Progress(1.234, "load_squares", vector, bound)) is False
+    job = get_job(db, job.id)
+    assert (job.level, job.elapsed, job.objective["load_squares"]) == ("load_squares", 1.23, 342)
+    assert "objective (0, 0, 342, 44) bound (0, 0, 340, 0) 1.2s" in describe(job)
+    job.status = JobStatus.FAILED
+    db.flush()
+    assert heartbeat(db, job.id) is True
+
+
+def _running(db, institution: Institution, pid: int | None, host: str, age: float) -> SolveJob:
+    job = SolveJob(
+        institution_id=institution.id,
+        date_from=FROM,
+        date_to=TO,
+        status=JobStatus.RUNNING,
+        worker_pid=pid,
+        worker_host=host,
+        heartbeat_at=utcnow() - timedelta(seconds=age),
+    )
+    db.add(job)
+    db.flush()
+    return job
+
+
+def test_a_restart_marks_interrupted_the_running_jobs_whose_worker_is_gone(db, make) -> None:
+    institution = make.institution()
+    here = socket.gethostname()
+    gone = _running(db, institution, _pid_of_finished_process(), here, age=1)
+    silent = _running(db, institution, os.getpid(), here, age=3600)  # a reused pid, say
+    alive = _running(db, institution, os.getpid(), here, age=1)
+    elsewhere = _running(db, institution, 12345, "another-host", age=1)
+    assert worker_gone(gone) == "process gone / 进程已不存在"
+    ended = mark_interrupted(db, lambda job: worker_gone(job) is None)
+    assert ended == [gone.id, silent.id]
+    for job in (gone, silent, alive, elsewhere):
+        db.refresh(job)
+    assert [j.status for j in (gone, silent, alive, elsewhere)] == [
+        JobStatus.INTERRUPTED,
+        JobStatus.INTERRUPTED,
+        JobStatus.RUNNING,
+        JobStatus.RUNNING,
+    ]
+    assert "重新提交" in gone.error["zh"][0] and "restarted" in gone.error["en"][0]
+
+
+def _pid_of_finished_process() -> int:
+    """The pid of a process that has ended and been reaped (free again)."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+def worker_url(database) -> str:
+    """The database URL a child process connects with (PostgreSQL: its schema in the URL)."""
+    if database.schema is None:
+        return database.url
+    return f"{database.url}?options=-csearch_path%3D{database.schema}"
+
+
+PROCESSES, JOBS = 3, 30
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_processes_claiming_at_once_never_take_the_same_job(backend: str, tmp_path: Path) -> None:
+    database = fresh_database(backend, tmp_path)
+    try:
+        with transaction(session_factory(database.engine), "tester") as session:
+            institution = Institution(code="3204005", name="并发测试机构")
+            session.add(institution)
+            session.flush()
+            session.add_all(
+                SolveJob(institution_id=institution.id, date_from=FROM, date_to=TO)
+                for _ in range(JOBS)
+            )
+        claimed = _run_claimers(worker_url(database), tmp_path)
+        assert sorted(claimed) == list(range(1, JOBS + 1))  # every job once, none twice
+        with database.engine.connect() as connection:
+            statuses = connection.execute(select(SolveJob.status)).scalars().all()
+        assert set(statuses) == {JobStatus.RUNNING}
+    finally:
+        drop_database(database)
+
+
+def _run_claimers(url: str, tmp_path: Path) -> list[int]:
+    go = tmp_path / "go"
+    children = [
+        subprocess.Popen(
+            [sys.executable, str(CLAIMER), url, str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(PROCESSES)
+    ]
+    for child in children:  # every child connected and waiting: start them together
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+    go.touch()
+    claimed = []
+    for child in children:
+        out, err = child.communicate(timeout=60)
+        assert child.returncode == 0, err
+        claimed += [int(n) for n in out.split()]
+    return claimed
