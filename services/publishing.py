@@ -10,6 +10,7 @@ superseded.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from models import Institution, PanelSeat, Plan, PlanSeat, audit
 from models.base import PlanStatus, utcnow
 from solver.check import check, required_size, verify
-from solver.schema import Instance, Result
+from solver.schema import Diagnostic, Instance, Result
 
 from .instance import build_instance
 from .messages import Problem, Refused
@@ -88,9 +89,33 @@ def publish_problems(db: Session, institution: Institution, plan: Plan) -> list[
         return problems
     # The database may have moved on since the plan was solved (a revocation, a new
     # session, a later panel in force): check the plan against it too.
-    now, _ = loaded(build_instance(db, institution, plan.date_from, plan.date_to))
+    return [
+        diagnostic_problem(MESSAGES, "stale", "session" if z.session else "plan", z, e,
+                           version=plan.version)
+        for z, e in recheck(db, institution, plan)
+    ]  # fmt: skip
+
+
+def recheck(
+    db: Session, institution: Institution, plan: Plan, since: date | None = None
+) -> list[tuple[Diagnostic, Diagnostic]]:
+    """The checker's findings (zh, en) on `plan` against the instance built from the database now.
+
+    Baseline and locks aside. With `since` (the published-plan revalidation), only the plan's
+    own sessions from that day on are checked: earlier ones are as good as served, and a
+    session added to the range since is the next plan's business, not a fault of this one.
+    """
+    start = plan.date_from if since is None else max(plan.date_from, since)
+    now, _ = loaded(build_instance(db, institution, start, plan.date_to))
     now = now.model_copy(update={"baseline": (), "locks": ()})
-    return _findings(now, result, "stale", plan.version, set(), check)
+    result = Result.model_validate(plan.result)
+    if since is not None:
+        mine = {a.session for a in result.assignments}
+        now = now.model_copy(update={"sessions": tuple(s for s in now.sessions if s.id in mine)})
+        kept = {s.id for s in now.sessions}
+        assignments = [a for a in result.assignments if a.session in kept]
+        result = result.model_copy(update={"assignments": assignments})
+    return list(zip(check(now, result, "zh"), check(now, result, "en"), strict=True))
 
 
 def _unfilled(instance: Instance, result: Result, version: int) -> list[Problem]:
