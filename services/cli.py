@@ -7,16 +7,23 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from data.generate import generate
 from solver import cli as solver_cli
 
-from . import database_cli, discipline_cli, export_cli, filing_cli, import_cli, plan_cli
+from . import alerts_cli, database_cli, discipline_cli, export_cli, filing_cli, import_cli, plan_cli
 from .demo import run_demo
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `panelplan` console script."""
+    """The `panelplan` command without the scheduler (`jobs.cli:main` is the console script)."""
+    parser, _ = build_parser()
+    return run(parser, argv)
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, Any]:
+    """The `panelplan` parser and its subcommands (`jobs.cli` adds the scheduler's)."""
     parser = argparse.ArgumentParser(prog="panelplan", description="考评小组排班 panel scheduling")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     solver_cli.register(commands)
@@ -26,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     discipline_cli.register(commands)
     export_cli.register(commands)
     filing_cli.register(commands)
+    alerts_cli.register(commands)
     demo = commands.add_parser(
         "demo", help="load the sample into a fresh database, plan, publish and print the term"
     )
@@ -42,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("-o", "--output", type=Path)
     gen.set_defaults(run=_generate)
+    return parser, commands
+
+
+def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
+    """Parse `argv` and run the chosen command; its exit code."""
     args = parser.parse_args(argv)
     try:
         return args.run(args)
