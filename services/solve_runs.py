@@ -222,7 +222,7 @@ def _store_plan(db: Session, job: SolveJob, prepared: Prepared, result: Result) 
         raise Refused([Problem.of(MESSAGES, "published_changed", "plan")])
     withdrawals = withdrawals_of(job)
     record_withdrawals(db, institution, published, withdrawals)
-    note = "；".join(f"{w.examiner} 退出 {w.session or f'{w.start}~{w.end}'}" for w in withdrawals)
+    note = "；".join(_describe(w) for w in withdrawals)
     plan = store_result(
         db, institution, prepared.raw, result, options, published.date_from, published.date_to,
         based_on=published, note=note,
@@ -232,6 +232,12 @@ def _store_plan(db: Session, job: SolveJob, prepared: Prepared, result: Result) 
         withdrawals=note, dropped_locks=len(prepared.dropped), job=job.id,
     )  # fmt: skip
     return plan
+
+
+def _describe(w: Withdrawal) -> str:
+    """The withdrawal as the plan's note (as `services.whatif` writes it)."""
+    where = w.session or f"{w.start or ''}~{w.end or ''}"
+    return f"{w.examiner} 退出 {where}" + (f"（{w.reason}）" if w.reason else "")
 
 
 def end(db: Session, job_id: int, status: JobStatus, problems: list[Problem]) -> bool:

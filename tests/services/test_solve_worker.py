@@ -1,0 +1,223 @@
+"""Solve jobs run by worker processes (jobs/solving.py, jobs/worker.py) on committed databases.
+
+The generated M term (150 sessions, one search worker) is still searching a couple of
+seconds after its first plan: long enough to watch progress, cancel it or kill its worker.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+
+import pytest
+from dbtools import BACKENDS, drop_database, fresh_database
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+from test_solve_jobs import worker_url
+
+from data.generate import generate
+from jobs.solving import dispatch_solves, recover_interrupted
+from models import (
+    Institution,
+    JobKind,
+    JobStatus,
+    PanelSeat,
+    Plan,
+    PlanSeat,
+    SolveJob,
+    Unavailability,
+)
+from models.base import utcnow
+from models.db import session_factory, transaction
+from services.loading import load_generated
+from services.plans import solve_and_store
+from services.publishing import publish
+from services.solve_jobs import cancel, request_plan, request_what_if
+from services.whatif import Withdrawal
+from solver.check import verify
+from solver.load import load_instance
+from solver.schema import Result
+from solver.solve import Options
+
+WHOLE = (date(2026, 3, 2), date(2026, 9, 30))  # 150 sessions: several seconds of search
+FIRST_WEEK = (date(2026, 3, 2), date(2026, 3, 8))
+SEARCH = Options(time_limit=60, workers=1)
+
+
+class Term:
+    """A committed database holding the M term, the URL workers use, and a session factory."""
+
+    def __init__(self, backend: str, directory) -> None:
+        self.database = fresh_database(backend, directory)
+        self.url = worker_url(self.database)
+        self.factory = session_factory(self.database.engine)
+        with transaction(self.factory, "tester") as db:
+            self.institution_id = load_generated(db, generate("M", seed=5)).id
+
+    def request(self, span: tuple[date, date], options: Options = SEARCH) -> int:
+        """Queue a plan of `span` and return the job id."""
+        with transaction(self.factory, "planner") as db:
+            institution = db.get_one(Institution, self.institution_id)
+            return request_plan(db, institution, *span, options).id
+
+    def job(self, job_id: int) -> SolveJob:
+        """The job row as committed now."""
+        with self.factory() as db:
+            return db.get_one(SolveJob, job_id)
+
+    def until(self, job_id: int, done: Callable[[SolveJob], bool], seconds: float = 30) -> SolveJob:
+        """Dispatch (start, reap) every 0.1 s until `done(job)`."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            dispatch_solves(self.url)
+            job = self.job(job_id)
+            if done(job):
+                return job
+            time.sleep(0.1)
+        raise AssertionError(f"job {job_id} still {self.job(job_id).status}")
+
+    def publish_first_week(self) -> tuple[int, str]:
+        """Solve and publish the first week in-process; the plan id and a seated examiner."""
+        with transaction(self.factory, "planner") as db:
+            institution = db.get_one(Institution, self.institution_id)
+            options = Options(time_limit=20, workers=1, deterministic=True)
+            plan = solve_and_store(db, institution, *FIRST_WEEK, options)
+            publish(db, institution, plan.version)
+            return plan.id, plan.result["assignments"][0]["members"][-1]
+
+    def panels_in_force(self) -> list[tuple[int, int, int | None]]:
+        """(session, examiner, plan) of every panel seat in force."""
+        with self.factory() as db:
+            query = select(PanelSeat.session_id, PanelSeat.examiner_id, PanelSeat.plan_id)
+            return sorted(tuple(row) for row in db.execute(query))
+
+    def plans(self) -> list[tuple[int, int, str, int]]:
+        """(id, version, solver status, seats) of every stored plan."""
+        with self.factory() as db:
+            seats = func.count(PlanSeat.id)
+            query = (
+                select(Plan.id, Plan.version, Plan.solver_status, seats)
+                .outerjoin(PlanSeat)
+                .group_by(Plan.id)
+                .order_by(Plan.id)
+            )
+            return [tuple(row) for row in db.execute(query)]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def term(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    made = Term(request.param, tmp_path_factory.mktemp("jobs"))
+    yield made
+    with made.factory() as db:  # a failed test must not leave a worker searching
+        for job in db.scalars(select(SolveJob).where(SolveJob.status == JobStatus.RUNNING)):
+            if job.worker_pid:
+                _kill(job.worker_pid)
+    drop_database(made.database)
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+
+
+def ended(job: SolveJob) -> bool:
+    return job.status not in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+def searching(job: SolveJob) -> bool:
+    return job.status == JobStatus.RUNNING and job.objective is not None
+
+
+def _stored_plan_passes_the_checker(factory: sessionmaker[Session], plan_id: int) -> Plan:
+    with factory() as db:
+        plan = db.get_one(Plan, plan_id)
+        instance, _ = load_instance(plan.instance)
+        assert verify(instance, Result.model_validate(plan.result)) == []
+        return plan
+
+
+def test_a_requested_plan_is_run_by_a_worker_and_stored(term) -> None:
+    job_id = term.request(FIRST_WEEK, Options(time_limit=20, workers=1, deterministic=True))
+    assert term.job(job_id).status == JobStatus.QUEUED
+    assert dispatch_solves(term.url) == [job_id]
+    assert dispatch_solves(term.url) == []  # one slot, taken
+    job = term.until(job_id, ended)
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert job.worker_pid and job.started_at and job.finished_at and job.plan_id
+    plan = _stored_plan_passes_the_checker(term.factory, job.plan_id)
+    assert (plan.solver_status, plan.created_by, plan.parameters["deterministic"]) == (
+        "OPTIMAL",
+        "planner",
+        True,
+    )
+    assert job.objective == plan.result["objective"] and job.level == "leader_squares"
+
+
+def test_cancelling_a_running_job_keeps_its_best_plan(term) -> None:
+    job_id = term.request(WHOLE)
+    first = term.until(job_id, searching)  # progress rows appear while it searches
+    assert first.elapsed is not None and first.bound is not None and first.heartbeat_at
+    with transaction(term.factory, "planner") as db:
+        cancel(db, job_id)
+    asked = time.monotonic()
+    job = term.until(job_id, ended)
+    assert time.monotonic() - asked < 10
+    assert job.status == JobStatus.CANCELLED and job.plan_id is not None
+    plan = _stored_plan_passes_the_checker(term.factory, job.plan_id)
+    assert plan.solver_status in ("FEASIBLE", "OPTIMAL")
+
+
+def test_a_killed_worker_fails_its_job_and_leaves_every_plan_intact(term) -> None:
+    term.publish_first_week()
+    before, in_force = term.plans(), term.panels_in_force()
+    job_id = term.request(WHOLE)
+    pid = term.until(job_id, searching).worker_pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    job = term.until(job_id, ended)
+    assert (job.status, job.plan_id) == (JobStatus.FAILED, None)
+    assert "SIGKILL" in job.error["en"][0] and "已有方案均不受影响" in job.error["zh"][0]
+    assert term.plans() == before and term.panels_in_force() == in_force
+    with term.factory() as db:  # no seat of a plan that was never stored
+        orphans = select(func.count()).select_from(PlanSeat).where(PlanSeat.plan_id.not_in(
+            select(Plan.id)
+        ))  # fmt: skip
+        assert db.scalar(orphans) == 0
+
+
+def test_a_what_if_job_records_the_withdrawal_with_its_rerun(term) -> None:
+    published, examiner = term.publish_first_week()
+    with transaction(term.factory, "planner") as db:
+        institution = db.get_one(Institution, term.institution_id)
+        withdrawal = Withdrawal(examiner, reason="出差")
+        job_id = request_what_if(db, institution, [withdrawal], SEARCH).id
+        unavailable = db.scalar(select(func.count()).select_from(Unavailability))
+    job = term.until(job_id, ended)
+    assert (job.kind, job.status, job.date_from) == (
+        JobKind.WHAT_IF,
+        JobStatus.SUCCEEDED,
+        FIRST_WEEK[0],
+    )
+    plan = _stored_plan_passes_the_checker(term.factory, job.plan_id)
+    assert (plan.based_on_id, plan.note) == (published, f"{examiner} 退出 ~（出差）")
+    seated = {m for a in plan.result["assignments"] for m in a["members"]}
+    assert examiner not in seated
+    with term.factory() as db:  # recorded once, by the job, with its plan
+        assert db.scalar(select(func.count()).select_from(Unavailability)) == unavailable + 1
+
+
+def test_a_restarted_scheduler_marks_the_jobs_of_vanished_workers_interrupted(term) -> None:
+    job_id = term.request(FIRST_WEEK)
+    with transaction(term.factory, "scheduler") as db:
+        job = db.get_one(SolveJob, job_id)
+        job.status, job.worker_pid, job.worker_host = JobStatus.RUNNING, 2**22 + 7, "old-host"
+        job.heartbeat_at = utcnow() - timedelta(minutes=5)
+    assert recover_interrupted(term.url) == [job_id]
+    assert term.job(job_id).status == JobStatus.INTERRUPTED
+    assert recover_interrupted(term.url) == []
