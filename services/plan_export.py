@@ -70,13 +70,15 @@ def plan_rows(db: Session, inst: Institution, plan: Plan) -> list[PanelRow]:
     rows = []
     for s, venue, occupation, listed in _sessions(db, inst, codes):
         panel = panels.get(s.code, {})
-        members = tuple(people[m] for m in panel.get("members", ()) if m in people)
+        leader = panel.get("leader")
+        order = sorted(dict.fromkeys(panel.get("members", ())), key=lambda m: m != leader)
+        members = tuple(people[m] for m in order if m in people)
         rows.append(
             PanelRow(
                 code=s.code, start=s.start, end=s.end, venue=venue.name,
                 venue_address=venue.address or "", occupation_code=occupation.code,
                 occupation_name=occupation.name, level=s.level,
-                candidates=listed or s.candidate_count, leader=people.get(panel.get("leader")),
+                candidates=listed or s.candidate_count, leader=people.get(leader or ""),
                 members=members, unfilled=unfilled.get(s.code, 0),
             )
         )  # fmt: skip

@@ -17,7 +17,17 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .layout import BODY, BOLD, LEFT, fit_columns, print_setup, title_row, write_row
+from .layout import (
+    BODY,
+    BOLD,
+    LEFT,
+    StyleCache,
+    fit_columns,
+    page_numbers,
+    print_setup,
+    title_row,
+    write_row,
+)
 from .plan_rows import ROLE_NAMES, level_name
 
 MONEY = "#,##0.00"
@@ -127,6 +137,7 @@ def _summary(
     fit_columns(ws, skip_rows=2)
     ws.column_dimensions["H"].width = 18
     print_setup(ws, landscape=False, title_rows="1:3")
+    page_numbers(ws)
 
 
 def _detail(ws: Worksheet, title: str, span: str, seats: Sequence[ServedSeat]) -> None:
@@ -135,6 +146,7 @@ def _detail(ws: Worksheet, title: str, span: str, seats: Sequence[ServedSeat]) -
     _note(ws, 2, f"期间：{span}", columns)
     write_row(ws, 3, DETAIL_COLUMNS, font=BOLD)
     ordered = sorted(seats, key=lambda s: (s.examiner_code, s.day, s.session_code))
+    styles = StyleCache()
     for n, s in enumerate(ordered, start=1):
         notes = [] if s.rate is not None else [NO_RATE]
         if not s.held:
@@ -144,11 +156,12 @@ def _detail(ws: Worksheet, title: str, span: str, seats: Sequence[ServedSeat]) -
             s.occupation, level_name(s.level), ROLE_NAMES.get(s.role, s.role), s.rate, s.rate,
             "；".join(notes),
         ]  # fmt: skip
-        write_row(ws, 3 + n, values, text_columns=(2, 4, 5))
+        write_row(ws, 3 + n, values, text_columns=(2, 4, 5), styles=styles)
         for column in (10, 11):
             ws.cell(row=3 + n, column=column).number_format = MONEY
     fit_columns(ws, skip_rows=2)
     print_setup(ws, landscape=True, title_rows="1:3")
+    page_numbers(ws)
 
 
 def _basis(seats: Sequence[ServedSeat]) -> str:

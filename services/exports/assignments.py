@@ -14,7 +14,18 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .layout import BODY, BOLD, LEFT, fit_columns, print_setup, sheet_name, title_row, write_row
+from .layout import (
+    BODY,
+    BOLD,
+    LEFT,
+    StyleCache,
+    fit_columns,
+    page_numbers,
+    print_setup,
+    sheet_name,
+    title_row,
+    write_row,
+)
 from .plan_rows import (
     ROLE_NAMES,
     PanelRow,
@@ -69,8 +80,9 @@ def plan_workbook(header: PlanHeader, sessions: Sequence[PanelRow]) -> Workbook:
     title_row(ws, 1, f"{header.institution_name}考评小组安排表", columns)
     _subtitle(ws, 2, f"{header.label()}　日期：{header.span()}　共 {len(sessions)} 场", columns)
     write_row(ws, 3, PLAN_COLUMNS, font=BOLD)
+    styles = StyleCache()
     for n, row in enumerate(sessions, start=1):
-        write_row(ws, 3 + n, _plan_values(n, row), text_columns=(2, 3))
+        write_row(ws, 3 + n, _plan_values(n, row), text_columns=(2, 3), styles=styles)
     _finish(ws, header_rows=3)
     return wb
 
@@ -100,24 +112,28 @@ def examiner_workbook(header: PlanHeader, schedules: Iterable[ExaminerSchedule])
     assert first is not None
     wb.remove(first)
     taken: set[str] = set()
+    styles = StyleCache()
     for schedule in schedules:
         person = schedule.person
         ws = wb.create_sheet(sheet_name(f"{person.code} {person.name}", taken))
-        examiner_sheet(ws, header, schedule)
+        examiner_sheet(ws, header, schedule, styles)
     if not wb.sheetnames:  # an empty plan still opens: one sheet saying so
         ws = wb.create_sheet("无安排")
         title_row(ws, 1, f"{header.label()}没有安排考评人员", 6)
     return wb
 
 
-def examiner_sheet(ws: Worksheet, header: PlanHeader, schedule: ExaminerSchedule) -> None:
+def examiner_sheet(
+    ws: Worksheet, header: PlanHeader, schedule: ExaminerSchedule, styles: StyleCache | None = None
+) -> None:
     """Fill `ws` with one examiner's sessions (the web app's "my sessions" uses this too)."""
+    styles = styles or StyleCache()
     person, columns = schedule.person, len(EXAMINER_COLUMNS)
     title_row(ws, 1, f"{person.name}（{person.code}）考评任务安排", columns)
     line = f"{header.institution_name}　{header.label()}　日期：{header.span()}"
     line += f"　工作单位：{person.organization or '—'}　共 {len(schedule.sessions)} 场"
     _subtitle(ws, 2, line, columns)
-    write_row(ws, 3, EXAMINER_COLUMNS, font=BOLD)
+    write_row(ws, 3, EXAMINER_COLUMNS, font=BOLD, styles=styles)
     for n, row in enumerate(schedule.sessions, start=1):
         leader = row.leader
         values = [
@@ -134,7 +150,7 @@ def examiner_sheet(ws: Worksheet, header: PlanHeader, schedule: ExaminerSchedule
             leader.name if leader else "",
             leader.phone if leader else "",
         ]
-        write_row(ws, 3 + n, values, text_columns=(2, 5, 12))
+        write_row(ws, 3 + n, values, text_columns=(2, 5, 12), styles=styles)
     _finish(ws, header_rows=3)
 
 
@@ -155,3 +171,4 @@ def _finish(ws: Worksheet, header_rows: int) -> None:
             dimension.width = cap
     ws.freeze_panes = ws.cell(row=header_rows + 1, column=1)
     print_setup(ws, landscape=True, title_rows=f"1:{header_rows}")
+    page_numbers(ws)

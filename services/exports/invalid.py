@@ -12,7 +12,17 @@ from datetime import date
 
 from openpyxl import Workbook
 
-from .layout import BODY, BOLD, LEFT, fit_columns, print_setup, title_row, write_row
+from .layout import (
+    BODY,
+    BOLD,
+    LEFT,
+    StyleCache,
+    fit_columns,
+    page_numbers,
+    print_setup,
+    title_row,
+    write_row,
+)
 
 COLUMNS = (
     "序号", "场次编号", "考评日期", "考点", "考生编号", "考生姓名", "考生单位", "考评人员",
@@ -54,12 +64,13 @@ def invalid_workbook(institution: str, as_of: date, rows: Sequence[InvalidRow]) 
     )
     note.font, note.alignment = BODY, LEFT
     write_row(ws, 3, COLUMNS, font=BOLD)
+    styles = StyleCache()
     for n, r in enumerate(rows, start=1):
         values = [
             n, r.session_code, r.day.isoformat(), r.venue, r.candidate_code, r.candidate_name,
             r.organization, r.examiner, r.kind_zh, _day(r.since), _day(r.declared_on), r.reason,
         ]  # fmt: skip
-        write_row(ws, 3 + n, values, text_columns=(2, 3, 5, 10, 11))
+        write_row(ws, 3 + n, values, text_columns=(2, 3, 5, 10, 11), styles=styles)
         ws.cell(row=3 + n, column=12).alignment = LEFT
     if not rows:
         ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=width)
@@ -67,6 +78,7 @@ def invalid_workbook(institution: str, as_of: date, rows: Sequence[InvalidRow]) 
     fit_columns(ws, skip_rows=2, maximum=REASON_WIDTH)
     ws.freeze_panes = "A4"
     print_setup(ws, landscape=True, title_rows="1:3")
+    page_numbers(ws)
     return wb
 
 

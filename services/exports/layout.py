@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from copy import copy
 from typing import Any
 
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 FONT_NAME = "宋体"
@@ -70,6 +72,37 @@ def fit_columns(ws: Worksheet, minimum: int = 6, maximum: int = 40, skip_rows: i
         )
 
 
+class StyleCache:
+    """Cell styles of ONE workbook, looked up once per combination, then copied (fast).
+
+    Assigning `cell.font` etc. hashes the style to find it in the workbook's tables, which
+    dominates the build time of sheets with many thousands of cells. Keys are the style
+    objects' identities: pass long-lived objects (this module's constants).
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[tuple[int, int, int, str], Any] = {}
+
+    def apply(
+        self,
+        cell: Any,
+        font: Font = BODY,
+        align: Alignment = CENTER,
+        border: Border | None = GRID,
+        number_format: str = "General",
+    ) -> None:
+        """Give `cell` this font, alignment, border (None: none) and number format."""
+        key = (id(font), id(align), id(border), number_format)
+        found = self._arrays.get(key)
+        if found is not None:
+            cell._style = copy(found)
+            return
+        cell.font, cell.alignment, cell.number_format = font, align, number_format
+        if border is not None:
+            cell.border = border
+        self._arrays[key] = copy(cell._style)
+
+
 def write_row(
     ws: Worksheet,
     row: int,
@@ -77,19 +110,30 @@ def write_row(
     font: Font = BODY,
     align: Alignment = CENTER,
     text_columns: Iterable[int] = (),
+    styles: StyleCache | None = None,
 ) -> None:
-    """Write `values` from column A with borders; `text_columns` (1-based) are kept as text."""
+    """Write `values` from column A with borders; `text_columns` (1-based) are kept as text.
+
+    Pass one `StyleCache` for every row of a workbook when writing thousands of rows.
+    """
     as_text = set(text_columns)
+    styles = styles or StyleCache()
     for column, value in enumerate(values, start=1):
         cell = ws.cell(row=row, column=column)
-        if column in as_text and value is not None:
-            cell.value = str(value)
-            cell.number_format = TEXT_FORMAT
-        else:
-            cell.value = value
-        cell.font = font
-        cell.border = GRID
-        cell.alignment = align
+        text = column in as_text and value is not None
+        cell.value = str(value) if text else value
+        styles.apply(cell, font, align, GRID, TEXT_FORMAT if text else "General")
+
+
+def merge(ws: Worksheet, row: int, first: int, last: int, last_row: int | None = None) -> None:
+    """Merge columns `first`..`last` of `row` (to `last_row`), fast, for sheets with thousands.
+
+    `ws.merge_cells` rebuilds the borders of every covered cell and compares the range with
+    every merge so far (quadratic); this only records the range, so ranges must not overlap.
+    Covered cells stay as written: write the borders they should show (`write_row` with None).
+    """
+    area = CellRange(min_col=first, min_row=row, max_col=last, max_row=last_row or row)
+    ws.merged_cells.ranges.add(area)
 
 
 def title_row(ws: Worksheet, row: int, text: str, columns: int, height: float = 30) -> None:
