@@ -1,0 +1,101 @@
+"""The scheduler's own job functions: module-level, no arguments, one unit of work each.
+
+They open the database named by `DATABASE_URL` (the scheduler process sets it from
+`--database`), so nothing but a textual reference and a trigger is stored in the job store.
+Each calls a service with the date of the institutions' calendar day (Asia/Shanghai) and
+commits; a failure rolls its unit back and propagates, for APScheduler to log.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import Institution
+from models.base import utcnow
+from models.db import database_url, make_engine, session_factory, transaction
+from services import compliance, revalidation
+from services.notify import SmtpSettings, send_pending
+from services.scheduler_state import beat
+
+log = logging.getLogger(__name__)
+ACTOR = "scheduler"  # the change history's actor for what the jobs write
+LOCAL = ZoneInfo("Asia/Shanghai")
+_factories: dict[str, sessionmaker[Session]] = {}
+
+
+def factory(url: str | None = None) -> sessionmaker[Session]:
+    """A session factory on `url` (default `DATABASE_URL`), one engine per URL per process."""
+    url = url or database_url()
+    if url not in _factories:
+        _factories[url] = session_factory(make_engine(url))
+    return _factories[url]
+
+
+def dispose() -> None:
+    """Close the engines the jobs opened (at scheduler shutdown)."""
+    for made in _factories.values():
+        made.kw["bind"].dispose()
+    _factories.clear()
+
+
+@contextmanager
+def unit() -> Iterator[Session]:
+    """One job run's unit of work: committed at the end, rolled back if it raises."""
+    with transaction(factory(), ACTOR) as db:
+        yield db
+
+
+def owner() -> str:
+    """This scheduler process, as the heartbeat names it: host:pid."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def local_day(now: datetime) -> date:
+    """The institutions' calendar day at `now`."""
+    return now.astimezone(LOCAL).date()
+
+
+def heartbeat() -> None:
+    """Tell other processes that this scheduler is alive."""
+    with unit() as db:
+        beat(db, utcnow(), owner())
+
+
+def daily_sweep() -> int:
+    """Run the compliance sweep of every institution for today; the alerts opened."""
+    now = utcnow()
+    with unit() as db:
+        institutions = db.scalars(select(Institution).order_by(Institution.id)).all()
+        opened = sum(len(compliance.sweep(db, i, local_day(now), now)) for i in institutions)
+    log.info("compliance sweep: %d new alert(s)", opened)
+    notify(now)
+    return opened
+
+
+def revalidate_plans() -> int:
+    """Re-check the published plans if examiner data changed; the alerts opened."""
+    now = utcnow()
+    with unit() as db:
+        opened = len(revalidation.revalidate(db, local_day(now), now))
+    if opened:
+        log.info("plan revalidation: %d plan(s) no longer pass", opened)
+    notify(now)
+    return opened
+
+
+def notify(now: datetime) -> int:
+    """Mail the new alerts when SMTP is configured (a failure is logged, never raised)."""
+    settings = SmtpSettings.from_env()
+    if settings is None:
+        return 0
+    with unit() as db:
+        return send_pending(db, settings, now)
