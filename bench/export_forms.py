@@ -24,7 +24,7 @@ from sqlalchemy import select
 from data.generate import generate
 from models import Examiner, FilingBatch, FilingEntry, Institution
 from models.db import session_factory, transaction
-from services import forms_export
+from services import forms_export, forms_rows
 from services.loading import load_generated
 
 from .database import fresh_engine, write_section
@@ -50,8 +50,8 @@ def timed(factory: Any, batch_id: int, which: int, path: Path) -> float:
     started = time.perf_counter()
     with transaction(factory, "bench") as session:
         home = session.scalars(select(Institution)).one()
-        batch = forms_export.find_batch(session, home, batch_id)
-        filed = forms_export.batch_examiners(session, batch)
+        batch = forms_rows.find_batch(session, home, batch_id)
+        filed = forms_rows.batch_examiners(session, batch)
         if which == 1:
             forms_export.write_attachment1(session, home, filed, path, full_ids=True)
         else:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from models import FilingBatch, Institution, TrainingPlan
 
-from . import filing, forms_export
+from . import filing, filing_batches, forms_export, forms_rows
 from .context import institution
 from .database_cli import add_common, run_unit
 from .filing import STATUS_NAMES
@@ -129,11 +129,9 @@ def _batch_create(args: argparse.Namespace) -> int:
         plan = _plan(session, home, args.plan) if args.plan is not None else None
         chosen = None
         if args.examiner:
-            chosen = [
-                f.examiner for f in forms_export.chosen_examiners(session, home, args.examiner)
-            ]
+            chosen = [f.examiner for f in forms_rows.chosen_examiners(session, home, args.examiner)]
         day = args.date or date.today()
-        batch = filing.create_batch(session, home, day, plan, chosen, args.year)
+        batch = filing_batches.create_batch(session, home, day, plan, chosen, args.year)
         print(f"batch {batch.id}: {len(batch.entries)} examiners ({_status(batch, args)})")
         return 0
 
@@ -143,9 +141,13 @@ def _batch_create(args: argparse.Namespace) -> int:
 def _batch_edit(args: argparse.Namespace) -> int:
     def work(session: Session) -> int:
         home = institution(session, args.institution)
-        batch = forms_export.find_batch(session, home, args.id)
-        chosen = [f.examiner for f in forms_export.chosen_examiners(session, home, args.examiner)]
-        change = filing.add_to_batch if args.action == "add" else filing.remove_from_batch
+        batch = forms_rows.find_batch(session, home, args.id)
+        chosen = [f.examiner for f in forms_rows.chosen_examiners(session, home, args.examiner)]
+        change = (
+            filing_batches.add_to_batch
+            if args.action == "add"
+            else filing_batches.remove_from_batch
+        )
         change(session, batch, chosen)
         print(f"batch {batch.id}: {len(batch.entries)} examiners ({_status(batch, args)})")
         return 0
@@ -155,13 +157,13 @@ def _batch_edit(args: argparse.Namespace) -> int:
 
 def _batch_step(args: argparse.Namespace) -> int:
     def work(session: Session) -> int:
-        batch = forms_export.find_batch(session, institution(session, args.institution), args.id)
+        batch = forms_rows.find_batch(session, institution(session, args.institution), args.id)
         day = args.date or date.today()
         steps = {
-            "file": lambda: filing.file_batch(session, batch, day),
-            "accept": lambda: filing.accept_batch(session, batch, day),
-            "return": lambda: filing.return_batch(session, batch, args.reason),
-            "reopen": lambda: filing.reopen_batch(session, batch),
+            "file": lambda: filing_batches.file_batch(session, batch, day),
+            "accept": lambda: filing_batches.accept_batch(session, batch, day),
+            "return": lambda: filing_batches.return_batch(session, batch, args.reason),
+            "reopen": lambda: filing_batches.reopen_batch(session, batch),
         }
         steps[args.action]()
         print(f"batch {batch.id}: {_status(batch, args)}")
@@ -173,8 +175,8 @@ def _batch_step(args: argparse.Namespace) -> int:
 def _batch_export(args: argparse.Namespace) -> int:
     def work(session: Session) -> int:
         home = institution(session, args.institution)
-        batch = forms_export.find_batch(session, home, args.id)
-        filed = forms_export.batch_examiners(session, batch)
+        batch = forms_rows.find_batch(session, home, args.id)
+        filed = forms_rows.batch_examiners(session, batch)
         full = not args.masked
         args.output.mkdir(parents=True, exist_ok=True)
         first = args.output / forms_export.attachment1_name(home, f"批次{batch.id}")

@@ -1,10 +1,7 @@
-"""Attachments 1 and 2 from the database: gather the examiners' rows, write the workbooks,
-and `panelplan export attachment1|attachment2`.
+"""Attachments 1 and 2 from the database: turn the examiners (`forms_rows`) into the forms'
+rows, write the workbooks, and `panelplan export attachment1|attachment2`.
 
-Whose rows: the examiners of a filing batch (R7; the certificate filed is the one issued
-after the batch's training ended, else the newest), a list of examiners, or for
-Attachment 2 the institution's roster of a year (every examiner not revoked whose
-certificate is valid on some day of that year). Full ID numbers only when the caller says
+Full ID numbers only when the caller says
 `full_ids=True` (admins; the CLI is an admin tool, `--masked` for copies that leave the
 office); each export with full numbers is an audit event.
 """
@@ -14,36 +11,25 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from models import (
-    Certificate,
-    Examiner,
-    FilingBatch,
-    Institution,
-    Qualification,
-    TrainingPlan,
-    audit,
-)
-from models.base import ExaminerStatus, Grade, Sex
+from models import Examiner, Institution, audit
+from models.base import Grade, Sex
 from solver.schema import Policy
 
 from .context import institution as find_institution
 from .database_cli import add_common, run_unit
 from .exports import attachment1, attachment2
 from .exports.layout import file_name, mask_id
+from .forms_rows import Filed, batch_examiners, chosen_examiners, find_batch, year_roster
 from .messages import Problem, Refused
 from .policy import effective_policy
 
 MESSAGES = {
-    "unknown_examiner": {"zh": "没有编号为 {code} 的考评员", "en": "no examiner with code {code}"},
-    "unknown_batch": {"zh": "没有编号为 {id} 的备案批次", "en": "no filing batch {id}"},
     "nothing_to_export": {
         "zh": "没有符合条件的考评人员，未生成文件",
         "en": "no examiner matches; no file written",
@@ -52,84 +38,6 @@ MESSAGES = {
 SEX_NAMES = {Sex.MALE: "男", Sex.FEMALE: "女"}
 GRADE_NAMES = {Grade.EXAMINER: "考评员", Grade.SENIOR: "高级考评员"}
 LEVEL_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级", 5: "五级"}
-LOADS = (
-    selectinload(Examiner.organization),
-    selectinload(Examiner.qualifications).selectinload(Qualification.occupation),
-    selectinload(Examiner.certificates),
-)
-
-
-@dataclass(frozen=True)
-class Filed:
-    """An examiner and the certificate being filed (None when they hold none)."""
-
-    examiner: Examiner
-    certificate: Certificate | None
-
-
-def batch_examiners(session: Session, batch: FilingBatch) -> list[Filed]:
-    """The batch's examiners with the certificate each is filed with, by certificate number."""
-    ids = [entry.examiner_id for entry in batch.entries]
-    after = batch_training_end(session, batch)
-    found = session.scalars(select(Examiner).where(Examiner.id.in_(ids)).options(*LOADS)).all()
-    return _ordered([Filed(e, filed_certificate(e, after)) for e in found])
-
-
-def chosen_examiners(session: Session, home: Institution, codes: Sequence[str]) -> list[Filed]:
-    """The examiners with `codes` (in that order) and their newest certificates."""
-    found = session.scalars(
-        select(Examiner)
-        .where(Examiner.institution_id == home.id, Examiner.code.in_(codes))
-        .options(*LOADS)
-    ).all()
-    by_code = {e.code: e for e in found}
-    missing = [code for code in codes if code not in by_code]
-    if missing:
-        raise Refused(
-            [Problem.of(MESSAGES, "unknown_examiner", "code", code=code) for code in missing]
-        )
-    return [Filed(by_code[code], filed_certificate(by_code[code])) for code in codes]
-
-
-def year_roster(session: Session, home: Institution, year: int) -> list[Filed]:
-    """Examiners not revoked whose certificate is valid on some day of `year`."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    found = session.scalars(
-        select(Examiner)
-        .where(
-            Examiner.institution_id == home.id,
-            Examiner.status != ExaminerStatus.REVOKED,
-            Examiner.certificates.any(
-                (Certificate.issue_date <= last) & (Certificate.valid_until >= first)
-            ),
-        )
-        .options(*LOADS)
-    ).all()
-    rows = []
-    for examiner in found:
-        valid = [
-            c for c in examiner.certificates if c.issue_date <= last and c.valid_until >= first
-        ]
-        rows.append(Filed(examiner, max(valid, key=lambda c: (c.issue_date, c.number))))
-    return _ordered(rows)
-
-
-def filed_certificate(examiner: Examiner, after: date | None = None) -> Certificate | None:
-    """The first certificate issued after `after` (the training's end), else the newest."""
-    certificates = sorted(examiner.certificates, key=lambda c: (c.issue_date, c.number))
-    if after is not None:
-        for certificate in certificates:
-            if certificate.issue_date > after:
-                return certificate
-    return certificates[-1] if certificates else None
-
-
-def batch_training_end(session: Session, batch: FilingBatch) -> date | None:
-    """The last day of the batch's training (None without a training plan)."""
-    if batch.training_plan_id is None:
-        return None
-    plan = session.get(TrainingPlan, batch.training_plan_id)
-    return plan.ends_on if plan else None
 
 
 def form_rows(
@@ -180,7 +88,7 @@ def summary_rows(filed: Sequence[Filed], full_ids: bool) -> list[attachment2.Sum
 
 def occupation_levels(examiner: Examiner, policy: Policy) -> str:
     """考评职业/级别: 车工/三级、电工/四级 (the highest level the grade lets them assess)."""
-    cap = policy.top_level(examiner.grade)
+    cap = policy.top_level(examiner.grade.value)
     parts = []
     for q in sorted(examiner.qualifications, key=lambda q: q.occupation.code):
         parts.append(f"{q.occupation.name}/{LEVEL_NAMES[max(q.top_level, cap)]}")
@@ -284,14 +192,6 @@ def _attachment2(args: argparse.Namespace) -> int:
     return run_unit(work, _lang(args), args.database)
 
 
-def find_batch(session: Session, home: Institution, batch_id: int) -> FilingBatch:
-    """The institution's filing batch `batch_id`, or Refused."""
-    batch = session.get(FilingBatch, batch_id)
-    if batch is None or batch.institution_id != home.id:
-        raise Refused([Problem.of(MESSAGES, "unknown_batch", "code", id=batch_id)])
-    return batch
-
-
 def _target(output: Path | None, default_name: str) -> Path:
     if output is None:
         return Path(default_name)
@@ -313,18 +213,6 @@ def _occupation_names(examiner: Examiner) -> list[str]:
     return [
         q.occupation.name for q in sorted(examiner.qualifications, key=lambda q: q.occupation.code)
     ]
-
-
-def _ordered(rows: list[Filed]) -> list[Filed]:
-    """By certificate number (the order they were issued), examiners without one last."""
-    return sorted(
-        rows,
-        key=lambda f: (
-            f.certificate is None,
-            f.certificate.number if f.certificate else "",
-            f.examiner.code,
-        ),
-    )
 
 
 def _audit(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models import AuditEvent, Certificate, Examiner, Institution, TrainingPlan
 from models.base import ExaminerStatus
 from models.filing import FilingStatus
-from services import filing
+from services import filing, filing_batches
 from services.messages import Refused
 
 START, END = date(2025, 3, 1), date(2025, 3, 10)
@@ -72,11 +72,11 @@ def test_a_batch_gathers_those_certified_after_the_training(db: Session, make: F
     certified(make, home, date(2024, 1, 1))  # qualified earlier: not this training's
     revoked = certified(make, home, date(2025, 3, 20))
     revoked.status = ExaminerStatus.REVOKED
-    batch = filing.create_batch(db, home, date(2025, 4, 1), plan=plan)
+    batch = filing_batches.create_batch(db, home, date(2025, 4, 1), plan=plan)
     assert sorted(e.examiner_id for e in batch.entries) == sorted(e.id for e in new)
     assert (batch.status, batch.year, batch.training_plan_id) == (FilingStatus.DRAFT, 2025, plan.id)
     with pytest.raises(Refused, match="no examiner was certified after"):
-        filing.create_batch(db, home, date(2025, 4, 1), plan=plan)  # all already gathered
+        filing_batches.create_batch(db, home, date(2025, 4, 1), plan=plan)  # all already gathered
 
 
 def test_no_batch_before_the_training_ends_or_for_an_unfiled_plan(
@@ -86,28 +86,28 @@ def test_no_batch_before_the_training_ends_or_for_an_unfiled_plan(
     draft = filing.add_training_plan(db, home, "未报备", START, END)
     examiner = certified(make, home, date(2025, 3, 20))
     with pytest.raises(Refused) as refused:
-        filing.create_batch(db, home, END, plan=draft, examiners=[examiner])
+        filing_batches.create_batch(db, home, END, plan=draft, examiners=[examiner])
     assert "has not been filed" in reasons(refused) and "ends on 2025-03-10" in reasons(refused)
     with pytest.raises(Refused, match="holds no examiner"):
-        filing.create_batch(db, home, date(2025, 4, 1), examiners=[])
+        filing_batches.create_batch(db, home, date(2025, 4, 1), examiners=[])
 
 
 def test_draft_filed_accepted_with_audit(db: Session, make: Factory) -> None:
     home = make.institution()
     examiners = [make.examiner(home) for _ in range(2)]
-    batch = filing.create_batch(db, home, date(2025, 4, 1), examiners=examiners[:1])
-    filing.add_to_batch(db, batch, examiners)  # the first one stays once
+    batch = filing_batches.create_batch(db, home, date(2025, 4, 1), examiners=examiners[:1])
+    filing_batches.add_to_batch(db, batch, examiners)  # the first one stays once
     assert len(batch.entries) == 2
-    filing.file_batch(db, batch, date(2025, 4, 2))
+    filing_batches.file_batch(db, batch, date(2025, 4, 2))
     assert (batch.status, batch.submitted_on) == (FilingStatus.SUBMITTED, date(2025, 4, 2))
     with pytest.raises(Refused, match="filed; cannot change it"):
-        filing.add_to_batch(db, batch, examiners)
+        filing_batches.add_to_batch(db, batch, examiners)
     with pytest.raises(Refused, match="filed; cannot file it"):
-        filing.file_batch(db, batch, date(2025, 4, 3))
-    filing.accept_batch(db, batch, date(2025, 4, 9))
+        filing_batches.file_batch(db, batch, date(2025, 4, 3))
+    filing_batches.accept_batch(db, batch, date(2025, 4, 9))
     assert (batch.status, batch.accepted_on) == (FilingStatus.ACCEPTED, date(2025, 4, 9))
     with pytest.raises(Refused, match="accepted; cannot return it"):
-        filing.return_batch(db, batch, "晚了")
+        filing_batches.return_batch(db, batch, "晚了")
     actions = db.scalars(select(AuditEvent.action).where(AuditEvent.institution_id == home.id))
     assert {"filing batch created", "filing batch file", "filing batch accept"} <= set(actions)
 
@@ -115,15 +115,15 @@ def test_draft_filed_accepted_with_audit(db: Session, make: Factory) -> None:
 def test_a_returned_batch_is_a_draft_again_once_changed(db: Session, make: Factory) -> None:
     home = make.institution()
     first, second = make.examiner(home), make.examiner(home)
-    batch = filing.create_batch(db, home, date(2025, 4, 1), examiners=[first, second])
-    filing.file_batch(db, batch, date(2025, 4, 2))
-    filing.return_batch(db, batch, "证书编号有误")
+    batch = filing_batches.create_batch(db, home, date(2025, 4, 1), examiners=[first, second])
+    filing_batches.file_batch(db, batch, date(2025, 4, 2))
+    filing_batches.return_batch(db, batch, "证书编号有误")
     assert (batch.status, batch.note) == (FilingStatus.RETURNED, "证书编号有误")
-    filing.remove_from_batch(db, batch, [second])
+    filing_batches.remove_from_batch(db, batch, [second])
     assert batch.status == FilingStatus.DRAFT and len(batch.entries) == 1
-    filing.file_batch(db, batch, date(2025, 4, 5))
-    filing.return_batch(db, batch)
-    filing.reopen_batch(db, batch)
+    filing_batches.file_batch(db, batch, date(2025, 4, 5))
+    filing_batches.return_batch(db, batch)
+    filing_batches.reopen_batch(db, batch)
     assert batch.status == FilingStatus.DRAFT
 
 
@@ -137,11 +137,11 @@ def test_filing_refuses_empty_batches_and_examiners_without_certificates(
     db.flush()
     db.expire(bare)
     with pytest.raises(Refused, match="another institution"):
-        filing.create_batch(db, home, date(2025, 4, 1), examiners=[stranger])
-    batch = filing.create_batch(db, home, date(2025, 4, 1), examiners=[bare])
+        filing_batches.create_batch(db, home, date(2025, 4, 1), examiners=[stranger])
+    batch = filing_batches.create_batch(db, home, date(2025, 4, 1), examiners=[bare])
     with pytest.raises(Refused, match="赵六 holds no certificate"):
-        filing.file_batch(db, batch, date(2025, 4, 2))
-    filing.remove_from_batch(db, batch, [bare])
+        filing_batches.file_batch(db, batch, date(2025, 4, 2))
+    filing_batches.remove_from_batch(db, batch, [bare])
     with pytest.raises(Refused, match="holds no examiner"):
-        filing.file_batch(db, batch, date(2025, 4, 2))
+        filing_batches.file_batch(db, batch, date(2025, 4, 2))
     assert batch.status == FilingStatus.DRAFT

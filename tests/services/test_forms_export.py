@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from models import AuditEvent, Certificate, Institution, Qualification
 from models.base import ExaminerStatus, Grade, Sex
 from models.db import make_engine, session_factory, transaction
-from services import filing, forms_export
+from services import filing, filing_batches, forms_export, forms_rows
 from services.cli import main
 from services.messages import Refused
 
@@ -41,7 +41,7 @@ def people(make: Factory, home: Institution) -> list:
 def test_rows_carry_the_forms_fields(db: Session, make: Factory) -> None:
     home = make.institution(name="常州市XX评价中心")
     senior, junior = people(make, home)
-    filed = forms_export.chosen_examiners(db, home, [senior.code, junior.code])
+    filed = forms_rows.chosen_examiners(db, home, [senior.code, junior.code])
     forms = forms_export.form_rows(filed, full_ids=True)
     assert forms[0].document_number == ID_WITH_X and forms[0].sex == "女"
     assert forms[0].occupations == "车工/一级、电工/四级"
@@ -60,7 +60,7 @@ def test_rows_carry_the_forms_fields(db: Session, make: Factory) -> None:
 def test_unknown_codes_are_all_named(db: Session, make: Factory) -> None:
     home = make.institution()
     with pytest.raises(Refused) as refused:
-        forms_export.chosen_examiners(db, home, ["X1", "X2"])
+        forms_rows.chosen_examiners(db, home, ["X1", "X2"])
     assert refused.value.lines("en") == [
         "code: no examiner with code X1",
         "code: no examiner with code X2",
@@ -75,9 +75,9 @@ def test_the_year_roster_holds_those_valid_that_year(db: Session, make: Factory)
         certificate.issue_date, certificate.valid_until = date(2018, 1, 1), date(2020, 12, 31)
     revoked = make.examiner(home, status=ExaminerStatus.REVOKED)
     db.flush()
-    codes = {f.examiner.code for f in forms_export.year_roster(db, home, 2025)}
+    codes = {f.examiner.code for f in forms_rows.year_roster(db, home, 2025)}
     assert codes == {senior.code, junior.code}
-    assert expired.code in {f.examiner.code for f in forms_export.year_roster(db, home, 2020)}
+    assert expired.code in {f.examiner.code for f in forms_rows.year_roster(db, home, 2020)}
     assert revoked.code not in codes
 
 
@@ -95,8 +95,8 @@ def test_a_batch_files_the_certificate_issued_after_its_training(
     db.add(renewed)
     db.flush()
     db.expire(senior)
-    batch = filing.create_batch(db, home, date(2025, 4, 1), plan=plan)
-    filed = forms_export.batch_examiners(db, batch)
+    batch = filing_batches.create_batch(db, home, date(2025, 4, 1), plan=plan)
+    filed = forms_rows.batch_examiners(db, batch)
     assert [(f.examiner.code, f.certificate.number) for f in filed] == [
         (senior.code, renewed.number)
     ]
@@ -104,7 +104,7 @@ def test_a_batch_files_the_certificate_issued_after_its_training(
 
 def test_writing_audits_and_refuses_nothing(db: Session, make: Factory, tmp_path: Path) -> None:
     home = make.institution()
-    filed = forms_export.chosen_examiners(db, home, [e.code for e in people(make, home)])
+    filed = forms_rows.chosen_examiners(db, home, [e.code for e in people(make, home)])
     first = forms_export.write_attachment1(db, home, filed, tmp_path / "a1.xlsx", full_ids=True)
     second = forms_export.write_attachment2(
         db, home, 2025, filed, tmp_path / "a2.xlsx", full_ids=False
