@@ -1,4 +1,5 @@
-"""`panelplan plan`, `panelplan publish` and `panelplan what-if`: planning from the database.
+"""`panelplan publish` and `panelplan what-if`: planning from the database; the helpers
+`panelplan plan` (`jobs.plan_cli`, a solve job) shares with them.
 
 Exit codes follow `panelplan solve`: 0 when a plan was stored (OPTIMAL, FEASIBLE), 1 when
 the solver found none (INFEASIBLE, UNKNOWN: the attempt is still stored as a draft), 2 when
@@ -14,7 +15,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -23,9 +23,8 @@ from solver.cli import EXIT
 from solver.solve import Control, Options, Progress
 
 from .context import institution
-from .database_cli import EXIT_REFUSED, add_common, run_unit
-from .messages import Refused
-from .plans import solve_and_store, status_name
+from .database_cli import add_common, run_unit
+from .plans import status_name
 from .publishing import publish
 from .whatif import WhatIf, Withdrawal, what_if
 
@@ -33,14 +32,7 @@ SHOWN_SESSIONS = 15  # rows of the short table; the full plan is in the web app 
 
 
 def register(commands: Any) -> None:
-    """Add `plan`, `publish` and `what-if` to the `panelplan` command."""
-    plan = commands.add_parser("plan", help="staff the sessions of a date range, store a draft")
-    add_common(plan)
-    plan.add_argument("--from", dest="date_from", type=date.fromisoformat, required=True)
-    plan.add_argument("--to", dest="date_to", type=date.fromisoformat, required=True)
-    _solve_options(plan)
-    plan.add_argument("--publish", action="store_true", help="publish the plan if it passes")
-    plan.set_defaults(run=_plan)
+    """Add `publish` and `what-if` to the `panelplan` command (`plan` is `jobs.plan_cli`'s)."""
     pub = commands.add_parser("publish", help="publish a checked draft plan version")
     add_common(pub)
     pub.add_argument("version", type=int)
@@ -52,11 +44,12 @@ def register(commands: Any) -> None:
     rerun.add_argument("--from", dest="date_from", type=date.fromisoformat)
     rerun.add_argument("--to", dest="date_to", type=date.fromisoformat)
     rerun.add_argument("--reason", help="why (recorded with the unavailability)")
-    _solve_options(rerun)
+    solve_options(rerun)
     rerun.set_defaults(run=_what_if)
 
 
-def _solve_options(parser: argparse.ArgumentParser) -> None:
+def solve_options(parser: argparse.ArgumentParser) -> None:
+    """The search options of `plan` and `what-if`: time limit, workers, seed, quiet."""
     parser.add_argument("--time-limit", type=float, default=None, help="seconds (whole solve)")
     parser.add_argument("--workers", type=int, default=0, help="search workers (0: every core)")
     parser.add_argument("--seed", type=int, default=0, help="tie-breaking draw")
@@ -64,12 +57,14 @@ def _solve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
 
 
-def _lang(args: argparse.Namespace) -> str:
+def lang_of(args: argparse.Namespace) -> str:
+    """The message language: --lang, else $PANELPLAN_LANG, else Chinese."""
     return args.lang or os.environ.get("PANELPLAN_LANG", "zh")
 
 
-def _options(args: argparse.Namespace) -> Options:
-    return Options(args.time_limit, args.workers, args.seed, args.deterministic, _lang(args))
+def options_from(args: argparse.Namespace) -> Options:
+    """The solver options the command line asks for."""
+    return Options(args.time_limit, args.workers, args.seed, args.deterministic, lang_of(args))
 
 
 def _unit(
@@ -78,7 +73,7 @@ def _unit(
     """Run `work` in one transaction, then its printing: output cut short (a closed pipe)
     must not roll back a stored or published plan."""
     report: list[Callable[[], None]] = []
-    code = run_unit(lambda db: work(db, report), _lang(args), args.database)
+    code = run_unit(lambda db: work(db, report), lang_of(args), args.database)
     for show in report:
         show()
     return code
@@ -112,30 +107,8 @@ def _progress(args: argparse.Namespace) -> Callable[[Progress], None] | None:
     return show
 
 
-def _plan(args: argparse.Namespace) -> int:
-    lang = _lang(args)
-
-    def work(db: Session, report: list[Callable[[], None]]) -> int:
-        inst = institution(db, args.institution)
-        with _interruptible() as control:
-            plan = solve_and_store(
-                db, inst, args.date_from, args.date_to, _options(args),
-                progress=_progress(args), control=control,
-            )  # fmt: skip
-        code = EXIT[plan.solver_status]
-        if args.publish and code == 0:
-            try:
-                publish(db, inst, plan.version)
-            except Refused as refused:
-                report.append(partial(_print_refusal, refused.lines(lang)))
-                code = EXIT_REFUSED
-        report.append(lambda: print_plan(plan, lang))
-        return code
-
-    return _unit(args, work)
-
-
-def _print_refusal(lines: list[str]) -> None:
+def print_refusal(lines: list[str]) -> None:
+    """Refusal lines, on stderr."""
     for line in lines:
         print(line, file=sys.stderr)
 
@@ -143,20 +116,20 @@ def _print_refusal(lines: list[str]) -> None:
 def _publish(args: argparse.Namespace) -> int:
     def work(db: Session, report: list[Callable[[], None]]) -> int:
         plan = publish(db, institution(db, args.institution), args.version)
-        report.append(lambda: print_plan(plan, _lang(args), table=False))
+        report.append(lambda: print_plan(plan, lang_of(args), table=False))
         return 0
 
     return _unit(args, work)
 
 
 def _what_if(args: argparse.Namespace) -> int:
-    lang = _lang(args)
+    lang = lang_of(args)
     withdrawal = Withdrawal(args.withdraw, args.session, args.date_from, args.date_to, args.reason)
 
     def work(db: Session, report: list[Callable[[], None]]) -> int:
         with _interruptible() as control:
             outcome = what_if(
-                db, institution(db, args.institution), [withdrawal], _options(args),
+                db, institution(db, args.institution), [withdrawal], options_from(args),
                 progress=_progress(args), control=control,
             )  # fmt: skip
         report.append(lambda: print_plan(outcome.plan, lang, table=False))

@@ -1,23 +1,30 @@
-"""`panelplan plan`, `publish` and `what-if` in-process on a SQLite file (services/plan_cli.py)."""
+"""`panelplan plan`, `jobs`, `cancel`, `publish` and `what-if` on a SQLite file.
+
+`plan` is a solve job (jobs/plan_cli.py): with no scheduler running it runs the job itself
+in a worker process; `publish` and `what-if` run in-process (services/plan_cli.py).
+"""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from data.generate import generate
+from jobs import plan_cli
+from jobs.cli import main
+from jobs.solving import dispatch_solves
 from models import Plan
-from models.base import PlanStatus
+from models.base import PlanStatus, utcnow
 from models.db import make_engine, session_factory, transaction
-from services import plan_cli
-from services.cli import main
 from services.loading import load_generated
 from services.messages import Problem, Refused
 from services.publishing import MESSAGES
+from services.scheduler_state import beat
 
 RANGE = ["--from", "2026-03-02", "--to", "2026-04-12"]
 FAST = ["--time-limit", "10", "--workers", "1", "--deterministic", "--quiet"]
@@ -48,7 +55,9 @@ def plans(url: str) -> list[tuple[int, PlanStatus, int | None]]:
 
 def test_plan_stores_a_draft_and_prints_it(url, capsys):
     assert main(["plan", "--database", url, *RANGE, *FAST]) == 0
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
+    assert "已提交求解任务 #1" in captured.err and "由本命令在子进程中求解" in captured.err
     assert out.startswith("方案 v1  草稿  OPTIMAL  2026-03-02 ~ 2026-04-12  objective (0, 0,")
     assert "组长" in out and "另有 15 个场次" in out
     assert plans(url) == [(1, PlanStatus.DRAFT, None)]
@@ -87,9 +96,51 @@ def test_a_refused_publish_keeps_the_draft_and_exits_2(url, capsys, monkeypatch)
 
 
 def test_output_cut_short_by_a_closed_pipe_keeps_the_published_plan(url):
-    command = [sys.executable, "-m", "services.cli", "plan", "--database", url, *RANGE, *FAST]
+    command = [sys.executable, "-m", "jobs.cli", "plan", "--database", url, *RANGE, *FAST]
     loud = [arg for arg in command if arg != "--quiet"]  # progress lines on stderr too
     shell = " ".join([*loud, "--publish", "2>&1 | head -1"])
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=False)
     assert "Traceback" not in done.stdout + done.stderr
     assert plans(url) == [(1, PlanStatus.PUBLISHED, None)]
+
+
+def test_no_wait_queues_then_jobs_lists_and_cancel_ends_the_job(url, capsys):
+    assert main(["plan", "--database", url, *RANGE, *FAST, "--no-wait"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "1\n" and "已提交求解任务 #1" in captured.err
+    assert main(["jobs", "--database", url]) == 0
+    assert capsys.readouterr().out == "#1  排班  2026-03-02 ~ 2026-04-12  排队中\n"
+    assert main(["cancel", "1", "--database", url, "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("#1  plan  2026-03-02 ~ 2026-04-12  cancelled")
+    assert main(["jobs", "--database", url]) == 0
+    assert capsys.readouterr().out == "没有排队或进行中的求解任务\n"
+    assert main(["jobs", "--database", url, "--all"]) == 0
+    assert "已取消" in capsys.readouterr().out
+    assert main(["cancel", "1", "--database", url]) == 2
+    assert "已结束" in capsys.readouterr().err
+    assert main(["plan", "--database", url, *RANGE, "--time-limit", "-1"]) == 2
+    assert "求解时限应大于 0 秒" in capsys.readouterr().err
+    assert plans(url) == []
+
+
+def test_with_a_scheduler_alive_plan_waits_for_the_scheduler_to_run_it(url, capsys):
+    engine = make_engine(url)
+    with transaction(session_factory(engine), "scheduler") as db:
+        beat(db, utcnow(), "elsewhere:1")
+    engine.dispose()
+    stop = threading.Event()
+
+    def scheduler() -> None:  # what the scheduler's dispatch job does every 2 s
+        while not stop.wait(0.2):
+            dispatch_solves(url)
+
+    thread = threading.Thread(target=scheduler)
+    thread.start()
+    try:
+        assert main(["plan", "--database", url, *RANGE, *FAST]) == 0
+    finally:
+        stop.set()
+        thread.join()
+    captured = capsys.readouterr()
+    assert "由本命令" not in captured.err and captured.out.startswith("方案 v1  草稿  OPTIMAL")
+    assert plans(url) == [(1, PlanStatus.DRAFT, None)]
