@@ -92,7 +92,7 @@ def follow(
     """Wait for job `job_id` to end, printing progress; None when the planner stopped waiting."""
     mine: int | None = None  # the pid of a worker this command started
     shown: tuple[object, ...] | None = None
-    asked = False
+    asked = told = False
     with Interrupts().caught() as interrupts:
         while True:
             job, alive = _look(factory, job_id)
@@ -105,6 +105,9 @@ def follow(
                 mine = _run_here(factory, url, job_id)
                 if mine is not None:
                     say("here")
+            elif job.status == JobStatus.QUEUED and alive and not told:
+                told = True
+                say("scheduler")
             if mine is not None:
                 _reap(factory, job, mine)
             if interrupts.count == 1 and not asked:

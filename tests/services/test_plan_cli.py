@@ -142,5 +142,6 @@ def test_with_a_scheduler_alive_plan_waits_for_the_scheduler_to_run_it(url, caps
         stop.set()
         thread.join()
     captured = capsys.readouterr()
-    assert "由本命令" not in captured.err and captured.out.startswith("方案 v1  草稿  OPTIMAL")
+    assert "由调度进程求解" in captured.err and "由本命令" not in captured.err
+    assert captured.out.startswith("方案 v1  草稿  OPTIMAL")
     assert plans(url) == [(1, PlanStatus.DRAFT, None)]
