@@ -3,8 +3,8 @@
     python -m bench.export_sheets [--size XL] [--repeat 2] [--no-write]
 
 Setup (not timed): the generated XL term (seed 0) is loaded into a fresh SQLite file; a
-plan is stored cheaply, without solving: each session gets the first eligible examiners of
-its pool (`data.eligibility.Roster`, H3/H4 only), stored with `services.plans.store_result`
+plan is stored cheaply, without solving: each session gets a seeded draw of eligible examiners
+from its pool (`data.eligibility.Roster`, H3/H4 only), stored with `services.plans.store_result`
 as a FEASIBLE draft, and its seats are put in force directly (publishing would run the
 checker, which such panels need not pass). The first half of the term is then marked held
 and conflicts are registered after the fact (`services.conflicts.register_conflict`) so the
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -44,9 +45,10 @@ from models.db import session_factory, transaction
 from services.allowance_export import served_seats
 from services.conflicts import register_conflict
 from services.exports.allowance import allowance_workbook
-from services.exports.assignments import examiner_workbook, plan_workbook, schedules
+from services.exports.assignments import plan_workbook, schedules
 from services.exports.calendar import examiner_calendar
 from services.exports.dispatch import dispatch_workbook
+from services.exports.examiner_sheets import examiner_workbook
 from services.exports.invalid import invalid_workbook
 from services.instance import build_instance
 from services.invalid_export import invalid_rows
@@ -70,7 +72,12 @@ def store_plan(engine: Engine, span: tuple[date, date]) -> int:
         inst = db.scalars(select(Institution)).one()
         raw = build_instance(db, inst, *span)
         roster = Roster(raw)
-        panels = [(s["id"], roster.pool(s)[: roster.size(s)]) for s in raw["sessions"]]
+        # A seeded draw from each pool spreads the seats over most examiners, as a fair plan does.
+        panels = [
+            (s["id"], random.Random(s["id"]).sample(pool, min(roster.size(s), len(pool))))
+            for s in raw["sessions"]
+            if (pool := roster.pool(s))
+        ]
         result = Result(
             status="FEASIBLE",
             solver_version="bench (roster pools)",

@@ -27,9 +27,10 @@ from models import SessionCandidate as Listed
 
 from .context import institution
 from .database_cli import add_common, run_unit
-from .exports.assignments import examiner_workbook, plan_workbook, schedules
+from .exports.assignments import plan_workbook, schedules
 from .exports.calendar import examiner_calendar
 from .exports.dispatch import dispatch_workbook
+from .exports.examiner_sheets import examiner_workbook
 from .exports.layout import file_name, mask_id
 from .exports.plan_rows import PanelRow, Person, PlanHeader
 from .messages import Problem, Refused

@@ -1,14 +1,14 @@
-"""Assignment sheets: the whole plan (one row per session) and one sheet per examiner.
+"""The whole plan on one sheet (one row per session), and each examiner's sessions.
 
-Both are landscape A4, fitted to the page width, header rows repeated on every page. The
-plan sheet's title says which plan version it shows and whether it is a draft or published,
-so a printed draft is never mistaken for the plan in force. The dispatch sheets (派遣单)
-are in `dispatch.py`.
+The plan sheet is landscape A4, fitted to the page width, title and header rows repeated on
+every page. Its title line says which plan version it shows and whether it is a draft or
+published, so a printed draft is never mistaken for the plan in force. The examiners'
+sheets are in `examiner_sheets.py`, the dispatch sheets (派遣单) in `dispatch.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -27,7 +27,6 @@ from .layout import (
     write_row,
 )
 from .plan_rows import (
-    ROLE_NAMES,
     PanelRow,
     Person,
     PlanHeader,
@@ -40,10 +39,6 @@ from .plan_rows import (
 PLAN_COLUMNS = (
     "序号", "场次编号", "日期", "星期", "时间", "考点", "职业（工种）", "级别",
     "考生人数", "考评组长", "考评组成员", "备注",
-)  # fmt: skip
-EXAMINER_COLUMNS = (
-    "序号", "日期", "星期", "时间", "场次编号", "考点", "考点地址", "职业（工种）", "级别",
-    "职务", "考评组长", "组长电话",
 )  # fmt: skip
 WRAPPED = {"考评组成员": 40, "考点地址": 36, "考点": 28}  # widest columns wrap at this width
 
@@ -103,55 +98,6 @@ def _plan_values(n: int, row: PanelRow) -> list[object]:
         "、".join(m.name for m in row.others()),
         note,
     ]
-
-
-def examiner_workbook(header: PlanHeader, schedules: Iterable[ExaminerSchedule]) -> Workbook:
-    """One sheet per examiner with their sessions (sheet `E0001 张三`)."""
-    wb = Workbook()
-    first = wb.active
-    assert first is not None
-    wb.remove(first)
-    taken: set[str] = set()
-    styles = StyleCache()
-    for schedule in schedules:
-        person = schedule.person
-        ws = wb.create_sheet(sheet_name(f"{person.code} {person.name}", taken))
-        examiner_sheet(ws, header, schedule, styles)
-    if not wb.sheetnames:  # an empty plan still opens: one sheet saying so
-        ws = wb.create_sheet("无安排")
-        title_row(ws, 1, f"{header.label()}没有安排考评人员", 6)
-    return wb
-
-
-def examiner_sheet(
-    ws: Worksheet, header: PlanHeader, schedule: ExaminerSchedule, styles: StyleCache | None = None
-) -> None:
-    """Fill `ws` with one examiner's sessions (the web app's "my sessions" uses this too)."""
-    styles = styles or StyleCache()
-    person, columns = schedule.person, len(EXAMINER_COLUMNS)
-    title_row(ws, 1, f"{person.name}（{person.code}）考评任务安排", columns)
-    line = f"{header.institution_name}　{header.label()}　日期：{header.span()}"
-    line += f"　工作单位：{person.organization or '—'}　共 {len(schedule.sessions)} 场"
-    _subtitle(ws, 2, line, columns)
-    write_row(ws, 3, EXAMINER_COLUMNS, font=BOLD, styles=styles)
-    for n, row in enumerate(schedule.sessions, start=1):
-        leader = row.leader
-        values = [
-            n,
-            row.start.date().isoformat(),
-            weekday(row.start),
-            time_span(row.start, row.end),
-            row.code,
-            row.venue,
-            row.venue_address,
-            occupation(row),
-            level_name(row.level),
-            ROLE_NAMES[row.role(person.code)],
-            leader.name if leader else "",
-            leader.phone if leader else "",
-        ]
-        write_row(ws, 3 + n, values, text_columns=(2, 5, 12), styles=styles)
-    _finish(ws, header_rows=3)
 
 
 def _subtitle(ws: Worksheet, row: int, text: str, columns: int) -> None:

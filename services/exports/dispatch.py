@@ -8,8 +8,8 @@ stamps.
 All pages sit on ONE worksheet, one block per session with a manual page break after each:
 a term of 2,500 sessions prints as 2,500 pages from one tab (and builds in seconds, where a
 tab per session would not). Excel ignores manual page breaks under "fit to N pages", so the
-sheet prints at a fixed scale instead, its columns (about 90 characters) narrower than A4
-portrait and each block (at most about 40 rows) shorter than a page.
+sheet prints at a fixed scale instead (`layout.page_scale`: its columns fit across A4
+portrait) and each block (at most about 40 rows) is shorter than a page.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from .layout import (
     StyleCache,
     display_width,
     merge,
+    page_scale,
     print_setup,
     write_row,
 )
@@ -47,8 +48,8 @@ from .plan_rows import (
 )
 
 COLUMNS = 6  # A-F
-WIDTHS = {"A": 10, "B": 12, "C": 8, "D": 22, "E": 24, "F": 14}  # 90: inside A4 portrait
-SCALE = 80  # percent: LibreOffice spills column F onto a second page above about 85
+WIDTHS = {"A": 10, "B": 12, "C": 8, "D": 22, "E": 24, "F": 14}
+SCALE = page_scale(sum(WIDTHS.values()))  # fixed: manual page breaks are ignored under "fit"
 PANEL_HEADING = ("序号", "姓名", "职务", "身份证号码", "工作单位", "联系电话")
 SMALL = Font(name=FONT_NAME, size=10)
 TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)

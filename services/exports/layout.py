@@ -125,6 +125,20 @@ def write_row(
         styles.apply(cell, font, align, GRID, TEXT_FORMAT if text else "General")
 
 
+# Column-width units that fit across A4 at 100 % inside `print_setup`'s margins, measured
+# with LibreOffice (a 90-unit sheet spilled onto a second page wide at 85 % portrait, fitted
+# at 80 %), with some room to spare for Excel's own font metrics.
+PAGE_UNITS = {False: 68, True: 100}  # portrait, landscape
+
+
+def page_scale(total_width: float, landscape: bool = False) -> int:
+    """The print scale (percent) that fits `total_width` column units across A4.
+
+    For sheets with manual page breaks, which Excel ignores under "fit to page".
+    """
+    return max(10, min(100, int(100 * PAGE_UNITS[landscape] / max(total_width, 1))))
+
+
 def merge(ws: Worksheet, row: int, first: int, last: int, last_row: int | None = None) -> None:
     """Merge columns `first`..`last` of `row` (to `last_row`), fast, for sheets with thousands.
 
