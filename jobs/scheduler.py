@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -154,7 +155,10 @@ def serve(url: str, once: bool = False) -> int:
     with tasks.unit() as db:
         other = alive_owner(db, utcnow())
     if other is not None and other != tasks.owner():
-        print(f"调度进程已在运行（{other}）/ a scheduler is already running ({other})")
+        print(
+            f"调度进程已在运行（{other}）/ a scheduler is already running ({other})",
+            file=sys.stderr,
+        )
         return 2
     recover_interrupted(url)  # solve jobs whose worker died with the last scheduler
     try:

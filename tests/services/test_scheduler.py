@@ -125,7 +125,7 @@ def test_a_second_scheduler_refuses_to_start(sqlite_file, capsys):
     with transaction(tasks.factory(sqlite_file.url)) as db:
         beat(db, datetime.now(UTC), "elsewhere:1")
     assert main(["scheduler", "--once", "--database", sqlite_file.url]) == 2
-    assert "elsewhere:1" in capsys.readouterr().out
+    assert "elsewhere:1" in capsys.readouterr().err
 
 
 def test_a_background_scheduler_runs_its_jobs(sqlite_file):
