@@ -9,6 +9,15 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine
 
+# Tables the application does not own: APScheduler's job store creates its own in the same
+# database, and autogenerate must never propose to drop it.
+FOREIGN_TABLES = frozenset({"apscheduler_jobs"})
+
+
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Alembic's filter: leave tables the application does not own out of comparisons."""
+    return not (type_ == "table" and name in FOREIGN_TABLES)
+
 
 def alembic_config(url: str | None = None) -> Config:
     """The Alembic configuration; migrations ship inside the `models` package."""

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from models import Base
+from models.migrate import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -23,6 +24,7 @@ def run() -> None:
 
 def _run_on(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
+        include_name=include_name,
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters by copying tables
