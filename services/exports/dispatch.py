@@ -26,8 +26,6 @@ from .layout import (
     BOLD,
     CENTER,
     FONT_NAME,
-    GRID,
-    LEFT,
     TITLE,
     StyleCache,
     display_width,
@@ -53,6 +51,7 @@ SCALE = page_scale(sum(WIDTHS.values()))  # fixed: manual page breaks are ignore
 PANEL_HEADING = ("序号", "姓名", "职务", "身份证号码", "工作单位", "联系电话")
 SMALL = Font(name=FONT_NAME, size=10)
 TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+LINE = Alignment(horizontal="left", vertical="center")  # no wrap: overflows to the right
 
 
 def dispatch_workbook(header: PlanHeader, sessions: Iterable[PanelRow]) -> Workbook:
@@ -128,7 +127,7 @@ def _panel(ws: Worksheet, styles: StyleCache, top: int, row: PanelRow) -> int:
         ws.row_dimensions[line].height = 34 if wraps else 22
     if row.unfilled:
         line += 1
-        _line(ws, styles, line, f"尚有 {row.unfilled} 个席位空缺，待补派", BODY, 22, boxed=True)
+        _line(ws, styles, line, f"尚有 {row.unfilled} 个席位空缺，待补派", BOLD, 22)
     return line
 
 
@@ -139,14 +138,12 @@ def _line(
     text: str,
     font: Font,
     height: float,
-    align: Alignment = LEFT,
-    boxed: bool = False,
+    align: Alignment = LINE,
 ) -> None:
-    """A text across the block's width (merged), optionally boxed."""
+    """A line of text. Plain lines overflow into the empty cells to their right; only the
+    centred title and the wrapped reminder are merged (35,000 merges at XL cost seconds)."""
     cell = ws.cell(row=row, column=1, value=text)
-    styles.apply(cell, font, align, GRID if boxed else None)
-    if boxed:
-        for column in range(2, COLUMNS + 1):
-            styles.apply(ws.cell(row=row, column=column), font, align, GRID)
-    merge(ws, row, 1, COLUMNS)
+    styles.apply(cell, font, align, None)
+    if align is not LINE:
+        merge(ws, row, 1, COLUMNS)
     ws.row_dimensions[row].height = height

@@ -11,10 +11,11 @@ page"), the scale computed from the column widths.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
@@ -24,7 +25,6 @@ from .layout import (
     BODY,
     BOLD,
     CENTER,
-    LEFT,
     TITLE,
     StyleCache,
     display_width,
@@ -46,11 +46,12 @@ from .plan_rows import (
 )
 
 COLUMNS = (
-    "序号", "日期", "星期", "时间", "场次编号", "考点", "考点地址", "职业（工种）", "级别",
-    "职务", "考评组长", "组长电话",
+    "序号", "日期", "时间", "场次编号", "考点", "考点地址", "职业（工种）", "级别", "职务",
+    "考评组长（电话）",
 )  # fmt: skip
-TEXT_COLUMNS = (2, 5, 12)
-CAPS = {6: 24, 7: 28, 8: 22}  # venue, address, occupation wrap beyond these widths
+TEXT_COLUMNS = (2, 4)
+CAPS = {5: 24, 6: 28, 7: 22}  # venue, address, occupation wrap beyond these widths
+LINE = Alignment(horizontal="left", vertical="center")  # no wrap: overflows to the right
 
 
 def examiner_workbook(header: PlanHeader, schedules: Iterable[ExaminerSchedule]) -> Workbook:
@@ -60,10 +61,11 @@ def examiner_workbook(header: PlanHeader, schedules: Iterable[ExaminerSchedule])
     assert ws is not None
     ws.title = f"考评人员任务 v{header.version}"
     styles, widths, breaks, top = StyleCache(), _heading_widths(), [], 1
+    measure = cache(lambda value: display_width(value) + 2)  # venues, dates... repeat a lot
     for schedule in schedules:
         if top > 1:
             breaks.append(Break(id=top - 1))
-        top = examiner_block(ws, top, header, schedule, styles, widths) + 1
+        top = examiner_block(ws, top, header, schedule, styles, widths, measure) + 1
     if top == 1:
         _line(ws, styles, 1, f"{header.label()}没有安排考评人员", TITLE, 30)
     ws.row_breaks = RowBreak(brk=breaks)  # set once: appending one by one is quadratic
@@ -86,6 +88,7 @@ def examiner_block(
     schedule: ExaminerSchedule,
     styles: StyleCache,
     widths: list[int],
+    measure: Callable[[object], int] = lambda value: display_width(value) + 2,
 ) -> int:
     """Write one examiner's block from row `top`, widening `widths`; returns its last row."""
     person = schedule.person
@@ -98,7 +101,7 @@ def examiner_block(
         values = _values(n, person, row)
         write_row(ws, top + 2 + n, values, text_columns=TEXT_COLUMNS, styles=styles)
         for k, value in enumerate(values):
-            widths[k] = max(widths[k], display_width(value) + 2)
+            widths[k] = max(widths[k], measure(value))
     if not schedule.sessions:
         _line(ws, styles, top + 3, "本方案中没有考评任务", BODY, 20)
         return top + 3
@@ -108,10 +111,9 @@ def examiner_block(
 def _values(n: int, person: Person, row: PanelRow) -> Sequence[object]:
     leader = row.leader
     return [
-        n, row.start.date().isoformat(), weekday(row.start), time_span(row.start, row.end),
+        n, f"{row.start.date().isoformat()} {weekday(row.start)}", time_span(row.start, row.end),
         row.code, row.venue, row.venue_address, occupation(row), level_name(row.level),
-        ROLE_NAMES[row.role(person.code)], leader.name if leader else "",
-        leader.phone if leader else "",
+        ROLE_NAMES[row.role(person.code)], f"{leader.name} {leader.phone}" if leader else "",
     ]  # fmt: skip
 
 
@@ -133,8 +135,10 @@ def _layout(ws: Worksheet, widths: list[int]) -> None:
 def _line(
     ws: Worksheet, styles: StyleCache, row: int, text: str, font: Font, height: float
 ) -> None:
-    """A text across the block's width (merged, no grid)."""
+    """A line of text: the title centred across the block (merged), others overflow right."""
     cell = ws.cell(row=row, column=1, value=text)
-    styles.apply(cell, font, CENTER if font is TITLE else LEFT, None)
-    merge(ws, row, 1, len(COLUMNS))
+    title = font is TITLE
+    styles.apply(cell, font, CENTER if title else LINE, None)
+    if title:
+        merge(ws, row, 1, len(COLUMNS))
     ws.row_dimensions[row].height = height

@@ -132,13 +132,16 @@ def test_each_examiner_gets_a_block_of_their_sessions_on_its_own_page(tmp_path):
     assert [c.value for c in ws[top + 2]] == list(EXAMINER_COLUMNS)
     # E01 sits on S0001 (member), S0002 (leader), S0004 (member).
     body = range(top + 3, top + 6)
-    assert [ws.cell(row=r, column=5).value for r in body] == ["S0001", "S0002", "S0004"]
-    assert [ws.cell(row=r, column=10).value for r in body] == ["成员", "组长", "成员"]
+    assert [ws.cell(row=r, column=4).value for r in body] == ["S0001", "S0002", "S0004"]
+    assert [ws.cell(row=r, column=9).value for r in body] == ["成员", "组长", "成员"]
     first = ws[top + 3]
-    assert first[1].value == "2026-03-02" and first[3].value == "09:00–12:00"
-    assert first[6].value == "常州市天宁区1号" and first[10].value == "考评员0"
-    assert first[11].value == "13900000000" and first[11].number_format == "@"
-    assert f"A{top}:L{top}" in {str(r) for r in ws.merged_cells.ranges}
+    assert first[1].value == "2026-03-02 星期一" and first[2].value == "09:00–12:00"
+    assert first[4].value == "考点1" and first[5].value == "常州市天宁区1号"
+    assert first[6].value == "6-18-01-01 车工" and first[7].value == "三级/高级工"
+    assert first[9].value == "考评员0 13900000000"
+    assert first[3].number_format == "@" and first[1].number_format == "@"
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert f"A{top}:J{top}" in merged and f"A{top + 1}:J{top + 1}" not in merged
 
 
 def test_examiner_sheet_prints_landscape_a4_at_the_scale_of_its_columns(tmp_path):
@@ -146,7 +149,7 @@ def test_examiner_sheet_prints_landscape_a4_at_the_scale_of_its_columns(tmp_path
     ws = load_workbook(saved(wb, tmp_path, "e.xlsx")).active
     assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"
     assert not ws.sheet_properties.pageSetUpPr.fitToPage
-    widths = [ws.column_dimensions[c].width for c in "ABCDEFGHIJKL"]
+    widths = [ws.column_dimensions[c].width for c in "ABCDEFGHIJ"]
     assert ws.page_setup.scale == page_scale(sum(widths), landscape=True)
     assert 10 <= ws.page_setup.scale <= 100
     assert ws["A1"].font.name == "宋体" and ws["A1"].font.sz == 16
