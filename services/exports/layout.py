@@ -62,10 +62,19 @@ def display_width(value: Any) -> int:
 def fit_columns(ws: Worksheet, minimum: int = 6, maximum: int = 40, skip_rows: int = 0) -> None:
     """Set each column's width to its widest cell (below `skip_rows`), within bounds."""
     widths: dict[int, int] = {}
+    # Merged cells do not count. Their (row, column) pairs are gathered once: asking
+    # `ws.merged_cells` about each cell builds a range per cell (seconds at 100,000 cells).
+    merged = {(r, c) for area in ws.merged_cells.ranges for r, c in area.cells}
+    measured: dict[Any, int] = {}  # values repeat (dates, venues, names)
     for row in ws.iter_rows(min_row=skip_rows + 1):
         for cell in row:
-            if cell.value is not None and cell.coordinate not in ws.merged_cells:
-                widths[cell.column] = max(widths.get(cell.column, 0), display_width(cell.value))
+            value = cell.value
+            if value is None or (cell.row, cell.column) in merged:
+                continue
+            width = measured.get(value)
+            if width is None:
+                width = measured[value] = display_width(value)
+            widths[cell.column] = max(widths.get(cell.column, 0), width)
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = min(
             maximum, max(minimum, width + 2)
