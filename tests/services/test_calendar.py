@@ -42,9 +42,11 @@ def test_summary_location_description_and_sequence():
     assert str(second["summary"]) == "车工 三级/高级工 考评（组长）"
     assert str(first["location"]) == "考点1，常州市天宁区1号"
     text = str(first["description"])
-    assert "考评组长：考评员0，电话 13900000000" in text
-    assert "考评小组：考评员0（组长）、考评员1（成员）、考评员2（成员）" in text
-    assert "方案 v3（已发布）" in text
+    assert text.splitlines() == [
+        "场次 S0001　方案 v3（已发布），考生 12 人",
+        "组长：考评员0 13900000000",
+        "小组：考评员0、考评员1、考评员2",
+    ]
     assert first["sequence"] == 3 and str(first["status"]) == "CONFIRMED"
     stamp = first.DTSTAMP
     assert stamp == datetime(2026, 2, 20, 8, 30, tzinfo=ZoneInfo("UTC"))
