@@ -101,16 +101,14 @@ def _sessions(db: Session, inst: Institution, codes: set[str]) -> list[Any]:
     return list(db.execute(query).all()) if codes else []
 
 
-def _people(db: Session, inst: Institution, codes: set[str] | None) -> dict[str, Person]:
-    """Examiners by code (`None`: all of the institution's), contacts and masked ID numbers."""
+def _people(db: Session, inst: Institution, codes: set[str]) -> dict[str, Person]:
+    """The examiners with these codes: contacts and masked ID numbers."""
     query = (
         select(Examiner.code, Examiner.name, Examiner.phone, Examiner.document_number,
                Organization.name)
         .outerjoin(Organization, Organization.id == Examiner.organization_id)
-        .where(Examiner.institution_id == inst.id)
+        .where(Examiner.institution_id == inst.id, Examiner.code.in_(codes))
     )  # fmt: skip
-    if codes is not None:
-        query = query.where(Examiner.code.in_(codes)) if codes else query.where(False)
     return {
         code: Person(code, name, phone or "", organization or "", mask_id(number))
         for code, name, phone, number, organization in db.execute(query)
