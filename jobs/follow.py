@@ -49,11 +49,11 @@ TEXT = {
 class Say:
     """Lines for the planner on stderr; a closed pipe silences them, never the job."""
 
-    def __init__(self, lang: str, quiet: bool = False) -> None:
-        self.lang, self.quiet, self.closed = lang, quiet, False
+    def __init__(self, lang: str) -> None:
+        self.lang, self.closed = lang, False
 
     def __call__(self, key: str, **params: object) -> None:
-        """Print message `key` (always, even when quiet: it says what happens)."""
+        """Print message `key` (even with --quiet: it says what happens to the job)."""
         zh, en = TEXT[key]
         self.line((zh if self.lang == "zh" else en).format(**params))
 
