@@ -39,6 +39,9 @@ def _scheduler(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # APScheduler logs every run at INFO; the solve dispatcher runs every 2 s, so keep only
+    # its warnings (missed runs, failed jobs) and our own jobs' messages.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     return serve(args.database or database_url(), once=args.once)
 
 

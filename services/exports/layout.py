@@ -169,14 +169,17 @@ def title_row(ws: Worksheet, row: int, text: str, columns: int, height: float = 
 
 
 def sheet_name(wanted: str, taken: set[str]) -> str:
-    """A valid, unique Excel sheet name close to `wanted` (≤ 31 characters, no []:*?/\\)."""
+    """A valid, unique Excel sheet name close to `wanted` (≤ 31 characters, no []:*?/\\).
+
+    `taken` holds the names used so far, case-folded: Excel treats "Li" and "LI" as one name.
+    """
     base = SHEET_FORBIDDEN.sub("_", wanted).strip("'") or "Sheet"
     name, n = base[:MAX_SHEET_NAME], 1
-    while name in taken:
+    while name.casefold() in taken:
         n += 1
         suffix = f"({n})"
         name = base[: MAX_SHEET_NAME - len(suffix)] + suffix
-    taken.add(name)
+    taken.add(name.casefold())
     return name
 
 

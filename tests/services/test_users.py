@@ -10,7 +10,7 @@ from models.base import Role
 from models.db import make_engine
 from services.cli import main
 from services.messages import Refused
-from services.users import create_user, authenticate, check_password, hash_password
+from services.users import authenticate, check_password, create_user, hash_password
 
 
 def test_a_password_hash_is_salted_and_verifies() -> None:
