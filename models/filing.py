@@ -17,7 +17,7 @@ from .examiner import Examiner
 
 class FilingStatus(enum.StrEnum):
     DRAFT = "draft"
-    SUBMITTED = "submitted"  # 已报送
+    FILED = "filed"  # 已报送（备案材料已上报）
     ACCEPTED = "accepted"  # 已备案
     RETURNED = "returned"  # 退回修改
 

@@ -4,7 +4,7 @@
 starts; after the training and its exam, a filing batch gathers the newly qualified
 examiners, whose Attachments 1 and 2 (services.forms_export) go to the superior unit, and
 the batch moves draft → filed → accepted, or filed → returned → draft again (the unit
-sends it back for corrections). "Filed" is stored as `FilingStatus.SUBMITTED` (已报送),
+sends it back for corrections). "Filed" is stored as `FilingStatus.FILED` (已报送),
 "accepted" as `ACCEPTED` (已备案). Every transition is an audit event; services only flush.
 
 This module: the status machine shared by both records, and training plans; batches are in
@@ -39,15 +39,15 @@ MESSAGES = {
 }
 STATUS_NAMES = {
     FilingStatus.DRAFT: ("草稿", "a draft"),
-    FilingStatus.SUBMITTED: ("已报送", "filed"),
+    FilingStatus.FILED: ("已报送", "filed"),
     FilingStatus.ACCEPTED: ("已备案", "accepted"),
     FilingStatus.RETURNED: ("退回修改", "returned"),
 }
 # action: (states it may start from, state it leads to, zh verb, en verb)
 TRANSITIONS = {
-    "file": ({FilingStatus.DRAFT}, FilingStatus.SUBMITTED, "报送", "file it"),
-    "accept": ({FilingStatus.SUBMITTED}, FilingStatus.ACCEPTED, "登记为已备案", "accept it"),
-    "return": ({FilingStatus.SUBMITTED}, FilingStatus.RETURNED, "退回", "return it"),
+    "file": ({FilingStatus.DRAFT}, FilingStatus.FILED, "报送", "file it"),
+    "accept": ({FilingStatus.FILED}, FilingStatus.ACCEPTED, "登记为已备案", "accept it"),
+    "return": ({FilingStatus.FILED}, FilingStatus.RETURNED, "退回", "return it"),
     "reopen": ({FilingStatus.RETURNED}, FilingStatus.DRAFT, "重新编辑", "reopen it"),
     "edit": (
         {FilingStatus.DRAFT, FilingStatus.RETURNED},

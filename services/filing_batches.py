@@ -182,7 +182,7 @@ def reopen_batch(session: Session, batch: FilingBatch) -> FilingBatch:
 
 def _check_plan(plan: TrainingPlan, on: date) -> None:
     problems = []
-    if plan.status not in (FilingStatus.SUBMITTED, FilingStatus.ACCEPTED):
+    if plan.status not in (FilingStatus.FILED, FilingStatus.ACCEPTED):
         problems.append(Problem.of(MESSAGES, "plan_not_filed", "plan", title=plan.title))
     if on <= plan.ends_on:
         problems.append(

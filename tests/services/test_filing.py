@@ -39,7 +39,7 @@ def reasons(refused: pytest.ExceptionInfo[Refused], lang: str = "en") -> str:
 def test_a_training_plan_is_filed_before_the_training_starts(db: Session, make: Factory) -> None:
     home = make.institution()
     plan = filed_plan(db, home)
-    assert (plan.status, plan.filed_on) == (FilingStatus.SUBMITTED, date(2025, 2, 20))
+    assert (plan.status, plan.filed_on) == (FilingStatus.FILED, date(2025, 2, 20))
     filing.accept_training_plan(db, plan)
     assert plan.status == FilingStatus.ACCEPTED
     late = filing.add_training_plan(db, home, "补报", START, END)
@@ -62,7 +62,7 @@ def test_training_dates_in_order_and_returned_plans_reopen(db: Session, make: Fa
         filing.file_training_plan(db, plan, date(2025, 2, 25))
     filing.reopen_training_plan(db, plan)
     filing.file_training_plan(db, plan, date(2025, 2, 25))
-    assert plan.status == FilingStatus.SUBMITTED
+    assert plan.status == FilingStatus.FILED
 
 
 def test_a_batch_gathers_those_certified_after_the_training(db: Session, make: Factory) -> None:
@@ -99,7 +99,7 @@ def test_draft_filed_accepted_with_audit(db: Session, make: Factory) -> None:
     filing_batches.add_to_batch(db, batch, examiners)  # the first one stays once
     assert len(batch.entries) == 2
     filing_batches.file_batch(db, batch, date(2025, 4, 2))
-    assert (batch.status, batch.submitted_on) == (FilingStatus.SUBMITTED, date(2025, 4, 2))
+    assert (batch.status, batch.submitted_on) == (FilingStatus.FILED, date(2025, 4, 2))
     with pytest.raises(Refused, match="filed; cannot change it"):
         filing_batches.add_to_batch(db, batch, examiners)
     with pytest.raises(Refused, match="filed; cannot file it"):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 09:45:39.031447
+Create Date: 2026-11-28 10:06:36.529562
 """
 
 from __future__ import annotations
@@ -231,7 +231,7 @@ def upgrade() -> None:
             "status",
             sa.Enum(
                 "draft",
-                "submitted",
+                "filed",
                 "accepted",
                 "returned",
                 name="filing_status",
@@ -408,7 +408,7 @@ def upgrade() -> None:
             "status",
             sa.Enum(
                 "draft",
-                "submitted",
+                "filed",
                 "accepted",
                 "returned",
                 name="filing_status",
