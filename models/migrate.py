@@ -7,6 +7,8 @@ from contextlib import nullcontext
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 # Tables the application does not own: APScheduler's job store creates its own in the same
@@ -26,6 +28,16 @@ def alembic_config(url: str | None = None) -> Config:
     if url:
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+def schema_state(engine: Engine) -> str:
+    """`current`, `empty` (never migrated) or `outdated` (older than the code's migrations)."""
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current is None:
+        return "empty"
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return "current" if current == head else "outdated"
 
 
 def upgrade(bind: Engine | Connection, revision: str = "head") -> None:

@@ -38,7 +38,7 @@ from models.base import SessionStatus
 from .context import institution
 from .database_cli import add_common, run_unit
 from .exports.allowance import ServedSeat, allowance_workbook
-from .exports.layout import file_name
+from .exports.layout import file_name, output_path
 from .messages import Problem, Refused
 from .plan_export import lang, save
 
@@ -146,7 +146,7 @@ def _allowance(args: argparse.Namespace) -> int:
         seats = served_seats(db, inst, args.date_from, args.date_to, args.include_planned)
         wb = allowance_workbook(inst.name, args.date_from, args.date_to, seats)
         name = f"{inst.name}考评人员津贴补助_{args.date_from:%Y%m%d}-{args.date_to:%Y%m%d}"
-        save(wb, args.output or Path(file_name(name)))
+        save(wb, output_path(args.output, file_name(name)))
         return 0
 
     return run_unit(work, lang(args), args.database)

@@ -6,6 +6,8 @@ import argparse
 import json
 import os
 import sys
+import traceback
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     """The `panelplan` command without the scheduler (`jobs.cli:main` is the console script)."""
     parser, _ = build_parser()
     return run(parser, argv)
+
+
+EXIT_INTERNAL = 70  # sysexits' EX_SOFTWARE
+CRASH_LOG = Path("instance") / "logs" / "panelplan-errors.log"
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, Any]:
@@ -61,6 +67,26 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream until exit
         return 0
+    except Exception:  # the last net: a planner never sees a traceback (PANELPLAN_DEBUG shows it)
+        if os.environ.get("PANELPLAN_DEBUG"):
+            raise
+        log = _record_crash()
+        print(
+            f"内部错误，本次操作未完成（数据库未写入），详情已记入 {log}\n"
+            f"internal error: nothing was completed (the database is unchanged); details in {log}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _record_crash() -> Path:
+    """Append the current exception's traceback to the crash log; its path."""
+    log = CRASH_LOG.resolve()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a", encoding="utf-8") as out:
+        out.write(f"--- {datetime.now().isoformat(timespec='seconds')} {' '.join(sys.argv)}\n")
+        out.write(traceback.format_exc())
+    return log
 
 
 def _generate(args: argparse.Namespace) -> int:

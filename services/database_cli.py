@@ -10,18 +10,32 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Institution
 from models.db import database_url, make_engine, session_factory, transaction
-from models.migrate import upgrade
+from models.migrate import schema_state, upgrade
 
 from . import context, occupations, users
 from .certificates import INSTITUTION_CODE
-from .messages import Refused
+from .messages import Problem, Refused
 
 EXIT_REFUSED = 2
+MESSAGES = {
+    "schema_empty": {
+        "zh": "数据库尚未初始化，请先运行 panelplan init-db",
+        "en": "the database is not set up yet; run panelplan init-db first",
+    },
+    "schema_outdated": {
+        "zh": "数据库结构不是最新版本，请运行 panelplan init-db 升级（数据会保留）",
+        "en": "the database schema is out of date; run panelplan init-db to upgrade it (data is kept)",
+    },
+    "file_error": {
+        "zh": "无法读写文件 {file}：{reason}",
+        "en": "cannot read or write {file}: {reason}",
+    },
+}
 
 
 def open_database(url: str | None = None) -> sessionmaker[Session]:
@@ -38,15 +52,33 @@ def run_unit(
     """Run `work` in one transaction; print refusals (nothing written) and return 2 for them."""
     factory = open_database(url)
     try:
+        _require_current_schema(factory.kw["bind"])
         with transaction(factory, actor or getpass.getuser()) as session:
             return work(session)
     except Refused as refused:
         for line in refused.lines(lang):
             print(line, file=sys.stderr)
         return EXIT_REFUSED
+    except OSError as error:  # a file to read or write: named, nothing written to the database
+        problem = Problem.of(
+            MESSAGES,
+            "file_error",
+            "file",
+            file=error.filename or "",
+            reason=error.strerror or error,
+        )
+        print(problem.text(lang), file=sys.stderr)
+        return EXIT_REFUSED
     finally:
         engine = factory.kw["bind"]
         engine.dispose()
+
+
+def _require_current_schema(engine: Engine) -> None:
+    """Refuse to work on a database that `init-db` has not created or brought up to date."""
+    state = schema_state(engine)
+    if state != "current":
+        raise Refused([Problem.of(MESSAGES, f"schema_{state}", "database")])
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:

@@ -24,7 +24,7 @@ from solver.schema import Policy
 from .context import institution as find_institution
 from .database_cli import add_common, run_unit
 from .exports import attachment1, attachment2
-from .exports.layout import file_name, mask_id
+from .exports.layout import file_name, mask_id, output_path
 from .forms_rows import Filed, batch_examiners, chosen_examiners, find_batch, year_roster
 from .messages import Problem, Refused
 from .policy import effective_policy
@@ -168,7 +168,7 @@ def _attachment1(args: argparse.Namespace) -> int:
             )
         else:
             filed, label = chosen_examiners(session, home, args.examiner), args.examiner[0]
-        path = _target(args.output, attachment1_name(home, label))
+        path = output_path(args.output, attachment1_name(home, label))
         write_attachment1(session, home, filed, path, full_ids=not args.masked)
         print(path)
         return 0
@@ -184,20 +184,12 @@ def _attachment2(args: argparse.Namespace) -> int:
             filed, year, label = batch_examiners(session, batch), batch.year, f"批次{batch.id}"
         else:
             filed, year, label = year_roster(session, home, args.year), args.year, ""
-        path = _target(args.output, attachment2_name(home, year, label))
+        path = output_path(args.output, attachment2_name(home, year, label))
         write_attachment2(session, home, year, filed, path, full_ids=not args.masked)
         print(path)
         return 0
 
     return run_unit(work, _lang(args), args.database)
-
-
-def _target(output: Path | None, default_name: str) -> Path:
-    if output is None:
-        return Path(default_name)
-    if output.is_dir():
-        return output / default_name
-    return output
 
 
 def _refuse_empty(filed: Sequence[Filed]) -> None:

@@ -20,7 +20,7 @@ from .conflicts import KIND_NAMES, invalid_results
 from .context import institution
 from .database_cli import add_common, run_unit
 from .exports.invalid import InvalidRow, invalid_workbook
-from .exports.layout import file_name
+from .exports.layout import file_name, output_path
 from .plan_export import lang, save
 
 
@@ -70,7 +70,7 @@ def _invalid(args: argparse.Namespace) -> int:
         today = date.today()
         wb = invalid_workbook(inst.name, today, invalid_rows(db, inst))
         name = f"{inst.name}成绩无效名单_{today:%Y%m%d}"
-        save(wb, args.output or Path(file_name(name)))
+        save(wb, output_path(args.output, file_name(name)))
         return 0
 
     return run_unit(work, lang(args), args.database)

@@ -62,6 +62,7 @@ FIELD_LABELS: Catalog = {
     "time_limit": {"zh": "求解时限", "en": "time limit"},
     "workers": {"zh": "求解线程数", "en": "search workers"},
     "username": {"zh": "用户名", "en": "username"},
+    "database": {"zh": "数据库", "en": "database"},
     "role": {"zh": "角色", "en": "role"},
     "password": {"zh": "密码", "en": "password"},
     # import sheets

@@ -31,7 +31,7 @@ from .exports.assignments import plan_workbook, schedules
 from .exports.calendar import examiner_calendar
 from .exports.dispatch import dispatch_workbook
 from .exports.examiner_sheets import examiner_workbook
-from .exports.layout import file_name, mask_id
+from .exports.layout import file_name, mask_id, output_path
 from .exports.plan_rows import PanelRow, Person, PlanHeader
 from .messages import Problem, Refused
 from .plans import find_plan, status_name
@@ -186,7 +186,7 @@ def _plan(args: argparse.Namespace) -> int:
     def work(db: Session) -> int:
         header, rows = _loaded(db, args)
         default = file_name(f"{header.institution_name}考评小组安排表_v{header.version}")
-        save(plan_workbook(header, rows), args.output or Path(default))
+        save(plan_workbook(header, rows), output_path(args.output, default))
         return 0
 
     return run_unit(work, lang(args), args.database)
@@ -197,7 +197,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         header, rows = _loaded(db, args)
         rows = chosen(rows, args.session, header.version)
         default = file_name(f"{header.institution_name}考评人员派遣单_v{header.version}")
-        save(dispatch_workbook(header, rows), args.output or Path(default))
+        save(dispatch_workbook(header, rows), output_path(args.output, default))
         return 0
 
     return run_unit(work, lang(args), args.database)

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from copy import copy
+from pathlib import Path
 from typing import Any
 
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -189,6 +190,15 @@ def file_name(wanted: str, extension: str = ".xlsx") -> str:
     if stem.split(".")[0].upper() in WINDOWS_RESERVED:
         stem = f"_{stem}"
     return stem[:150] + extension
+
+
+def output_path(output: Path | None, default_name: str) -> Path:
+    """Where to write: `-o FILE` as given, `-o DIR` (existing) + the default name, else the default."""
+    if output is None:
+        return Path(default_name)
+    if output.is_dir():
+        return output / default_name
+    return output
 
 
 def mask_id(number: str | None) -> str:

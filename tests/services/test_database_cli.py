@@ -63,3 +63,35 @@ def test_a_bad_institution_code_is_refused_with_a_reason(url, capsys) -> None:
 def test_the_default_database_is_a_sqlite_file_and_database_url_overrides_it() -> None:
     assert database_url({}) == "sqlite:///instance/panelplan.db"
     assert database_url({"DATABASE_URL": "postgres://u@h/db"}) == "postgresql+psycopg://u@h/db"
+
+
+def test_a_command_on_a_database_never_set_up_says_to_run_init_db(tmp_path, capsys) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert main(["review", "2026", "--database", url]) == 2
+    assert "请先运行 panelplan init-db" in capsys.readouterr().err
+
+
+def test_a_command_on_an_outdated_database_says_to_upgrade(tmp_path, capsys) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    assert main(["init-db", "--database", url, "--code", "3204005"]) == 0
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0000'"))
+    engine.dispose()
+    assert main(["review", "2026", "--database", url, "--lang", "en"]) == 2
+    assert "run panelplan init-db to upgrade" in capsys.readouterr().err
+
+
+def test_an_unexpected_error_is_logged_not_shown(tmp_path, monkeypatch, capsys) -> None:
+    import services.cli as cli
+
+    def broken(_args) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "CRASH_LOG", tmp_path / "logs" / "errors.log")
+    monkeypatch.delenv("PANELPLAN_DEBUG", raising=False)
+    monkeypatch.setattr(cli, "_generate", broken)
+    assert main(["generate", "S"]) == cli.EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert "内部错误" in err and "Traceback" not in err
+    assert "RuntimeError: boom" in (tmp_path / "logs" / "errors.log").read_text("utf-8")

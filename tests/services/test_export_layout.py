@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from services.exports.layout import display_width, file_name, mask_id, sheet_name
+from services.exports.layout import display_width, file_name, mask_id, output_path, sheet_name
 
 
 def test_sheet_names_are_valid_unique_and_unique_ignoring_case() -> None:
@@ -39,3 +41,9 @@ def test_chinese_characters_count_double_width() -> None:
     assert display_width("考评员") == 6
     assert display_width("E0001") == 5
     assert display_width("长\n短短短") == 6
+
+
+def test_an_output_directory_receives_the_default_file_name(tmp_path) -> None:
+    assert output_path(None, "派遣单.xlsx") == Path("派遣单.xlsx")
+    assert output_path(tmp_path, "派遣单.xlsx") == tmp_path / "派遣单.xlsx"
+    assert output_path(tmp_path / "x.xlsx", "派遣单.xlsx") == tmp_path / "x.xlsx"
