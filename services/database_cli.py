@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import io
 import os
 import sys
 from collections.abc import Callable
+from contextlib import redirect_stdout
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -53,12 +55,19 @@ def run_unit(
     factory = open_database(url)
     try:
         _require_current_schema(factory.kw["bind"])
-        with transaction(factory, actor or getpass.getuser()) as session:
-            return work(session)
+        # What the command prints is held back until the unit of work has committed: output
+        # cut short (`| head`) must never roll back an import that says it was imported.
+        shown = io.StringIO()
+        with redirect_stdout(shown), transaction(factory, actor or getpass.getuser()) as session:
+            code = work(session)
+        sys.stdout.write(shown.getvalue())
+        return code
     except Refused as refused:
         for line in refused.lines(lang):
             print(line, file=sys.stderr)
         return EXIT_REFUSED
+    except BrokenPipeError:  # output piped into `head`: handled by the command line, not a file
+        raise
     except OSError as error:  # a file to read or write: named, nothing written to the database
         problem = Problem.of(
             MESSAGES,

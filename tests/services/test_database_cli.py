@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 
 import pytest
 from dbtools import POSTGRES_URL
 from sqlalchemy import inspect, select, text
 
-from models import Base, Institution
+from models import Base, Institution, User
 from models.db import database_url, make_engine
 from services.cli import main
 
@@ -95,3 +98,21 @@ def test_an_unexpected_error_is_logged_not_shown(tmp_path, monkeypatch, capsys) 
     err = capsys.readouterr().err
     assert "内部错误" in err and "Traceback" not in err
     assert "RuntimeError: boom" in (tmp_path / "logs" / "errors.log").read_text("utf-8")
+
+
+def test_output_cut_short_never_rolls_back_the_work(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'pipe.db'}"
+    assert main(["init-db", "--database", url, "--code", "3204005"]) == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write to the command's standard output fails at once (EPIPE)
+    command = [sys.executable, "-m", "services.cli", "create-user", "wu", "--role", "viewer"]
+    env = {**os.environ, "PANELPLAN_PASSWORD": "viewer-pass-1"}
+    done = subprocess.run(
+        [*command, "--database", url], stdout=write_end, stderr=subprocess.PIPE, env=env
+    )
+    os.close(write_end)
+    assert done.returncode == 0, done.stderr
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        assert connection.scalars(select(User.username)).all() == ["wu"]
+    engine.dispose()
