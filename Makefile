@@ -33,10 +33,12 @@ test: lint
 bench: setup
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-# Database benchmarks (need PostgreSQL, like the tests): import and instance building.
+# Database benchmarks (need PostgreSQL, like the tests): import, instance building, exports.
 bench-db: setup
 	$(BIN)/python -m bench.import_examiners
 	$(BIN)/python -m bench.build_instance
+	$(BIN)/python -m bench.export_forms
+	$(BIN)/python -m bench.export_sheets
 
 schemas: setup
 	$(BIN)/panelplan schema --out schemas
