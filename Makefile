@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_ARGS ?=
 
-.PHONY: setup demo test lint bench bench-db schemas
+.PHONY: setup demo test lint bench bench-db schemas translations screenshots
 
 setup: $(STAMP)
 
@@ -42,3 +42,14 @@ bench-db: setup
 
 schemas: setup
 	$(BIN)/panelplan schema --out schemas
+
+# Web app strings: extract, merge into the Chinese catalogue, compile (translate new msgstr
+# entries in webapp/translations/zh/LC_MESSAGES/messages.po in between).
+translations: setup
+	$(BIN)/pybabel -q extract -F webapp/babel.cfg -k _l -o webapp/translations/messages.pot webapp
+	$(BIN)/pybabel -q update -i webapp/translations/messages.pot -d webapp/translations -l zh
+	$(BIN)/pybabel -q compile -d webapp/translations
+
+# Refresh docs/screenshots/ from the browser journeys.
+screenshots: setup
+	PANELPLAN_SCREENSHOTS=1 $(BIN)/python -m pytest tests/webapp -k journey -q

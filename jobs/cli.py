@@ -45,11 +45,16 @@ def _scheduler(args: argparse.Namespace) -> int:
     return serve(args.database or database_url(), once=args.once)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `panelplan` console script."""
-    parser, commands = services_cli.build_parser()
+def register_all(commands: Any) -> None:
+    """Add every command of `jobs/` (scheduler, plan, jobs, cancel)."""
     register(commands)
     plan_cli.register(commands)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The commands of `services` and `jobs` (the console script is `webapp.cli:main`)."""
+    parser, commands = services_cli.build_parser()
+    register_all(commands)
     return services_cli.run(parser, argv)
 
 

@@ -48,3 +48,14 @@ class User(Timestamped, Base):
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+
+    # The user protocol of Flask-Login (without importing it: models know nothing of the web).
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)

@@ -10,11 +10,12 @@ import hashlib
 import hmac
 import re
 import secrets
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Institution, User, audit
+from models import AuditEvent, Institution, User, audit
 from models.base import Role
 
 from .messages import Problem, Refused
@@ -32,6 +33,11 @@ MESSAGES = {
     "short_password": {
         "zh": "密码至少 {n} 位",
         "en": "a password has at least {n} characters",
+    },
+    "bad_login": {"zh": "用户名或密码不正确", "en": "wrong username or password"},
+    "locked": {
+        "zh": "登录失败次数过多，请 {minutes} 分钟后再试",
+        "en": "too many failed sign-ins; try again in {minutes} minutes",
     },
     "bad_role": {
         "zh": "角色应为 admin（管理员）、planner（计划员）或 viewer（查看）",
@@ -100,3 +106,32 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
     user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
     return user if user is not None and check_password(user.password_hash, password) else None
+
+
+def sign_in(
+    session: Session, username: str, password: str, now: datetime, attempts: int, minutes: int
+) -> User:
+    """The user, or Refused: wrong credentials, or too many failures for this name lately.
+
+    Failures are audit events, so the limit holds across web workers and restarts; the
+    message never says whether the name exists.
+    """
+    since = now - timedelta(minutes=minutes)
+    failures = session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.action == "login_failed",
+            AuditEvent.subject == username,
+            AuditEvent.at >= since,
+        )
+    )
+    if (failures or 0) >= attempts:
+        raise Refused([Problem.of(MESSAGES, "locked", "username", minutes=minutes)])
+    user = authenticate(session, username, password)
+    if user is None:
+        audit(session, "login_failed", username).at = now
+        session.flush()
+        raise Refused([Problem.of(MESSAGES, "bad_login", "username")])
+    audit(session, "login", username, user.institution_id).at = now
+    return user

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -10,7 +12,7 @@ from models.base import Role
 from models.db import make_engine
 from services.cli import main
 from services.messages import Refused
-from services.users import authenticate, check_password, create_user, hash_password
+from services.users import authenticate, check_password, create_user, hash_password, sign_in
 
 
 def test_a_password_hash_is_salted_and_verifies() -> None:
@@ -55,3 +57,17 @@ def test_create_user_command(tmp_path, monkeypatch, capsys) -> None:
     with engine.connect() as connection:
         assert connection.scalars(select(User.username)).all() == ["zhang"]
     engine.dispose()
+
+
+def test_sign_in_is_refused_after_repeated_failures_within_the_window(db, make) -> None:
+    institution = make.institution()
+    create_user(db, institution, "qian", "planner", "right-pass-1")
+    now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    for minute in range(3):
+        with pytest.raises(Refused):
+            sign_in(db, "qian", "wrong", now + timedelta(minutes=minute), attempts=3, minutes=15)
+    with pytest.raises(Refused) as locked:
+        sign_in(db, "qian", "right-pass-1", now + timedelta(minutes=5), attempts=3, minutes=15)
+    assert "15 分钟后再试" in locked.value.lines("zh")[0]
+    later = now + timedelta(minutes=20)  # the failures have left the window
+    assert sign_in(db, "qian", "right-pass-1", later, attempts=3, minutes=15).username == "qian"

@@ -1,0 +1,59 @@
+"""A real Chromium (Debian's `chromium`, launched by path: `playwright install` cannot
+download here) driven by Playwright, for the planner's journeys. A plain module."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import sync_playwright
+
+# `make screenshots` (PANELPLAN_SCREENSHOTS=1) refreshes the committed ones in docs/;
+# ordinary test runs write to a scratch folder so the working tree stays clean.
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The flags the machine needs: no sandbox as root, no GPU, no calls home.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    """The system Chromium; .ci/run installs Debian's `chromium` when it is missing."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert found, "Chromium is not installed (.ci/run installs Debian's chromium package)"
+    return found
+
+
+@contextmanager
+def browser_page(base_url: str) -> Iterator[Any]:
+    """A fresh page in headless Chromium, 1280x800, with `base_url` for relative URLs."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=FLAGS)
+        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot (docs/screenshots/ with PANELPLAN_SCREENSHOTS=1)."""
+    folder = DOCS_SCREENSHOTS
+    if not os.environ.get("PANELPLAN_SCREENSHOTS"):
+        folder = Path(tempfile.gettempdir()) / "panelplan-screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.png"
+    page.screenshot(path=str(target), full_page=True)
+    return target

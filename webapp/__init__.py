@@ -1,0 +1,76 @@
+"""The planner web app: `create_app(config)` builds it (app factory)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from . import database
+from .config import Config
+from .extensions import babel, csrf, login_manager
+from .roles import may
+
+LOCALES = ("zh", "en")
+
+
+def create_app(config: Any = None) -> Flask:
+    """Build the app from a `Config` (default: the environment's)."""
+    app = Flask(__name__)
+    app.config.from_object(config or Config())
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions and the per-request database session."""
+    database.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page says why by itself
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per feature."""
+    from .auth.views import blueprint as auth
+    from .main.views import blueprint as main
+
+    app.register_blueprint(auth)
+    app.register_blueprint(main)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Planner-facing error pages: never a traceback."""
+
+    def render_error(error: Any) -> tuple[str, int]:
+        code = getattr(error, "code", 500) or 500
+        return render_template("error.html", code=code), code
+
+    for code in (400, 403, 404, 405, 500):
+        app.register_error_handler(code, render_error)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """What every template may use: the user's role checks and the language."""
+
+    @app.context_processor
+    def helpers() -> dict[str, Any]:
+        return {"may": may, "current_user": current_user, "locale": str(get_locale())}
+
+
+def select_locale() -> str:
+    """Chinese unless the planner chose English (cookie `lang`)."""
+    chosen = request.cookies.get("lang")
+    return chosen if chosen in LOCALES else "zh"
+
+
+def service_lang() -> str:
+    """The services' language code (`zh` / `en`) for the current request."""
+    return "en" if str(get_locale()) == "en" else "zh"

@@ -1,0 +1,64 @@
+"""The `panelplan` console script: every command of `services` and `jobs`, plus `serve`.
+
+`services/` and `jobs/` never import the web layer, so the entry point that adds the web
+app's commands lives here, on top of `jobs.cli.build_parser()`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from jobs import cli as jobs_cli
+from services import cli as services_cli
+
+
+def register(commands: Any) -> None:
+    """Add `serve` to the `panelplan` command."""
+    serve = commands.add_parser("serve", help="serve the planner web app")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL (default: $DATABASE_URL or instance/panelplan.db)",
+    )
+    serve.set_defaults(run=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    # waitress is a production WSGI server (pure Python, Windows too); see docs/webapp.md for
+    # running behind a reverse proxy or under gunicorn.
+    from waitress import serve
+
+    from . import create_app
+    from .config import Config
+
+    config = Config()
+    if args.database:
+        config.DATABASE_URL = args.database
+    print(f"panelplan: http://{args.host}:{args.port}/", flush=True)
+    serve(create_app(config), host=args.host, port=args.port, threads=args.threads)
+    return 0
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, Any]:
+    """The full `panelplan` parser: services, jobs and web commands."""
+    parser, commands = services_cli.build_parser()
+    jobs_cli.register_all(commands)
+    register(commands)
+    return parser, commands
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `panelplan` console script."""
+    parser, _ = build_parser()
+    return services_cli.run(parser, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""One database session per request, committed once the view has succeeded.
+
+Views and services only flush; `commit_session` (after the view) and `close_session`
+(teardown: roll back whatever was not committed) are the single transaction boundary, as in
+Indico's `web/rh.py`. The actor recorded in the change history is the signed-in user
+(set by the user loader in `auth`).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, g
+from sqlalchemy.orm import Session
+
+from models.db import make_engine, session_factory
+
+
+def init_app(app: Flask) -> None:
+    """Open the engine and end each request's session properly."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["panelplan.sessions"] = session_factory(engine)
+    app.extensions["panelplan.engine"] = engine
+    app.after_request(commit_session)
+    app.teardown_appcontext(close_session)
+
+
+def db() -> Session:
+    """The request's session (opened on first use)."""
+    if "db" not in g:
+        g.db = current_app.extensions["panelplan.sessions"]()
+    return g.db
+
+
+def commit_session(response: Response) -> Response:
+    """Commit the request's work when the view succeeded (a failed commit is a 500)."""
+    session = g.get("db")
+    if session is not None and response.status_code < 400:
+        session.commit()
+    return response
+
+
+def close_session(_error: BaseException | None) -> None:
+    """Roll back anything not committed; always close."""
+    session = g.pop("db", None)
+    if session is not None:
+        session.rollback()
+        session.close()
