@@ -6,7 +6,10 @@ from typing import Any
 
 from flask import Flask, render_template, request
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from models.base import Role
 
 from . import database
 from .config import Config
@@ -14,6 +17,9 @@ from .extensions import babel, csrf, login_manager
 from .roles import may
 
 LOCALES = ("zh", "en")
+# The top menu: (endpoint, label msgid, minimum role). A blueprint adds its entry here; the
+# template shows only entries whose endpoint is registered and whose role the user has.
+MENU: tuple[tuple[str, str, Role], ...] = (("main.home", _l("Start"), Role.VIEWER),)
 
 
 def create_app(config: Any = None) -> Flask:
@@ -62,7 +68,18 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def helpers() -> dict[str, Any]:
-        return {"may": may, "current_user": current_user, "locale": str(get_locale())}
+        menu = [
+            (endpoint, label)
+            for endpoint, label, role in MENU
+            if endpoint in app.view_functions and may(role)
+        ]
+        return {
+            "may": may,
+            "current_user": current_user,
+            "locale": str(get_locale()),
+            "menu": menu,
+            "Role": Role,
+        }
 
 
 def select_locale() -> str:
