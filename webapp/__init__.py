@@ -19,7 +19,10 @@ from .roles import may
 LOCALES = ("zh", "en")
 # The top menu: (endpoint, label msgid, minimum role). A blueprint adds its entry here; the
 # template shows only entries whose endpoint is registered and whose role the user has.
-MENU: tuple[tuple[str, str, Role], ...] = (("main.home", _l("Start"), Role.VIEWER),)
+MENU: tuple[tuple[str, str, Role], ...] = (
+    ("main.home", _l("Start"), Role.VIEWER),
+    ("planning.plans", _l("Plans"), Role.VIEWER),
+)
 
 
 def create_app(config: Any = None) -> Flask:
@@ -47,9 +50,11 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from .auth.views import blueprint as auth
     from .main.views import blueprint as main
+    from .planning import blueprint as planning
 
     app.register_blueprint(auth)
     app.register_blueprint(main)
+    app.register_blueprint(planning)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,0 +1,179 @@
+"""Downloads: a plan's sheets (plan, dispatch, examiner sheets with calendars), the allowance
+statement, the invalid results, and Attachments 1 and 2.
+
+Every file is built by the export services and sent with its Chinese name (`download_name`:
+RFC 5987 `filename*`). ID numbers: plan, dispatch and examiner sheets only ever hold masked
+numbers; Attachments 1 and 2 carry full numbers for admins only, everyone else gets a
+masked copy (the services audit every full-number export).
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from datetime import date
+from pathlib import Path
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from openpyxl import Workbook
+from werkzeug.wrappers import Response
+
+from models.base import Role
+from services.allowance_export import served_seats
+from services.exports.allowance import allowance_workbook
+from services.exports.assignments import plan_workbook, schedules
+from services.exports.calendar import examiner_calendar
+from services.exports.dispatch import dispatch_workbook
+from services.exports.examiner_sheets import examiner_workbook
+from services.exports.invalid import invalid_workbook
+from services.exports.layout import file_name
+from services.exports.plan_rows import PanelRow, PlanHeader
+from services.forms_export import (
+    attachment1_name,
+    attachment2_name,
+    write_attachment1,
+    write_attachment2,
+)
+from services.forms_rows import year_roster
+from services.invalid_export import invalid_rows
+from services.messages import Refused
+from services.plan_export import plan_header, plan_rows
+
+from .. import service_lang
+from ..database import db
+from ..roles import role_required
+from .views import blueprint, institution, plan_or_404
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def send_workbook(wb: Workbook, name: str) -> Response:
+    """The workbook as an attachment named `name`."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=name)
+
+
+def _sheet_data(version: int) -> tuple[PlanHeader, list[PanelRow]]:
+    found = plan_or_404(version)
+    inst = institution()
+    return plan_header(db(), inst, found), plan_rows(db(), inst, found)
+
+
+@blueprint.route("/plans/<int:version>/download/plan")
+@role_required(Role.VIEWER)
+def download_plan(version: int) -> Response:
+    """The whole plan: one row per session (考评小组安排表)."""
+    header, rows = _sheet_data(version)
+    name = file_name(f"{header.institution_name}考评小组安排表_v{version}")
+    return send_workbook(plan_workbook(header, rows), name)
+
+
+@blueprint.route("/plans/<int:version>/download/dispatch")
+@role_required(Role.VIEWER)
+def download_dispatch(version: int) -> Response:
+    """One dispatch sheet per session (派遣单)."""
+    header, rows = _sheet_data(version)
+    name = file_name(f"{header.institution_name}考评人员派遣单_v{version}")
+    return send_workbook(dispatch_workbook(header, rows), name)
+
+
+@blueprint.route("/plans/<int:version>/download/examiners")
+@role_required(Role.VIEWER)
+def download_examiners(version: int) -> Response:
+    """Examiner sheets: the workbook alone, or (`?with=ics`) a zip with one calendar each."""
+    header, rows = _sheet_data(version)
+    plans = schedules(rows)
+    workbook_name = file_name(f"考评人员任务表_v{version}")
+    if request.args.get("with") != "ics":
+        return send_workbook(examiner_workbook(header, plans), workbook_name)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        sheet = io.BytesIO()
+        examiner_workbook(header, plans).save(sheet)
+        archive.writestr(workbook_name, sheet.getvalue())
+        for s in plans:
+            ics = file_name(f"{s.person.code}_{s.person.name}", ".ics")
+            archive.writestr(ics, examiner_calendar(header, s.person, s.sessions))
+    buffer.seek(0)
+    name = file_name(f"考评人员任务安排_v{version}", ".zip")
+    return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name=name)
+
+
+@blueprint.route("/downloads")
+@role_required(Role.VIEWER)
+def downloads() -> str:
+    """The institution's other files: allowance, invalid results, Attachments 1 and 2."""
+    today = date.today()
+    return render_template(
+        "planning/downloads.html", year=today.year, first=date(today.year, 1, 1), today=today,
+        full_ids=current_user.role == Role.ADMIN,
+    )  # fmt: skip
+
+
+def _dates() -> tuple[date, date]:
+    try:
+        return date.fromisoformat(request.args["from"]), date.fromisoformat(request.args["to"])
+    except (KeyError, ValueError):
+        abort(400)
+
+
+def _refused(refused: Refused) -> Response:
+    for line in refused.lines(service_lang()):
+        flash(line, "error")
+    return redirect(url_for("planning.downloads"))
+
+
+@blueprint.route("/downloads/allowance")
+@role_required(Role.VIEWER)
+def download_allowance() -> Response:
+    """The allowance statement of a period (`?from=&to=`, `&planned=1` adds expected seats)."""
+    inst = institution()
+    first, last = _dates()
+    try:
+        seats = served_seats(db(), inst, first, last, request.args.get("planned") == "1")
+    except Refused as refused:
+        return _refused(refused)
+    name = file_name(f"{inst.name}考评人员津贴补助_{first:%Y%m%d}-{last:%Y%m%d}")
+    return send_workbook(allowance_workbook(inst.name, first, last, seats), name)
+
+
+@blueprint.route("/downloads/invalid")
+@role_required(Role.VIEWER)
+def download_invalid() -> Response:
+    """Candidates whose result is void (R5)."""
+    inst = institution()
+    today = date.today()
+    wb = invalid_workbook(inst.name, today, invalid_rows(db(), inst))
+    return send_workbook(wb, file_name(f"{inst.name}成绩无效名单_{today:%Y%m%d}"))
+
+
+@blueprint.route("/downloads/attachment/<int:number>")
+@role_required(Role.VIEWER)
+def download_attachment(number: int) -> Response:
+    """Attachment 1 or 2 for a year's examiners (`?year=`): full ID numbers for admins only."""
+    if number not in (1, 2):
+        abort(404)
+    inst = institution()
+    try:
+        year = int(request.args.get("year", date.today().year))
+    except ValueError:
+        abort(400)
+    full = current_user.role == Role.ADMIN
+    label = f"{year}" if full else f"{year}_脱敏"
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            filed = year_roster(db(), inst, year)
+            if number == 1:
+                path = Path(folder) / attachment1_name(inst, label)
+                write_attachment1(db(), inst, filed, path, full_ids=full)
+            else:
+                path = Path(folder) / attachment2_name(inst, year, "" if full else "脱敏")
+                write_attachment2(db(), inst, year, filed, path, full_ids=full)
+        except Refused as refused:
+            return _refused(refused)
+        data = io.BytesIO(path.read_bytes())
+    return send_file(data, mimetype=XLSX, as_attachment=True, download_name=path.name)

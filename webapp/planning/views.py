@@ -1,0 +1,300 @@
+"""Plan a term (record a solve job), follow it live, stop it; list, review and publish plans.
+
+The web app only records the solve (`services.solve_jobs`): the scheduler process runs it
+in a child process, and the job page polls the job row once a second.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import defer
+from werkzeug.wrappers import Response
+
+from models import AssessmentSession, Institution, JobStatus, PanelSeat, Plan, SolveJob
+from models.base import PlanStatus, Role, SessionStatus, utcnow
+from services.messages import Refused
+from services.plan_export import plan_rows
+from services.plans import find_plan, status_name
+from services.policy import effective_policy
+from services.publishing import publish
+from services.scheduler_state import scheduler_alive
+from services.solve_jobs import cancel, get_job, list_jobs, request_plan
+from services.solve_jobs import status_name as job_status_name
+from services.solve_runs import ENDED, objective_tuple
+from solver.schema import Result
+from solver.solve import Options
+
+from .. import service_lang
+from ..database import db
+from ..roles import role_required
+from . import review
+
+blueprint = Blueprint("planning", __name__)
+
+DEFAULT_TIME_LIMIT = 60
+POLICY_PAGES = ("policy.edit", "policy.show", "policy.index")
+LEVELS = {
+    "unfilled": _l("empty seats"),
+    "changes": _l("changes to the published plan"),
+    "load_squares": _l("fair load"),
+    "leader_squares": _l("fair leadership"),
+}
+STATUSES = {
+    "suspended": _l("suspended"),
+    "revocation_pending": _l("awaiting revocation"),
+    "revoked": _l("revoked"),
+}
+
+
+def institution() -> Institution:
+    """The signed-in user's institution."""
+    return db().get_one(Institution, current_user.institution_id)
+
+
+def next_range(inst: Institution) -> tuple[date, date]:
+    """The range of the planned sessions without a panel in force (else of all planned ones)."""
+    planned = (AssessmentSession.institution_id == inst.id) & (
+        AssessmentSession.status == SessionStatus.PLANNED
+    )
+    staffed = select(PanelSeat.session_id)
+    span = select(func.min(AssessmentSession.start), func.max(AssessmentSession.start))
+    first, last = db().execute(span.where(planned, AssessmentSession.id.not_in(staffed))).one()
+    if first is None:
+        first, last = db().execute(span.where(planned)).one()
+    if first is None:
+        today = date.today()
+        return today, today + timedelta(days=30)
+    return first.date(), last.date()
+
+
+@blueprint.route("/plans/new", methods=["GET", "POST"])
+@role_required(Role.PLANNER)
+def new() -> str | Response:
+    """The plan-a-term form; a valid request queues a solve job and shows it."""
+    inst = institution()
+    first, last = next_range(inst)
+    form = {"date_from": first.isoformat(), "date_to": last.isoformat(),
+            "time_limit": str(DEFAULT_TIME_LIMIT), "seed": "0"}  # fmt: skip
+    errors: dict[str, str] = {}
+    refusals: list[str] = []
+    if request.method == "POST":
+        sent = {k: request.form.get(k, "").strip() for k in form}
+        # An empty time limit or seed means the default; an empty date is an error.
+        form |= {k: v for k, v in sent.items() if v or k.startswith("date_")}
+        parsed, errors = _parse(form)
+        if not errors:
+            try:
+                job = request_plan(db(), inst, *parsed)
+            except Refused as refused:
+                refusals = refused.lines(service_lang())
+            else:
+                return redirect(url_for("planning.job", job_id=job.id))
+    return render_template(
+        "planning/new.html", form=form, errors=errors, refusals=refusals,
+        policy=effective_policy(inst), alive=scheduler_alive(db(), utcnow()),
+        policy_url=_policy_url(),
+    )  # fmt: skip
+
+
+def _policy_url() -> str | None:
+    """The policy page, when the app has one."""
+    for endpoint in POLICY_PAGES:
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint)
+    return None
+
+
+def _parse(form: dict[str, str]) -> tuple[Any, dict[str, str]]:
+    """(date_from, date_to, Options) from the form, or the fields in error."""
+    errors, values = {}, {}
+    for key in ("date_from", "date_to"):
+        try:
+            values[key] = date.fromisoformat(form[key])
+        except ValueError:
+            errors[key] = _("Enter a date as YYYY-MM-DD.")
+    try:
+        time_limit = float(form["time_limit"])
+    except ValueError:
+        errors["time_limit"] = _("Enter a number of seconds.")
+    try:
+        seed = int(form["seed"])
+    except ValueError:
+        errors["seed"] = _("Enter a whole number.")
+    if errors:
+        return None, errors
+    options = Options(time_limit=time_limit, seed=seed, lang=service_lang())
+    return (values["date_from"], values["date_to"], options), errors
+
+
+def _job(job_id: int) -> SolveJob:
+    """The institution's job, else 404."""
+    try:
+        return get_job(db(), job_id, institution())
+    except Refused:
+        abort(404)
+
+
+@blueprint.route("/jobs/<int:job_id>")
+@role_required(Role.VIEWER)
+def job(job_id: int) -> str:
+    """A solve job: live progress while it runs, the plan (or why there is none) once ended."""
+    found = _job(job_id)
+    plan = db().get(Plan, found.plan_id) if found.plan_id else None
+    diagnostics = []
+    if plan is not None and plan.solver_status == "INFEASIBLE":
+        diagnostics = review.diagnostics_by_session(Result.model_validate(plan.result))
+    return render_template(
+        "planning/job.html", job=found, progress=progress_of(found, plan), plan=plan,
+        diagnostics=diagnostics, alive=scheduler_alive(db(), utcnow()),
+        partial=plan is not None and bool(plan.result.get("assignments")),
+    )  # fmt: skip
+
+
+@blueprint.route("/jobs/<int:job_id>/progress")
+@role_required(Role.VIEWER)
+def progress(job_id: int) -> Response:
+    """The job's progress as JSON (polled by the job page)."""
+    found = _job(job_id)
+    plan = db().get(Plan, found.plan_id) if found.plan_id else None
+    return jsonify(progress_of(found, plan))
+
+
+def progress_of(found: SolveJob, plan: Plan | None) -> dict[str, Any]:
+    """What the job page shows: status, level, vectors, elapsed, the bar, the outcome."""
+    lang = service_lang()
+    limit = float(found.parameters.get("time_limit") or 0)
+    done = found.status in ENDED
+    elapsed = found.elapsed or 0.0
+    objective, bound = objective_tuple(found.objective), objective_tuple(found.bound)
+    return {
+        "id": found.id,
+        "status": found.status.value,
+        "status_text": job_status_name(found.status, lang),
+        "done": done,
+        "stopping": found.cancel_requested and not done,
+        "level": found.level,
+        "level_text": str(LEVELS.get(found.level or "", found.level or "")),
+        "objective": list(objective) if objective else None,
+        "bound": list(bound) if bound else None,
+        "elapsed": round(elapsed, 1),
+        "time_limit": limit,
+        "percent": 100 if done else min(99, round(100 * elapsed / limit)) if limit else 0,
+        "solver_status": plan.solver_status if plan else None,
+        "proven_optimal": plan is not None and plan.solver_status == "OPTIMAL",
+        "plan_url": url_for("planning.plan", version=plan.version) if plan else None,
+        "plan_version": plan.version if plan else None,
+        "error": (found.error or {}).get(lang, []),
+    }
+
+
+@blueprint.route("/jobs/<int:job_id>/stop", methods=["POST"])
+@role_required(Role.PLANNER)
+def stop(job_id: int) -> Response:
+    """Stop a job: a queued one at once, a running one keeping its best plan."""
+    _job(job_id)
+    try:
+        cancel(db(), job_id, institution())
+    except Refused as refused:
+        for line in refused.lines(service_lang()):
+            flash(line)
+    else:
+        flash(_("Stopping: the best plan so far is kept."))
+    return redirect(url_for("planning.job", job_id=job_id))
+
+
+@blueprint.route("/plans")
+@role_required(Role.VIEWER)
+def plans() -> str:
+    """Every plan version of the institution, newest first, and the solves under way."""
+    inst = institution()
+    versions = (
+        db()
+        .scalars(
+            select(Plan)
+            .options(defer(Plan.instance))
+            .where(Plan.institution_id == inst.id)
+            .order_by(Plan.version.desc())
+        )
+        .all()
+    )
+    rows = [(p, objective_tuple(p.result.get("objective"))) for p in versions]
+    jobs = list_jobs(db(), inst, everything=True, limit=10)
+    return render_template("planning/plans.html", rows=rows, jobs=jobs, **_names())
+
+
+def _names() -> dict[str, Any]:
+    lang = service_lang()
+    return {
+        "plan_status": lambda s: status_name(s, lang),
+        "job_status": lambda s: job_status_name(s, lang),
+        "JobStatus": JobStatus,
+        "PlanStatus": PlanStatus,
+    }
+
+
+def plan_or_404(version: int) -> Plan:
+    """The institution's plan `version`, else 404."""
+    try:
+        return find_plan(db(), institution(), version)
+    except Refused:
+        abort(404)
+
+
+@blueprint.route("/plans/<int:version>")
+@role_required(Role.VIEWER)
+def plan(version: int) -> str:
+    """Review a plan: sessions and panels, load chart, objective, bound, how it was solved."""
+    found = plan_or_404(version)
+    instance, result = review.loaded(found.instance, found.result)
+    loads, fair = review.loads(instance, result)
+    top = max([fair, *(row.seats for row in loads)]) or 1
+    return render_template(
+        "planning/plan.html", plan=found, result=result, rows=plan_rows(db(), institution(), found),
+        loads=loads, fair=fair, top=top, levels=LEVELS,
+        diagnostics=review.diagnostics_by_session(result), **_names(),
+    )  # fmt: skip
+
+
+@blueprint.route("/plans/<int:version>/sessions/<code>")
+@role_required(Role.VIEWER)
+def evidence(version: int, code: str) -> str:
+    """One panel's evidence: why each member may sit, turnover, visits in a row at the venue."""
+    found = plan_or_404(version)
+    instance, result = review.loaded(found.instance, found.result)
+    try:
+        shown = review.evidence(instance, result, code, service_lang())
+    except KeyError:
+        abort(404)
+    return render_template("planning/evidence.html", plan=found, panel=shown, statuses=STATUSES)
+
+
+@blueprint.route("/plans/<int:version>/publish", methods=["POST"])
+@role_required(Role.PLANNER)
+def publish_plan(version: int) -> Response:
+    """Publish a checked draft; the reasons are listed when it is refused."""
+    plan_or_404(version)
+    try:
+        publish(db(), institution(), version)
+    except Refused as refused:  # refused before anything is written
+        for line in refused.lines(service_lang()):
+            flash(line, "error")
+    else:
+        flash(_("Plan v%(version)s is published.", version=version))
+    return redirect(url_for("planning.plan", version=version))
