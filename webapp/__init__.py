@@ -21,7 +21,7 @@ LOCALES = ("zh", "en")
 # template shows only entries whose endpoint is registered and whose role the user has.
 MENU: tuple[tuple[str, str, Role], ...] = (
     ("main.home", _l("Start"), Role.VIEWER),
-    ("planning.plans", _l("Plans"), Role.VIEWER),
+    ("examiners.index", _l("Examiners"), Role.VIEWER),
 )
 
 
@@ -49,12 +49,12 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from .auth.views import blueprint as auth
+    from .examiners import blueprint as examiners
     from .main.views import blueprint as main
-    from .planning import blueprint as planning
 
     app.register_blueprint(auth)
+    app.register_blueprint(examiners)
     app.register_blueprint(main)
-    app.register_blueprint(planning)
 
 
 def register_errorhandlers(app: Flask) -> None:

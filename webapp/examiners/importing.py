@@ -1,0 +1,178 @@
+"""Excel / CSV import: a dry run first (nothing written), then the import on confirmation.
+
+The uploaded file waits in a private temporary folder named by a random token kept in the
+planner's session; the confirm form must send the same token, so nobody can import a file
+they did not upload. The services do the work (`services.import_*`): the dry run writes in
+a savepoint and rolls it back, the import writes the valid rows all at once.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from models.base import Role
+from services.import_examiners import import_examiners
+from services.import_occupations import import_occupations
+from services.import_sessions import import_sessions
+from services.imports import ImportReport
+from services.messages import Problem, Refused
+
+from .. import service_lang
+from ..database import db
+from ..roles import role_required
+from . import blueprint
+from .views import institution
+
+KINDS = {
+    "examiners": _l("Examiners (Attachment 2 layout)"),
+    "sessions": _l("Sessions (and candidate lists in the same workbook)"),
+    "candidates": _l("Candidate lists"),
+    "occupations": _l("Occupation catalogue"),
+}
+SUFFIXES = (".xlsx", ".csv")
+STALE_SECONDS = 24 * 3600  # uploads never confirmed are removed after a day
+MESSAGES = {
+    "no_file": {"zh": "请选择要导入的文件", "en": "choose a file to import"},
+    "suffix": {
+        "zh": "只能导入 .xlsx 或 .csv 文件（收到 {name}）",
+        "en": "only .xlsx or .csv files can be imported (got {name})",
+    },
+    "expired": {
+        "zh": "上传的文件已失效，请重新上传并试导入",
+        "en": "the uploaded file has expired; upload it again and do a dry run",
+    },
+}
+
+
+def upload_root() -> Path:
+    """Where uploads wait for confirmation (one sub-folder per token)."""
+    return Path(tempfile.gettempdir()) / "panelplan-imports"
+
+
+def run_import(kind: str, path: Path, dry_run: bool, strict: bool) -> list[ImportReport]:
+    """Run the import service of `kind` on the file at `path`."""
+    where = institution()
+    options = {"dry_run": dry_run, "strict": strict}
+    if kind == "examiners":
+        return [import_examiners(db(), where, path, **options)]
+    if kind == "occupations":
+        return [import_occupations(db(), where, path, **options)]
+    kinds = ("sessions", "candidates") if kind == "sessions" else ("candidates",)
+    return import_sessions(db(), where, path, kinds=kinds, **options)
+
+
+@blueprint.route("/examiners/import", methods=["GET", "POST"])
+@role_required(Role.PLANNER)
+def upload() -> str:
+    """Show the upload form; on upload, keep the file and show the dry run's report."""
+    if request.method == "GET":
+        return _page(kind=request.args.get("kind", "examiners"))
+    kind = request.form.get("kind", "examiners")
+    kind = kind if kind in KINDS else "examiners"
+    strict = bool(request.form.get("strict"))
+    file = request.files.get("file")
+    name = Path((file.filename or "").replace("\\", "/")).name if file else ""
+    if not name:
+        return _page(kind=kind, strict=strict, problems=[_problem("no_file")])
+    if Path(name).suffix.lower() not in SUFFIXES:
+        return _page(kind=kind, strict=strict, problems=[_problem("suffix", name=name)])
+    token = secrets.token_urlsafe(16)
+    _forget_stale()
+    folder = upload_root() / token
+    folder.mkdir(parents=True, mode=0o700)
+    assert file is not None
+    file.save(folder / name)
+    session["import"] = {"token": token, "kind": kind, "strict": strict, "name": name}
+    return _report(kind, folder / name, dry_run=True, strict=strict, token=token)
+
+
+@blueprint.route("/examiners/import/confirm", methods=["POST"])
+@role_required(Role.PLANNER)
+def confirm_import() -> str | Response:
+    """Import the file of the dry run just shown (the token must match the session's)."""
+    pending = session.get("import") or {}
+    token = request.form.get("token", "")
+    if not pending or not secrets.compare_digest(token, pending.get("token", "")):
+        return _page(kind="examiners", problems=[_problem("expired")])
+    folder = upload_root() / pending["token"]
+    path = folder / pending["name"]
+    if not path.is_file():
+        session.pop("import", None)
+        return _page(kind=pending["kind"], problems=[_problem("expired")])
+    page = _report(pending["kind"], path, dry_run=False, strict=pending["strict"])
+    session.pop("import", None)
+    shutil.rmtree(folder, ignore_errors=True)
+    return page
+
+
+@blueprint.route("/examiners/import/cancel", methods=["POST"])
+@role_required(Role.PLANNER)
+def cancel_import() -> Response:
+    """Forget the uploaded file without importing it."""
+    pending = session.pop("import", None) or {}
+    if pending.get("token"):
+        shutil.rmtree(upload_root() / pending["token"], ignore_errors=True)
+    flash(_("Import cancelled: nothing was written."))
+    return redirect(url_for("examiners.upload"))
+
+
+def _report(kind: str, path: Path, dry_run: bool, strict: bool, token: str = "") -> str:
+    """Run the import (or its dry run) and show what it did, or why the file was refused."""
+    lang = service_lang()
+    try:
+        reports = run_import(kind, path, dry_run, strict)
+    except Refused as refused:
+        return _page(kind=kind, strict=strict, problems=refused.problems)
+    shown = [
+        {
+            "summary": r.summary(lang),
+            "lines": r.lines(lang),
+            "outcomes": r.outcomes,
+            "rows": r.rows,
+            "bad": len(r.bad_rows),
+            "refused": r.refused,
+            "written": r.written,
+        }
+        for r in reports
+    ]
+    can_import = dry_run and not any(r.refused for r in reports)
+    return render_template(
+        "examiners/import_report.html",
+        reports=shown,
+        dry_run=dry_run,
+        token=token if can_import else "",
+        kind=kind,
+        kinds=KINDS,
+    )
+
+
+def _page(kind: str, strict: bool = False, problems: list[Problem] | None = None) -> str:
+    lines = [p.text(service_lang()) for p in problems or []]
+    return render_template(
+        "examiners/import.html", kinds=KINDS, kind=kind, strict=strict, problems=lines
+    )
+
+
+def _problem(key: str, **params: Any) -> Problem:
+    return Problem.of(MESSAGES, key, "file", **params)
+
+
+def _forget_stale() -> None:
+    """Remove uploads nobody confirmed within a day."""
+    root = upload_root()
+    if not root.is_dir():
+        return
+    cutoff = time.time() - STALE_SECONDS
+    for folder in root.iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
