@@ -22,6 +22,7 @@ LOCALES = ("zh", "en")
 MENU: tuple[tuple[str, str, Role], ...] = (
     ("main.home", _l("Start"), Role.VIEWER),
     ("examiners.index", _l("Examiners"), Role.VIEWER),
+    ("planning.plans", _l("Plans"), Role.VIEWER),
 )
 
 
@@ -51,10 +52,12 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import blueprint as auth
     from .examiners import blueprint as examiners
     from .main.views import blueprint as main
+    from .planning import blueprint as planning
 
     app.register_blueprint(auth)
     app.register_blueprint(examiners)
     app.register_blueprint(main)
+    app.register_blueprint(planning)
 
 
 def register_errorhandlers(app: Flask) -> None:
