@@ -1,18 +1,69 @@
-"""Home: where a planner starts (the dashboard grows here)."""
+"""Home: a signed-in planner starts on the dashboard (what needs attention), and the
+actions on alerts."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from models import Institution
 from models.base import Role
+from services.alerts import acknowledge, resolve
+from services.compliance import WARN_DAYS
+from services.messages import Refused
 
+from .. import service_lang
+from ..database import db
 from ..roles import role_required
+from .dashboard import UNSTAFFED_WEEKS, attention
 
 blueprint = Blueprint("main", __name__)
+LOCAL = ZoneInfo("Asia/Shanghai")
 
 
 @blueprint.route("/")
 @role_required(Role.VIEWER)
 def home() -> str:
-    """The start page."""
-    return render_template("home.html")
+    """The start page: the dashboard."""
+    return _dashboard()
+
+
+@blueprint.route("/dashboard")
+@role_required(Role.VIEWER)
+def dashboard() -> str:
+    """What needs attention now."""
+    return _dashboard()
+
+
+@blueprint.route("/dashboard/alerts/<int:ident>/<any(acknowledge, resolve):action>",
+                 methods=["POST"])  # fmt: skip
+@role_required(Role.PLANNER)
+def alert_action(ident: int, action: str) -> Response:
+    """Acknowledge an alert (seen, stays listed) or resolve it (dealt with)."""
+    change = acknowledge if action == "acknowledge" else resolve
+    try:
+        change(db(), _institution(), ident, datetime.now(UTC))
+    except Refused as refused:
+        for line in refused.lines(service_lang()):
+            flash(line)
+        return redirect(url_for("main.dashboard"))
+    flash(_("Alert acknowledged.") if action == "acknowledge" else _("Alert resolved."))
+    return redirect(url_for("main.dashboard"))
+
+
+def _institution() -> Institution:
+    institution = db().get(Institution, current_user.institution_id)
+    if institution is None:
+        abort(404)
+    return institution
+
+
+def _dashboard() -> str:
+    now = datetime.now(UTC)
+    found = attention(db(), _institution(), now.astimezone(LOCAL).date(), now, service_lang())
+    return render_template("home.html", attention=found, weeks=UNSTAFFED_WEEKS, warn_days=WARN_DAYS)

@@ -1,0 +1,141 @@
+"""Sessions: a filtered list with candidate counts, and a session with its candidates and
+the panel in force. Candidates' ID numbers are masked for everyone but admins."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from models import (
+    AssessmentSession,
+    Candidate,
+    Occupation,
+    PanelSeat,
+    SessionCandidate,
+    Venue,
+)
+from models.base import Role, SeatRole, SessionStatus
+
+from ..database import db
+from ..roles import role_required
+from .blueprint import blueprint
+from .common import Form, document, home, owned
+from .labels import label
+
+LIMIT = 500  # rows shown at once: a term is a few hundred sessions; filters narrow the rest
+
+
+@blueprint.route("/")
+@role_required(Role.VIEWER)
+def index() -> str:
+    """The records and settings pages, in one list."""
+    return render_template("records/index.html")
+
+
+@blueprint.route("/sessions")
+@role_required(Role.VIEWER)
+def sessions() -> str:
+    """Sessions filtered by date range, venue, occupation, level and status."""
+    form = Form(request.args)
+    query = _filtered(form)
+    counted = (
+        select(SessionCandidate.session_id, func.count().label("n"))
+        .group_by(SessionCandidate.session_id)
+        .subquery()
+    )
+    seated = (
+        select(PanelSeat.session_id, func.count().label("n"))
+        .group_by(PanelSeat.session_id)
+        .subquery()
+    )
+    rows = (
+        db()
+        .execute(
+            query.add_columns(counted.c.n, seated.c.n)
+            .outerjoin(counted, counted.c.session_id == AssessmentSession.id)
+            .outerjoin(seated, seated.c.session_id == AssessmentSession.id)
+            .options(
+                selectinload(AssessmentSession.venue), selectinload(AssessmentSession.occupation)
+            )
+            .order_by(AssessmentSession.start, AssessmentSession.code)
+            .limit(LIMIT + 1)
+        )
+        .all()
+    )
+    institution = home()
+    venues = (
+        db()
+        .scalars(select(Venue).where(Venue.institution_id == institution.id).order_by(Venue.code))
+        .all()
+    )
+    occupations = db().scalars(select(Occupation).order_by(Occupation.code)).all()
+    every = [("", _("All"))]
+    options = {
+        "venue": every + [(v.id, v.name) for v in venues],
+        "occupation": every + [(o.id, f"{o.code} {o.name}") for o in occupations],
+        "level": every + [(n, n) for n in range(1, 6)],
+        "status": every + [(s.value, label(s)) for s in SessionStatus],
+    }
+    return render_template(
+        "records/sessions.html", rows=rows[:LIMIT], more=len(rows) > LIMIT, form=form,
+        options=options, limit=LIMIT,
+    )  # fmt: skip
+
+
+def _filtered(form: Form) -> Select[AssessmentSession]:
+    """The session query narrowed by the filters given (bad values are shown, not applied)."""
+    query = select(AssessmentSession).where(AssessmentSession.institution_id == home().id)
+    first, last = form.day("from", required=False), form.day("to", required=False)
+    if first:
+        query = query.where(AssessmentSession.start >= datetime.combine(first, datetime.min.time()))
+    if last:
+        after = datetime.combine(last + timedelta(days=1), datetime.min.time())
+        query = query.where(AssessmentSession.start < after)
+    for name, column in (
+        ("venue", AssessmentSession.venue_id),
+        ("occupation", AssessmentSession.occupation_id),
+        ("level", AssessmentSession.level),
+    ):
+        value = form.number(name, required=False)
+        if value is not None:
+            query = query.where(column == value)
+    status = form.text("status")
+    if status in {s.value for s in SessionStatus}:
+        query = query.where(AssessmentSession.status == SessionStatus(status))
+    return query
+
+
+@blueprint.route("/sessions/<int:ident>")
+@role_required(Role.VIEWER)
+def session_detail(ident: int) -> str:
+    """One session: its candidates (ID numbers masked unless admin) and its panel in force."""
+    assessment = owned(AssessmentSession, ident)
+    candidates = (
+        db()
+        .scalars(
+            select(Candidate)
+            .join(SessionCandidate, SessionCandidate.candidate_id == Candidate.id)
+            .where(SessionCandidate.session_id == assessment.id)
+            .options(selectinload(Candidate.organization))
+            .order_by(Candidate.code)
+        )
+        .all()
+    )
+    seats = (
+        db()
+        .scalars(
+            select(PanelSeat)
+            .where(PanelSeat.session_id == assessment.id)
+            .options(selectinload(PanelSeat.examiner))
+        )
+        .all()
+    )
+    seats = sorted(seats, key=lambda s: (s.role != SeatRole.LEADER, s.examiner.code))
+    return render_template(
+        "records/session.html", assessment=assessment, candidates=candidates, seats=seats,
+        document=document,
+    )  # fmt: skip
