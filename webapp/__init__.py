@@ -23,6 +23,7 @@ MENU: tuple[tuple[str, str, Role], ...] = (
     ("main.home", _l("Start"), Role.VIEWER),
     ("examiners.index", _l("Examiners"), Role.VIEWER),
     ("planning.plans", _l("Plans"), Role.VIEWER),
+    ("records.index", _l("Records and settings"), Role.VIEWER),
 )
 
 
@@ -53,10 +54,12 @@ def register_blueprints(app: Flask) -> None:
     from .examiners import blueprint as examiners
     from .main.views import blueprint as main
     from .planning import blueprint as planning
+    from .records import blueprint as records
 
     app.register_blueprint(auth)
     app.register_blueprint(examiners)
     app.register_blueprint(main)
+    app.register_blueprint(records)
     app.register_blueprint(planning)
 
 
