@@ -177,7 +177,8 @@ def serve(url: str, once: bool = False) -> int:
 
 def _run_blocking(url: str) -> None:
     scheduler = make_scheduler(url, BlockingScheduler)
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    # wait=True: a job still running (the heartbeat) must not beat again after we stop beating
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=True))
     log.info("scheduler started")
     try:
         scheduler.start()  # returns when shut down
@@ -185,4 +186,4 @@ def _run_blocking(url: str) -> None:
         pass
     finally:
         if scheduler.running:
-            scheduler.shutdown(wait=False)
+            scheduler.shutdown(wait=True)

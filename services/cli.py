@@ -1,4 +1,4 @@
-"""The `panelplan` command: the solver's commands plus the demo and the instance generator."""
+"""The `panelplan` commands of the services layer (the console script adds jobs' and the web app's)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from data.generate import generate
 from solver import cli as solver_cli
 
 from . import alerts_cli, database_cli, discipline_cli, export_cli, filing_cli, import_cli, plan_cli
-from .demo import run_demo
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,17 +39,6 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     export_cli.register(commands)
     filing_cli.register(commands)
     alerts_cli.register(commands)
-    demo = commands.add_parser(
-        "demo", help="load the sample into a fresh database, plan, publish and print the term"
-    )
-    demo.add_argument("--size", choices=("S", "M"), default="S")
-    demo.add_argument("--out", type=Path, default=Path("out"))
-    demo.add_argument("--time-limit", type=float, default=60.0)
-    demo.add_argument("--workers", type=int, default=0)
-    demo.add_argument("--database", metavar="URL", help="default: a fresh instance/demo.db")
-    demo.set_defaults(
-        run=lambda a: run_demo(a.size, a.out, a.time_limit, a.workers, sys.stdout, a.database)
-    )
     gen = commands.add_parser("generate", help="write a realistic instance (sizes S, M, L, XL)")
     gen.add_argument("size", choices=("S", "M", "L", "XL"))
     gen.add_argument("--seed", type=int, default=0)

@@ -45,7 +45,9 @@ def run_demo(
     plan v1 and published. Instance and result are also written into `out_dir`.
     """
     raw = sample(size)
-    url = database or _fresh_sqlite(DEMO_DATABASE)
+    url = database or f"sqlite:///{DEMO_DATABASE}"
+    if url == f"sqlite:///{DEMO_DATABASE}":
+        DEMO_DATABASE.unlink(missing_ok=True)  # the demo's own file: every run starts afresh
     engine = make_engine(url)
     upgrade(engine)
     factory = session_factory(engine)
@@ -73,12 +75,6 @@ def run_demo(
     )
     print(f"文件：{out_dir / f'demo-{size}-result.json'}", file=stream)
     return 0 if result.status in ("OPTIMAL", "FEASIBLE") and not problems else 1
-
-
-def _fresh_sqlite(path: Path) -> str:
-    """The demo's own SQLite file, emptied so that every run starts from the sample."""
-    path.unlink(missing_ok=True)
-    return f"sqlite:///{path}"
 
 
 def _write(out_dir: Path, size: str, raw: dict, result: Result) -> None:

@@ -20,6 +20,7 @@ from .facts import Facts, Reason
 from .messages import say
 from .model import build
 from .schema import Diagnostic, Examiner, Session
+from .search import solve_keeping_sigint
 
 if TYPE_CHECKING:
     from .solve import Options
@@ -160,7 +161,7 @@ def _infeasible_subset(model, literals, keys, deadline, seed) -> list | None:
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_time_in_seconds = max(0.1, deadline - time.monotonic())
-    if solver.solve(model) != cp_model.INFEASIBLE:
+    if solve_keeping_sigint(solver, model) != cp_model.INFEASIBLE:
         return None
     by_index = {lit.index: k for k, lit in literals.items()}
     return [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]

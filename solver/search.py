@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import math
 import random
+import signal
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -47,6 +49,22 @@ class Control:
         self.stopped.set()
         if self.current is not None:
             self.current.stop_search()
+
+
+def solve_keeping_sigint(solver: cp_model.CpSolver, model: cp_model.CpModel) -> Any:
+    """`solver.solve(model)`, then give Ctrl-C back to Python.
+
+    CP-SAT catches SIGINT during a solve (stopping the search, which is what we want) but
+    leaves the process without Python's handler afterwards: the next Ctrl-C would kill it
+    outright, skipping every `finally` (a web server would orphan its scheduler, a command
+    would lose its clean-up). Re-installing the handler Python had restores KeyboardInterrupt.
+    """
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        return solver.solve(model)
+    finally:
+        if threading.current_thread() is threading.main_thread() and handler is not None:
+            signal.signal(signal.SIGINT, handler)
 
 
 @dataclass
@@ -174,7 +192,7 @@ class Searcher:
         self.control.current = solver
         if self.control.stopped.is_set():
             return Outcome("UNKNOWN")
-        code = solver.solve(self.built.model)
+        code = solve_keeping_sigint(solver, self.built.model)
         self.budget.charge(solver)
         name = solver.status_name(code)
         if name not in ("OPTIMAL", "FEASIBLE"):

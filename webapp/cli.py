@@ -13,6 +13,8 @@ from typing import Any
 from jobs import cli as jobs_cli
 from services import cli as services_cli
 
+from . import demo
+
 
 def register(commands: Any) -> None:
     """Add `serve` to the `panelplan` command."""
@@ -51,6 +53,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     parser, commands = services_cli.build_parser()
     jobs_cli.register_all(commands)
     register(commands)
+    demo.register(commands)
     return parser, commands
 
 

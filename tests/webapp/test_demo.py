@@ -1,0 +1,78 @@
+"""`panelplan demo`: plans the sample, starts the scheduler process and serves the UI."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+from models.db import make_engine, session_factory
+from services.scheduler_state import scheduler_alive
+
+
+def test_demo_output_cut_short_by_a_closed_pipe_is_not_a_traceback(tmp_path: Path):
+    database = f"sqlite:///{tmp_path / 'demo.db'}"
+    shell = (
+        f"{sys.executable} -m webapp.cli demo --no-serve --out {tmp_path} --database {database}"
+        " --time-limit 20 | head -2"
+    )
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=False)
+    assert "考评小组安排" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(check, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200 and "登录" in response.read().decode()
+    except OSError:
+        return False
+
+
+def _scheduler_alive(url: str) -> bool:
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            return scheduler_alive(session, datetime.now(UTC))
+    finally:
+        engine.dispose()
+
+
+def test_demo_serves_the_ui_beside_its_own_scheduler_process(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'demo.db'}"
+    port = _free_port()
+    command = [sys.executable, "-m", "webapp.cli", "demo", "--database", database]
+    command += ["--out", str(tmp_path), "--port", str(port), "--time-limit", "20"]
+    demo = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert _wait_for(lambda: _answers(f"http://127.0.0.1:{port}/login"), 90)
+        assert _wait_for(lambda: _scheduler_alive(database), 30)
+    finally:
+        demo.send_signal(signal.SIGINT)
+        out, err = demo.communicate(timeout=30)
+    assert "planner / planner-demo" in out
+    assert "Traceback" not in err
+    # the scheduler process went with the demo: no beat is left behind
+    assert _wait_for(lambda: not _scheduler_alive(database), 30)
+    assert os.path.exists(tmp_path / "demo-S-result.json")
