@@ -23,6 +23,7 @@ MENU: tuple[tuple[str, str, Role], ...] = (
     ("main.home", _l("Start"), Role.VIEWER),
     ("examiners.index", _l("Examiners"), Role.VIEWER),
     ("planning.plans", _l("Plans"), Role.VIEWER),
+    ("edits.whatif", _l("What if"), Role.PLANNER),
     ("records.index", _l("Records and settings"), Role.VIEWER),
 )
 
@@ -51,12 +52,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from .auth.views import blueprint as auth
+    from .edits import blueprint as edits
     from .examiners import blueprint as examiners
     from .main.views import blueprint as main
     from .planning import blueprint as planning
     from .records import blueprint as records
 
     app.register_blueprint(auth)
+    app.register_blueprint(edits)
     app.register_blueprint(examiners)
     app.register_blueprint(main)
     app.register_blueprint(records)

@@ -1,0 +1,77 @@
+"""A template database with the generated S term planned and published (v1), for the edit,
+what-if and version-difference tests. A plain module (not conftest)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from webtools import seed_template
+
+from data.generate import generate
+from models import Institution
+from services.edits import Change, apply
+from services.loading import load_generated
+from services.plans import solve_and_store
+from services.publishing import publish
+from solver.check import check
+from solver.facts import Facts
+from solver.schema import Instance, Result
+from solver.solve import Options
+
+OPTIONS = Options(time_limit=10, workers=1, deterministic=True)
+
+
+def load_published(session: Any) -> Institution:
+    """Load the S data set, solve its whole term and publish the plan as v1."""
+    raw = generate("S", 0)
+    institution = load_generated(session, raw)
+    days = sorted(s["start"][:10] for s in raw["sessions"])
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    plan = solve_and_store(session, institution, first, last, OPTIONS)
+    publish(session, institution, plan.version)
+    return institution
+
+
+def published_template(path: Path) -> Path:
+    """The seeded template: users of every role, S loaded, v1 published."""
+    return seed_template(path, load_published)
+
+
+def institution_of(session: Any) -> Institution:
+    """The template's only institution."""
+    return session.scalars(select(Institution)).one()
+
+
+def conflicted_seat(instance: Instance, result: Result, rule: str) -> tuple[str, str, str]:
+    """(session, member to replace, examiner) where the examiner breaks only H3-free `rule`."""
+    facts = Facts(instance)
+    for a in result.assignments:
+        s = facts.sessions[a.session]
+        for e in instance.examiners:
+            reasons = facts.member_reasons(e, s)
+            rules = {r.rule for r in reasons}
+            if e.id not in a.members and rules == {rule}:
+                return a.session, next(m for m in a.members if m != a.leader), e.id
+    raise AssertionError(f"no examiner breaking only {rule} in the S plan")
+
+
+def double_booking(result: Result, instance: Instance) -> tuple[str, str, str]:
+    """(session, member to replace, eligible examiner who would break H5 there).
+
+    H5 is "no overlapping sessions, at most `max_sessions`": the S plan has examiners at
+    their limit, so adding one more session double-books them past it.
+    """
+    facts = Facts(instance)
+    for a in result.assignments:
+        s = facts.sessions[a.session]
+        member = next(m for m in a.members if m != a.leader)
+        for e in instance.examiners:
+            if e.id in a.members or facts.member_reasons(e, s):
+                continue
+            trial = apply(result, Change(a.session, member, e.id))
+            if {d.rule for d in check(instance, trial)} == {"H5"}:
+                return a.session, member, e.id
+    raise AssertionError("no examiner would break H5 alone in the S plan")

@@ -1,0 +1,145 @@
+"""What-if: withdraw an examiner from the published plan, see ranked substitutes, act.
+
+Looking (GET) records nothing. "Replace with" records the withdrawal and stores a draft;
+"rerun with minimal changes" queues a what-if solve job for the scheduler.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from models.base import Role
+from services.messages import Refused
+from services.solve_jobs import request_what_if
+from services.substitutes import preview, replace_withdrawn
+from services.whatif import Withdrawal, published_plan
+from solver.solve import Options
+
+from .. import service_lang
+from ..database import db
+from ..roles import role_required
+from .common import blueprint, institution, served
+
+RERUN_SECONDS = 60.0  # the default search time of a rerun (the planner may change it)
+
+
+def _withdrawal(values: MultiDict[str, str]) -> Withdrawal | str:
+    """The withdrawal the form describes, or what is wrong with it."""
+    examiner = values.get("examiner", "").strip()
+    if not examiner:
+        return _("Choose the examiner who withdraws.")
+    try:
+        start, end = (
+            date.fromisoformat(v) if (v := values.get(k, "").strip()) else None
+            for k in ("start", "end")
+        )
+    except ValueError:
+        return _("Dates are written YYYY-MM-DD.")
+    session = values.get("session", "").strip() or None
+    reason = values.get("reason", "").strip() or None
+    return Withdrawal(examiner, session, start, end, reason)
+
+
+@blueprint.route("/whatif")
+@role_required(Role.PLANNER)
+def whatif() -> str:
+    """The withdrawal form and, once filled in, the affected seats with ranked substitutes."""
+    return _page(request.args)
+
+
+def _page(values: MultiDict[str, str], problems: list[str] | None = None) -> str:
+    lang, problems = service_lang(), list(problems or [])
+    try:
+        published = published_plan(db(), institution())
+    except Refused as refused:
+        return render_template("edits/whatif.html", published=None, problems=refused.lines(lang))
+    found, withdrawal = None, None
+    if values.get("examiner"):
+        withdrawal = _withdrawal(values)
+        if isinstance(withdrawal, str):
+            problems.append(withdrawal)
+        else:
+            try:
+                found = preview(db(), institution(), withdrawal, lang)
+            except Refused as refused:
+                problems += refused.lines(lang)
+    return render_template(
+        "edits/whatif.html",
+        published=published,
+        options=_choices(published),
+        values=values,
+        problems=problems,
+        preview=found,
+        rerun_seconds=int(RERUN_SECONDS),
+    )
+
+
+def _choices(published: Any) -> dict[str, list[tuple[str, str]]]:
+    """The examiners sitting on the published plan and its sessions, for the form."""
+    seated = {m for a in published.result.get("assignments", ()) for m in a["members"]}
+    examiners = [
+        (e["id"], f"{e['id']} {e.get('name', '')}")
+        for e in published.instance.get("examiners", ())
+        if e["id"] in seated
+    ]
+    sessions = [
+        (s["id"], f"{s['id']} {s['start'].replace('T', ' ')}")
+        for s in sorted(published.instance.get("sessions", ()), key=lambda s: (s["start"], s["id"]))
+    ]
+    return {"examiners": examiners, "sessions": sessions}
+
+
+@blueprint.route("/whatif/replace", methods=["POST"])
+@role_required(Role.PLANNER)
+def replace() -> str | Response:
+    """Record the withdrawal and store a draft with the chosen substitute in each seat."""
+    withdrawal = _withdrawal(request.form)
+    if isinstance(withdrawal, str):
+        return _page(request.form, [withdrawal])
+    choices = {
+        key.removeprefix("seat-"): value
+        for key, value in request.form.items()
+        if key.startswith("seat-") and value
+    }
+    if not choices:
+        return _page(request.form, [_("Choose a substitute for at least one seat.")])
+    try:
+        draft, found = replace_withdrawn(db(), institution(), withdrawal, choices)
+    except Refused as refused:
+        return _page(request.form, refused.lines(service_lang()))
+    if found:
+        flash(
+            _("Saved as draft v%(version)s. It fails the checker and cannot be published.",
+              version=draft.version)
+        )  # fmt: skip
+    else:
+        flash(_("Saved as draft v%(version)s.", version=draft.version))
+    published = published_plan(db(), institution())
+    return redirect(url_for("edits.diff", version=draft.version, other=published.version))
+
+
+@blueprint.route("/whatif/rerun", methods=["POST"])
+@role_required(Role.PLANNER)
+def rerun() -> str | Response:
+    """Queue a what-if solve: locks on past sessions kept, as few changes as possible."""
+    withdrawal = _withdrawal(request.form)
+    if isinstance(withdrawal, str):
+        return _page(request.form, [withdrawal])
+    try:
+        seconds = float(request.form.get("time_limit") or RERUN_SECONDS)
+    except ValueError:
+        seconds = -1.0  # refused below, with the service's own message
+    options = Options(time_limit=seconds, workers=1, lang=service_lang())
+    try:
+        job = request_what_if(db(), institution(), [withdrawal], options)
+    except Refused as refused:
+        return _page(request.form, refused.lines(service_lang()))
+    flash(_("What-if solve #%(id)s is queued.", id=job.id))
+    page = f"/jobs/{job.id}"
+    return redirect(page if served(page) else url_for("edits.whatif"))
