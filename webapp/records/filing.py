@@ -3,12 +3,14 @@ workflows (draft → filed → accepted, or returned), and Attachments 1 and 2 f
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Callable
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from flask import abort, after_this_request, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -32,6 +34,7 @@ from ..roles import role_required
 from .blueprint import blueprint
 from .common import Errors, Form, home, owned, today
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLAN_FIELDS = ("title", "start", "end", "trainees_planned", "status")
 BATCH_FIELDS = ("plan", "examiners", "examiner", "status")
 PLAN_ACTIONS: dict[str, Callable[..., Any]] = {
@@ -180,19 +183,14 @@ def batch_attachment(ident: int, number: int) -> Response:
         for line in refused.lines(service_lang()):
             flash(line)
         return redirect(url_for("records.batches"))
-
-    @after_this_request
-    def clean(response: Response) -> Response:
-        response.call_on_close(lambda: _remove(folder))
-        return response
-
-    return send_file(folder / name, as_attachment=True, download_name=name)
+    content = (folder / name).read_bytes()  # a few hundred kB at most: no file left behind
+    _remove(folder)
+    return send_file(BytesIO(content), as_attachment=True, download_name=name,
+                     mimetype=XLSX)  # fmt: skip
 
 
 def _remove(folder: Path) -> None:
-    for path in folder.iterdir():
-        path.unlink(missing_ok=True)
-    folder.rmdir()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _batches_page(errors: Errors, values: dict) -> str:

@@ -1,0 +1,108 @@
+"""The dashboard: what needs attention, and acknowledging / resolving alerts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from recordtools import app_and_client, one, records_template_path
+from sqlalchemy import select
+
+from models import Alert, Appointment, AssessmentSession, Examiner, Institution
+from models.alerts import AlertKind, AlertState
+from services.scheduler_state import beat
+from webapp.main.dashboard import UNSTAFFED_WEEKS
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    return records_template_path(tmp_path_factory)
+
+
+@pytest.fixture
+def site(template, tmp_path):
+    app, client = app_and_client(template, tmp_path)
+    yield app, client
+    app.extensions["panelplan.engine"].dispose()
+
+
+def write(app, work) -> None:
+    """Run `work(session)` against the app's database and commit."""
+    from webapp.database import db
+
+    with app.app_context():
+        work(db())
+        db().commit()
+
+
+def needs_attention(session) -> None:
+    """A session next week without a panel, an appointment ending in 20 days, a bad plan."""
+    institution = session.scalar(select(Institution))
+    template = session.scalar(select(AssessmentSession).limit(1))
+    start = datetime.now().replace(hour=8, minute=30, second=0, microsecond=0) + timedelta(days=7)
+    session.add(AssessmentSession(
+        institution_id=institution.id, code="NEXT-WEEK", venue_id=template.venue_id,
+        occupation_id=template.occupation_id, level=template.level, start=start,
+        end=start + timedelta(hours=3),
+    ))  # fmt: skip
+    examiner = session.scalar(select(Examiner).order_by(Examiner.code).limit(1))
+    for appointment in session.scalars(
+        select(Appointment).where(Appointment.examiner_id == examiner.id)
+    ):
+        appointment.end = min(appointment.end, start.date() + timedelta(days=13))
+        appointment.start = min(appointment.start, appointment.end)
+    params = {"version": 3, "sessions": ["S001"],
+              "findings": [{"text": {"zh": "场次 S001 组长不合格", "en": "S001: leader not eligible"}}]}  # fmt: skip
+    session.add(Alert(institution_id=institution.id, kind=AlertKind.PLAN_INVALID, subject_id=1,
+                      live_key="plan_invalid:1", params=params))  # fmt: skip
+
+
+def test_the_start_page_is_the_dashboard_and_says_what_needs_attention(site) -> None:
+    app, client = site
+    write(app, needs_attention)
+    client.login("viewer")
+    page = client.get("/").get_data(as_text=True)
+    assert (
+        page.split("<main>")[1]
+        == client.get("/dashboard").get_data(as_text=True).split("<main>")[1]
+    )
+    assert "欢迎" in page and "未运行" in page  # no scheduler beat
+    assert f"未来 {UNSTAFFED_WEEKS} 周内" in page and "NEXT-WEEK" in page
+    code = one(app, select(Examiner.code).order_by(Examiner.code).limit(1))
+    assert code in page.split('id="expiring"')[1].split("</section>")[0]
+    assert "已发布方案 v3 不再符合规则" in page and "组长不合格" in page
+    assert "知悉" not in page  # a viewer cannot acknowledge
+
+
+def test_the_scheduler_shows_as_running_while_it_beats(site) -> None:
+    app, client = site
+    write(app, lambda s: beat(s, datetime.now(UTC), "host:1"))
+    client.login("viewer")
+    assert "运行中" in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_pending_revocations_are_listed(site) -> None:
+    app, client = site
+    code = one(app, select(Examiner.code).order_by(Examiner.code).limit(1))
+    client.login("planner")
+    client.post("/records/warnings", {"examiner": code, "issued_on": "2026-11-01",
+                "reason": "严重违纪", "serious": "1"})  # fmt: skip
+    section = client.get("/dashboard").get_data(as_text=True).split('id="revocations"')[1]
+    assert code in section.split("</section>")[0]
+
+
+def test_planners_acknowledge_and_resolve_alerts_viewers_may_not(site) -> None:
+    app, client = site
+    write(app, needs_attention)
+    ident = one(app, select(Alert.id))
+    client.login("viewer")
+    assert client.post(f"/dashboard/alerts/{ident}/acknowledge").status_code == 403
+    client.login("planner")
+    assert client.client.post(f"/dashboard/alerts/{ident}/resolve").status_code == 400  # no CSRF
+    client.post(f"/dashboard/alerts/{ident}/acknowledge")
+    assert one(app, select(Alert.state)) == AlertState.ACKNOWLEDGED
+    assert one(app, select(Alert.acknowledged_by)) == "planner"
+    client.post(f"/dashboard/alerts/{ident}/resolve")
+    assert one(app, select(Alert.state)) == AlertState.RESOLVED
+    page = client.post("/dashboard/alerts/999/resolve", follow_redirects=True)
+    assert "没有编号为 999 的提醒" in page.get_data(as_text=True)
