@@ -98,9 +98,9 @@ def parse_examiner(form: Mapping[str, str], existing: Examiner | None) -> Parsed
         if getattr(data, name) is None and existing is not None:
             problems.append(Problem.of(MESSAGES, "missing", name))
     phone = values.get("phone", "")
-    data.phone = (normalize_phone(phone) or phone) if phone else ("" if existing else None)
+    data.phone = (normalize_phone(phone) or phone) if phone else _cleared(existing, "phone")
     for name in TEXT_FIELDS:
-        setattr(data, name, values.get(name) or ("" if existing else None))
+        setattr(data, name, values.get(name) or _cleared(existing, name))
     data.birth_month = _take(parse_month(values.get("birth_month"), "birth_month"), problems)
     data.assessing_since = _take(
         parse_date(values.get("assessing_since"), "assessing_since"), problems
@@ -176,6 +176,11 @@ def exists_problem(examiner: Examiner) -> Problem:
         code=examiner.code,
         name=examiner.name,
     )
+
+
+def _cleared(existing: Examiner | None, name: str) -> str | None:
+    """An emptied field: "" clears a stored value; None (keep) when nothing is stored."""
+    return "" if existing is not None and getattr(existing, name) else None
 
 
 def _choice(kind: Any, value: str | None) -> Any:
