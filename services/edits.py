@@ -204,10 +204,38 @@ def seat_candidates(
         reasons = facts.member_reasons(e, s) + (facts.leader_reasons(e, s) if lead else [])
         found = [(r.rule, r.text(lang)) for r in reasons]
         if not found:
-            trial = apply(result, Change(session, seat, e.id))
-            found = [(d.rule, d.message) for d in new_findings(instance, result, trial, lang)]
+            part, before = around(instance, result, session, e.id)
+            trial = apply(before, Change(session, seat, e.id))
+            found = [(d.rule, d.message) for d in new_findings(part, before, trial, lang)]
         out.append(Verdict(e.id, e.name, tuple(found)))
     return sorted(out, key=lambda v: (not v.accepted, v.examiner))
+
+
+def around(
+    instance: Instance, result: Result, session: str, examiner: str
+) -> tuple[Instance, Result]:
+    """The part of the plan that `examiner` joining `session` can change the findings of.
+
+    H5 and H7 (examiner sequence) read the examiner's own sessions, H6 the session's lineage
+    (same occupation), H7 (venue sequence) the venue's sessions, H8 the locks on them; history
+    stays whole. Checking this part instead of the whole plan keeps the candidate list quick
+    on large terms (one check per candidate).
+    """
+    s = next(x for x in instance.sessions if x.id == session)
+    theirs = {a.session for a in result.assignments if examiner in a.members}
+    keep = {
+        x.id
+        for x in instance.sessions
+        if x.id in theirs or x.venue == s.venue or x.occupation == s.occupation
+    }
+    part = instance.model_copy(
+        update={
+            "sessions": tuple(x for x in instance.sessions if x.id in keep),
+            "locks": tuple(lock for lock in instance.locks if lock.session in keep),
+        }
+    )
+    kept = [a for a in result.assignments if a.session in keep]
+    return part, result.model_copy(update={"assignments": kept})
 
 
 def edited_result(instance: Instance, result: Result) -> Result:

@@ -101,7 +101,9 @@ def preview(
     seats = []
     for sid in affected(instance, result, withdrawal.examiner, periods):
         s, a = facts.sessions[sid], next(a for a in result.assignments if a.session == sid)
-        seat = AffectedSeat(sid, s.start, s.venue, s.occupation, a.leader == withdrawal.examiner)
+        venue = facts.venues[s.venue].name if s.venue in facts.venues else s.venue
+        trade = f"{facts.occupation_name(s.occupation)} {s.level}"
+        seat = AffectedSeat(sid, s.start, venue or s.venue, trade, a.leader == withdrawal.examiner)
         for v in seat_candidates(instance, result, sid, withdrawal.examiner, lang, facts):
             if not v.accepted:
                 seat.refused.append(v)

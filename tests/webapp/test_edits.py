@@ -11,7 +11,7 @@ from webtools import Client, app_on_copy
 
 from models import Plan
 from models.base import PlanStatus
-from services.edits import LEADER, seat_candidates, stored
+from services.edits import LEADER, Change, apply, new_findings, seat_candidates, stored
 from services.plans import find_plan
 
 ROUTES_GET = ["/plans/1/edit", "/plans/1/edit?session=S0001&seat=leader", "/plans/1/diff/1"]
@@ -197,3 +197,15 @@ def test_the_difference_page_counts_leaves_joins_and_leaders(app, planner) -> No
     assert a.leader in page and into.examiner in page
     same = planner.get("/plans/1/diff/1").get_data(as_text=True)
     assert '<dd id="count-sessions">0</dd>' in same
+
+
+def test_judging_a_candidate_on_part_of_the_plan_agrees_with_the_whole(app) -> None:
+    instance, result = plan_v1(app)
+    for a in result.assignments[::3]:
+        for seat in (a.members[-1], LEADER):
+            for v in seat_candidates(instance, result, a.session, seat, "en"):
+                if v.reasons and v.reasons[0][0] in ("H2", "H3", "H4"):
+                    continue  # eligibility: not the checker's part
+                trial = apply(result, Change(a.session, seat, v.examiner))
+                new = new_findings(instance, result, trial, "en")
+                assert sorted(v.reasons) == sorted((d.rule, d.message) for d in new), v
