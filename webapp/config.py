@@ -22,6 +22,7 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.WTF_CSRF_ENABLED = True
         self.BABEL_DEFAULT_LOCALE = "zh"
+        self.MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads (examiner workbooks) up to 20 MiB
         self.LOGIN_ATTEMPTS = 5  # failed logins per username within LOGIN_WINDOW_MINUTES
         self.LOGIN_WINDOW_MINUTES = 15
         self.TESTING = False

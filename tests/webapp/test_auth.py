@@ -78,3 +78,11 @@ def test_signing_in_is_recorded(client, app) -> None:
 
         actions = db().scalars(select(AuditEvent.action)).all()
     assert "login" in actions
+
+
+def test_an_oversized_upload_is_refused_with_a_reason(client) -> None:
+    client.login("planner")
+    big = b"x" * (21 * 1024 * 1024)
+    response = client.client.post("/login", data=big, content_type="application/octet-stream")
+    assert response.status_code == 413
+    assert "文件过大" in response.get_data(as_text=True)
