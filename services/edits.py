@@ -9,7 +9,7 @@ reasons of `solver.facts` (H2-H4) first, then what the checker finds new when th
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 from models import Institution, Plan, audit
 from solver.check import check, objective, required_size
 from solver.facts import Facts
-from solver.schema import Assignment, Diagnostic, Instance, Result, Unfilled
+from solver.schema import (
+    Assignment,
+    Candidate,
+    Diagnostic,
+    Instance,
+    Result,
+    SessionBase,
+    Unfilled,
+)
 from solver.solve import Options
 
 from .messages import Problem, Refused
@@ -199,39 +207,70 @@ def seat_candidates(
         if e.id not in taken and any(q.occupation == s.occupation for q in e.qualifications)
     ]
     lead = seat == LEADER or seat == a.leader
-    out = []
+    out, index = [], Index.of(instance, result)
     for e in qualified:
         reasons = facts.member_reasons(e, s) + (facts.leader_reasons(e, s) if lead else [])
         found = [(r.rule, r.text(lang)) for r in reasons]
         if not found:
-            part, before = around(instance, result, session, e.id)
+            part, before = around(instance, result, session, e.id, index)
             trial = apply(before, Change(session, seat, e.id))
             found = [(d.rule, d.message) for d in new_findings(part, before, trial, lang)]
         out.append(Verdict(e.id, e.name, tuple(found)))
     return sorted(out, key=lambda v: (not v.accepted, v.examiner))
 
 
+@dataclass(frozen=True)
+class Index:
+    """Looked up once per candidate list: candidates by id, each examiner's sessions."""
+
+    candidates: dict[str, Candidate]
+    seats: dict[str, set[str]]
+
+    @classmethod
+    def of(cls, instance: Instance, result: Result) -> Index:
+        seats: dict[str, set[str]] = defaultdict(set)
+        for a in result.assignments:
+            for m in a.members:
+                seats[m].add(a.session)
+        return cls({c.id: c for c in instance.candidates}, dict(seats))
+
+
 def around(
-    instance: Instance, result: Result, session: str, examiner: str
+    instance: Instance, result: Result, session: str, examiner: str, index: Index | None = None
 ) -> tuple[Instance, Result]:
     """The part of the plan that `examiner` joining `session` can change the findings of.
 
-    H5 and H7 (examiner sequence) read the examiner's own sessions, H6 the session's lineage
-    (same occupation), H7 (venue sequence) the venue's sessions, H8 the locks on them; history
-    stays whole. Checking this part instead of the whole plan keeps the candidate list quick
-    on large terms (one check per candidate).
+    H5 and H7 (examiner sequence) read the examiner's own panels, H6 the session's rotation
+    lineage, H7 (venue sequence) the venue's sessions, H8 the locks on them; history is cut
+    the same way. Checking this part instead of the whole plan keeps the candidate list
+    quick on large terms (two checks per candidate).
     """
     s = next(x for x in instance.sessions if x.id == session)
-    theirs = {a.session for a in result.assignments if examiner in a.members}
-    keep = {
-        x.id
-        for x in instance.sessions
-        if x.id in theirs or x.venue == s.venue or x.occupation == s.occupation
-    }
+    policy = instance.policy
+    by_venue = policy.consecutive_rule in ("venue_sequence", "both")
+    same_line = (
+        (lambda x: x.occupation == s.occupation)
+        if policy.rotation_scope == "occupation"
+        else (lambda x: x.occupation == s.occupation and x.venue == s.venue)
+    )
+
+    def near(x: SessionBase) -> bool:
+        return same_line(x) or (by_venue and x.venue == s.venue)
+
+    index = index or Index.of(instance, result)
+    theirs = index.seats.get(examiner, set())
+    keep = {x.id for x in instance.sessions if x.id in theirs or near(x)}
+    listed = {c for x in instance.sessions if x.id in keep for c in x.candidates or ()}
     part = instance.model_copy(
         update={
             "sessions": tuple(x for x in instance.sessions if x.id in keep),
             "locks": tuple(lock for lock in instance.locks if lock.session in keep),
+            # Everyone else's recusals read the same before and after: only theirs matter.
+            "conflicts": tuple(c for c in instance.conflicts if c.examiner == examiner),
+            "candidates": tuple(index.candidates[c] for c in listed if c in index.candidates),
+            "history": tuple(
+                h for h in instance.history if examiner in h.members or near(h.session)
+            ),
         }
     )
     kept = [a for a in result.assignments if a.session in keep]
