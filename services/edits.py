@@ -208,11 +208,12 @@ def seat_candidates(
     ]
     lead = seat == LEADER or seat == a.leader
     out, index = [], Index.of(instance, result)
+    leaving = a.leader if seat == LEADER else seat  # (a member taking the lead leaves no seat)
     for e in qualified:
         reasons = facts.member_reasons(e, s) + (facts.leader_reasons(e, s) if lead else [])
         found = [(r.rule, r.text(lang)) for r in reasons]
         if not found:
-            part, before = around(instance, result, session, e.id, index)
+            part, before = around(instance, result, session, e.id, index, leaving)
             trial = apply(before, Change(session, seat, e.id))
             found = [(d.rule, d.message) for d in new_findings(part, before, trial, lang)]
         out.append(Verdict(e.id, e.name, tuple(found)))
@@ -236,11 +237,16 @@ class Index:
 
 
 def around(
-    instance: Instance, result: Result, session: str, examiner: str, index: Index | None = None
+    instance: Instance,
+    result: Result,
+    session: str,
+    examiner: str,
+    index: Index | None = None,
+    leaving: str | None = None,
 ) -> tuple[Instance, Result]:
     """The part of the plan that `examiner` joining `session` can change the findings of.
 
-    H5 and H7 (examiner sequence) read the examiner's own panels, H6 the session's rotation
+    H5 and H7 (examiner sequence) read the panels of the examiner and of the one `leaving`, H6 the session's rotation
     lineage, H7 (venue sequence) the venue's sessions, H8 the locks on them; history is cut
     the same way. Checking this part instead of the whole plan keeps the candidate list
     quick on large terms (two checks per candidate).
@@ -258,7 +264,8 @@ def around(
         return same_line(x) or (by_venue and x.venue == s.venue)
 
     index = index or Index.of(instance, result)
-    theirs = index.seats.get(examiner, set())
+    # The one leaving the seat counts too: a visit elsewhere gone may join two runs (H7).
+    theirs = index.seats.get(examiner, set()) | index.seats.get(leaving or examiner, set())
     keep = {x.id for x in instance.sessions if x.id in theirs or near(x)}
     listed = {c for x in instance.sessions if x.id in keep for c in x.candidates or ()}
     part = instance.model_copy(
@@ -269,7 +276,9 @@ def around(
             "conflicts": tuple(c for c in instance.conflicts if c.examiner == examiner),
             "candidates": tuple(index.candidates[c] for c in listed if c in index.candidates),
             "history": tuple(
-                h for h in instance.history if examiner in h.members or near(h.session)
+                h
+                for h in instance.history
+                if examiner in h.members or leaving in h.members or near(h.session)
             ),
         }
     )
