@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
+    from .api.views import blueprint as api
     from .auth.views import blueprint as auth
     from .edits import blueprint as edits
     from .examiners import blueprint as examiners
@@ -58,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from .planning import blueprint as planning
     from .records import blueprint as records
 
+    app.register_blueprint(api)
     app.register_blueprint(auth)
     app.register_blueprint(edits)
     app.register_blueprint(examiners)
@@ -73,7 +75,7 @@ def register_errorhandlers(app: Flask) -> None:
         code = getattr(error, "code", 500) or 500
         return render_template("error.html", code=code), code
 
-    for code in (400, 403, 404, 405, 500):
+    for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, render_error)
 
 
