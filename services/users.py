@@ -34,6 +34,7 @@ MESSAGES = {
         "zh": "密码至少 {n} 位",
         "en": "a password has at least {n} characters",
     },
+    "not_yourself": {"zh": "不能停用自己的账号", "en": "you cannot deactivate yourself"},
     "bad_login": {"zh": "用户名或密码不正确", "en": "wrong username or password"},
     "locked": {
         "zh": "登录失败次数过多，请 {minutes} 分钟后再试",
@@ -100,6 +101,15 @@ def create_user(
     audit(session, "create_user", username, institution.id, role=role)
     session.flush()
     return user
+
+
+def deactivate_user(session: Session, user: User, by: User) -> None:
+    """Stop `user` signing in (the record stays: their name is in the history); never oneself."""
+    if user.id == by.id:
+        raise Refused([Problem.of(MESSAGES, "not_yourself", "username")])
+    user.active = False
+    audit(session, "deactivate_user", user.username, user.institution_id)
+    session.flush()
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:

@@ -12,7 +12,14 @@ from models.base import Role
 from models.db import make_engine
 from services.cli import main
 from services.messages import Refused
-from services.users import authenticate, check_password, create_user, hash_password, sign_in
+from services.users import (
+    authenticate,
+    check_password,
+    create_user,
+    deactivate_user,
+    hash_password,
+    sign_in,
+)
 
 
 def test_a_password_hash_is_salted_and_verifies() -> None:
@@ -71,3 +78,15 @@ def test_sign_in_is_refused_after_repeated_failures_within_the_window(db, make) 
     assert "15 分钟后再试" in locked.value.lines("zh")[0]
     later = now + timedelta(minutes=20)  # the failures have left the window
     assert sign_in(db, "qian", "right-pass-1", later, attempts=3, minutes=15).username == "qian"
+
+
+def test_an_admin_deactivates_another_user_never_themselves(db, make) -> None:
+    institution = make.institution()
+    admin = create_user(db, institution, "boss", "admin", "boss-pass-1")
+    other = create_user(db, institution, "temp", "viewer", "temp-pass-1")
+    deactivate_user(db, other, admin)
+    assert authenticate(db, "temp", "temp-pass-1") is None
+    with pytest.raises(Refused) as refused:
+        deactivate_user(db, admin, admin)
+    assert "不能停用自己的账号" in refused.value.lines("zh")[0]
+    assert admin.active

@@ -8,11 +8,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from models import User, audit
+from models import User
 from models.base import Role
 from services.messages import Refused
-from services.users import create_user
+from services.users import create_user, deactivate_user
 
+from .. import service_lang
 from ..database import db
 from ..roles import role_required
 from .blueprint import blueprint
@@ -51,11 +52,10 @@ def user_create() -> str | Response:
 def user_deactivate(ident: int) -> str | Response:
     """Stop a user from signing in (the record stays: their name is in the history)."""
     user = owned(User, ident)
-    if user.id == current_user.id:
-        return _page({"": [_("You cannot deactivate yourself.")]}, {})
-    user.active = False
-    audit(db(), "deactivate_user", user.username, user.institution_id)
-    db().flush()
+    try:
+        deactivate_user(db(), user, current_user)
+    except Refused as refused:
+        return _page({"": refused.lines(service_lang())}, {})
     flash(_("User %(name)s can no longer sign in.", name=user.username))
     return redirect(url_for("records.users"))
 
