@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .history import track_changes
 
 DEFAULT_SQLITE_PATH = Path("instance") / "panelplan.db"
+READ_ONLY_OPTION = "panelplan_read_only"
 
 
 def database_url(environ: dict[str, str] | None = None) -> str:
@@ -53,19 +54,27 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Python's sqlite3 module starts transactions lazily, only before data changes, so a
     # SAVEPOINT (dry runs, nested units) would open the outermost transaction itself. Take
     # over: no implicit transactions, and an explicit BEGIN whenever SQLAlchemy begins one
-    # (SQLAlchemy's documented pysqlite recipe). IMMEDIATE takes the write lock at the start:
-    # a transaction that read first and wrote later could otherwise deadlock with another
-    # writer and fail at once with "database is locked"; this way the second one waits
-    # (up to the 30 s timeout). Units of work are short, so SQLite's one writer suffices
-    # for an institution's planners; PostgreSQL is the production database.
+    # (SQLAlchemy's documented pysqlite recipe). A unit of work that may write begins
+    # IMMEDIATE, taking the write lock at the start: one that read first and wrote later
+    # could otherwise deadlock with another writer and fail at once with "database is
+    # locked"; this way the second one waits (up to the 30 s timeout). Read-only units
+    # (`read_only(engine)`: web pages that only show) begin DEFERRED and never queue behind
+    # writers; write-ahead logging lets them read while a writer works.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")  # SQLite ignores foreign keys unless asked
+    cursor.execute("PRAGMA journal_mode=WAL")  # a no-op answer "memory" for in-memory databases
     cursor.close()
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    reading = connection.get_execution_options().get(READ_ONLY_OPTION)
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine for units that only read (on SQLite: no write lock taken up front)."""
+    return engine.execution_options(**{READ_ONLY_OPTION: True})
 
 
 def session_factory(bind: Any, **kwargs: Any) -> sessionmaker[Session]:

@@ -8,16 +8,18 @@ Indico's `web/rh.py`. The actor recorded in the change history is the signed-in 
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy.orm import Session
 
-from models.db import make_engine, session_factory
+from models.db import make_engine, read_only, session_factory
 
 
 def init_app(app: Flask) -> None:
     """Open the engine and end each request's session properly."""
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["panelplan.sessions"] = session_factory(engine)
+    # Pages that only show (GET, HEAD) read without queueing behind writers (SQLite).
+    app.extensions["panelplan.reading"] = session_factory(read_only(engine))
     app.extensions["panelplan.engine"] = engine
     app.after_request(commit_session)
     app.teardown_appcontext(close_session)
@@ -26,7 +28,8 @@ def init_app(app: Flask) -> None:
 def db() -> Session:
     """The request's session (opened on first use)."""
     if "db" not in g:
-        g.db = current_app.extensions["panelplan.sessions"]()
+        reading = has_request_context() and request.method in ("GET", "HEAD")
+        g.db = current_app.extensions["panelplan.reading" if reading else "panelplan.sessions"]()
     return g.db
 
 
