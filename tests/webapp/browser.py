@@ -57,3 +57,12 @@ def screenshot(page: Any, name: str) -> Path:
     target = folder / f"{name}.png"
     page.screenshot(path=str(target), full_page=True)
     return target
+
+
+def sign_in(page: Any, base_url: str, role: str, password: str) -> None:
+    """Sign in through the login form and wait for the start page."""
+    page.goto("/login")
+    page.fill("input[name=username]", role)
+    page.fill("input[name=password]", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

@@ -14,7 +14,7 @@ def template(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture
 def app(template, tmp_path):
-    """The app on a private copy of the template (CSRF on, as in production)."""
+    """The app on a private copy of `template` (a test module may override that fixture)."""
     app = app_on_copy(template, tmp_path)
     yield app
     app.extensions["panelplan.engine"].dispose()
@@ -24,3 +24,11 @@ def app(template, tmp_path):
 def client(app) -> Client:
     """A client not signed in."""
     return Client(app.test_client())
+
+
+@pytest.fixture
+def planner(app) -> Client:
+    """A client signed in as the planner."""
+    client = Client(app.test_client())
+    client.login("planner")
+    return client

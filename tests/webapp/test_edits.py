@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from edittools import conflicted_seat, double_booking, institution_of, published_template
-from webtools import Client, app_on_copy
+from webtools import Client, database
 
 from models import Plan
 from models.base import PlanStatus
@@ -19,32 +18,9 @@ ROUTES_POST = ["/plans/1/edit/save", "/plans/1/edit/publish"]
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory: pytest.TempPathFactory):
+def template(tmp_path_factory: pytest.TempPathFactory):
     """S loaded, solved and published as v1, with users of every role (made once)."""
     return published_template(tmp_path_factory.mktemp("edits") / "published.db")
-
-
-@pytest.fixture
-def app(published, tmp_path):
-    app = app_on_copy(published, tmp_path)
-    yield app
-    app.extensions["panelplan.engine"].dispose()
-
-
-@pytest.fixture
-def planner(app) -> Client:
-    client = Client(app.test_client())
-    client.login("planner")
-    return client
-
-
-@contextmanager
-def database(app: Any):
-    session = app.extensions["panelplan.sessions"]()
-    try:
-        yield session
-    finally:
-        session.close()
 
 
 def plan_v1(app: Any) -> tuple[Any, Any]:

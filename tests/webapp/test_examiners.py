@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import event, func, select
-from webtools import Client, app_on_copy, seed_template
+from webtools import seed_template
 
 from data.generate import generate
 from models import Examiner
@@ -25,22 +25,10 @@ POST_ROUTES = [
 
 
 @pytest.fixture(scope="session")
-def loaded(tmp_path_factory):
+def template(tmp_path_factory):
     """The generated S data set (40 examiners) with one user per role (made once)."""
     path = tmp_path_factory.mktemp("examiners") / "template.db"
     return seed_template(path, lambda session: load_generated(session, generate("S", 0)))
-
-
-@pytest.fixture
-def app(loaded, tmp_path):
-    app = app_on_copy(loaded, tmp_path)
-    yield app
-    app.extensions["panelplan.engine"].dispose()
-
-
-@pytest.fixture
-def client(app) -> Client:
-    return Client(app.test_client())
 
 
 def in_db(app, work):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from webtools import Client, app_on_copy, seed_template
+from webtools import Client, seed_template
 
 from data.generate import generate
 from data.sheets import examiner_records, write_examiners, write_sessions
@@ -30,20 +30,8 @@ def catalogue_only(session) -> Institution:
 
 
 @pytest.fixture(scope="session")
-def catalogue(tmp_path_factory):
+def template(tmp_path_factory):
     return seed_template(tmp_path_factory.mktemp("imports") / "template.db", catalogue_only)
-
-
-@pytest.fixture
-def app(catalogue, tmp_path):
-    app = app_on_copy(catalogue, tmp_path)
-    yield app
-    app.extensions["panelplan.engine"].dispose()
-
-
-@pytest.fixture
-def client(app) -> Client:
-    return Client(app.test_client())
 
 
 def examiner_sheet(folder: Path) -> Path:

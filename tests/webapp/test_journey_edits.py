@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from browser import browser_page, screenshot
+from browser import browser_page, screenshot, sign_in
 from edittools import conflicted_seat, institution_of, published_template
 from webtools import PASSWORDS, LiveServer, app_on_copy
 
@@ -30,11 +30,7 @@ def test_a_planner_sees_a_violation_saves_a_valid_edit_and_finds_substitutes(
     valid = next(v for v in seat_candidates(instance, result, session, member) if v.accepted)
     withdrawn = min(load, key=lambda e: (-load[e], e))
     with LiveServer(app) as server, browser_page(server.url) as page:
-        page.goto("/login")
-        page.fill("input[name=username]", "planner")
-        page.fill("input[name=password]", PASSWORDS["planner"])
-        page.click("main form button[type=submit]")
-        page.wait_for_url(f"{server.url}/")
+        sign_in(page, server.url, "planner", PASSWORDS["planner"])
 
         page.goto("/plans/1/edit")
         page.click(f'a[data-seat="{session}-{member}"]')

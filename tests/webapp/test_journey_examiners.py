@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import browser_page, screenshot
+from browser import browser_page, screenshot, sign_in
 from test_import_page import catalogue_only, examiner_sheet
 from webtools import PASSWORDS, LiveServer, app_on_copy, seed_template
 
@@ -21,11 +21,7 @@ def app(tmp_path_factory, tmp_path):
 def test_a_planner_imports_examiners_then_edits_a_phone(app, tmp_path) -> None:
     sheet = examiner_sheet(tmp_path)
     with LiveServer(app) as server, browser_page(server.url) as page:
-        page.goto("/login")
-        page.fill("input[name=username]", "planner")
-        page.fill("input[name=password]", PASSWORDS["planner"])
-        page.click("main form button[type=submit]")
-        page.wait_for_url(f"{server.url}/")
+        sign_in(page, server.url, "planner", PASSWORDS["planner"])
         page.click("nav.menu >> text=考评人员")
         page.click("text=从 Excel 导入")
         page.set_input_files("input[name=file]", str(sheet))

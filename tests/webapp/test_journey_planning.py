@@ -10,23 +10,16 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from browser import browser_page, screenshot
+from browser import browser_page, screenshot, sign_in
 from planningtools import seed_sample
-from webtools import PASSWORDS, LiveServer, app_on_copy
+from webtools import PASSWORDS, LiveServer
 
 from jobs.solving import dispatch_solves
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory):
+def template(tmp_path_factory: pytest.TempPathFactory):
     return seed_sample(tmp_path_factory.mktemp("journey") / "sample.db")
-
-
-@pytest.fixture
-def app(sample, tmp_path):
-    app = app_on_copy(sample, tmp_path)
-    yield app
-    app.extensions["panelplan.engine"].dispose()
 
 
 @pytest.fixture
@@ -49,11 +42,7 @@ def test_a_planner_plans_a_term_watches_it_reviews_publishes_and_downloads(
     app, dispatcher, tmp_path
 ) -> None:
     with LiveServer(app) as server, browser_page(server.url) as page:
-        page.goto("/login")
-        page.fill("input[name=username]", "planner")
-        page.fill("input[name=password]", PASSWORDS["planner"])
-        page.click("main form button[type=submit]")
-        page.wait_for_url(f"{server.url}/")
+        sign_in(page, server.url, "planner", PASSWORDS["planner"])
         page.click("nav.menu >> text=排班方案")
         page.click("a.button[href='/plans/new']")
         page.wait_for_url("**/plans/new")

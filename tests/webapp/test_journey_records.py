@@ -4,7 +4,7 @@ that open a revocation, the certifying unit's approval, and a policy change."""
 from __future__ import annotations
 
 import pytest
-from browser import browser_page, screenshot
+from browser import browser_page, screenshot, sign_in
 from recordtools import app_and_client, one, records_template_path
 from sqlalchemy import select
 from webtools import PASSWORDS, LiveServer
@@ -37,11 +37,7 @@ def warn(page, code: str, reason: str) -> None:
 def test_an_admin_approves_a_revocation_and_tightens_the_policy(app) -> None:
     code = one(app, select(Examiner.code).order_by(Examiner.code).limit(1))
     with LiveServer(app) as server, browser_page(server.url) as page:
-        page.goto("/login")
-        page.fill("input[name=username]", "admin")
-        page.fill("input[name=password]", PASSWORDS["admin"])
-        page.click("main form button[type=submit]")
-        page.wait_for_url(f"{server.url}/")
+        sign_in(page, server.url, "admin", PASSWORDS["admin"])
         assert "未组成考评小组的场次" in page.content()
         warn(page, code, "无故迟到")
         warn(page, code, "再次无故迟到")

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from planningtools import TERM, dispatch_until_done, seed_sample, solve_in_process
 from sqlalchemy import select
-from webtools import Client, app_on_copy
+from webtools import Client
 
 from models import Institution, JobStatus, SolveJob
 from models.base import utcnow
@@ -21,15 +21,8 @@ from solver.solve import Options
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory):
+def template(tmp_path_factory: pytest.TempPathFactory):
     return seed_sample(tmp_path_factory.mktemp("flow") / "sample.db")
-
-
-@pytest.fixture
-def app(sample, tmp_path):
-    app = app_on_copy(sample, tmp_path)
-    yield app
-    app.extensions["panelplan.engine"].dispose()
 
 
 def signed_in(app, role: str) -> Client:

@@ -7,7 +7,7 @@ import re
 import pytest
 from planningtools import TERM, seed_sample, solve_in_process
 from sqlalchemy import func, select
-from webtools import Client, app_on_copy
+from webtools import Client
 
 from models import Plan, SolveJob
 from models.base import PlanStatus
@@ -16,23 +16,11 @@ ROLES = ("viewer", "planner", "admin")
 
 
 @pytest.fixture(scope="session")
-def solved(tmp_path_factory: pytest.TempPathFactory):
+def template(tmp_path_factory: pytest.TempPathFactory):
     """The S sample with one job run to its end: draft plan v1."""
     path = seed_sample(tmp_path_factory.mktemp("planning") / "solved.db")
     solve_in_process(path)
     return path
-
-
-@pytest.fixture
-def app(solved, tmp_path):
-    app = app_on_copy(solved, tmp_path)
-    yield app
-    app.extensions["panelplan.engine"].dispose()
-
-
-@pytest.fixture
-def client(app) -> Client:
-    return Client(app.test_client())
 
 
 def signed_in(app, role: str) -> Client:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from edittools import institution_of, published_template
-from webtools import Client, app_on_copy
+from webtools import Client, app_on_copy, database
 
 from models import Examiner, JobKind, JobStatus, Plan, SolveJob, Unavailability
 from models.base import PlanStatus
@@ -23,33 +22,9 @@ ABSENCES = 16  # the S data set's own leave periods
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory: pytest.TempPathFactory):
+def template(tmp_path_factory: pytest.TempPathFactory):
     """S loaded, solved and published as v1, with users of every role (made once)."""
     return published_template(tmp_path_factory.mktemp("whatif") / "published.db")
-
-
-@pytest.fixture
-def app(published, tmp_path):
-    app = app_on_copy(published, tmp_path)
-    yield app
-    app.extensions["panelplan.engine"].dispose()
-
-
-@pytest.fixture
-def planner(app) -> Client:
-    client = Client(app.test_client())
-    client.login("planner")
-    return client
-
-
-@contextmanager
-def database(app: Any):
-    session = app.extensions["panelplan.sessions"]()
-    try:
-        yield session
-    finally:
-        session.rollback()
-        session.close()
 
 
 def busiest(app: Any) -> str:
@@ -178,7 +153,7 @@ def test_wrong_withdrawals_are_explained_and_nothing_is_written(app, planner) ->
         assert db.query(Plan).count() == 1
 
 
-def test_without_a_published_plan_the_page_says_so(published, tmp_path) -> None:
+def test_without_a_published_plan_the_page_says_so(tmp_path) -> None:
     from webtools import seed_template
 
     empty = seed_template(tmp_path / "empty.db")

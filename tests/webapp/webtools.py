@@ -8,12 +8,15 @@ from __future__ import annotations
 import re
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
 
 from models.db import make_engine, session_factory, transaction
 from models.migrate import upgrade
@@ -50,6 +53,17 @@ def app_on_copy(template: Path, directory: Path, csrf: bool = True) -> Flask:
     target = directory / "web.db"
     shutil.copy(template, target)
     return create_app(TestConfig(f"sqlite:///{target}", csrf=csrf))
+
+
+@contextmanager
+def database(app: Flask) -> Iterator[Session]:
+    """A session on the app's database, outside any request (rolled back and closed after)."""
+    session = app.extensions["panelplan.sessions"]()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
 
 
 @dataclass
