@@ -4,6 +4,7 @@ the panel in force. Candidates' ID numbers are masked for everyone but admins.""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import render_template, request
 from flask_babel import gettext as _
@@ -26,7 +27,7 @@ from .blueprint import blueprint
 from .common import Form, document, home, owned
 from .labels import label
 
-LIMIT = 500  # rows shown at once: a term is a few hundred sessions; filters narrow the rest
+PAGE_SIZE = 100  # sessions per page; the filters and the pages narrow a term of thousands
 
 
 @blueprint.route("/")
@@ -41,31 +42,26 @@ def index() -> str:
 def sessions() -> str:
     """Sessions filtered by date range, venue, occupation, level and status."""
     form = Form(request.args)
-    query = _filtered(form)
-    counted = (
-        select(SessionCandidate.session_id, func.count().label("n"))
-        .group_by(SessionCandidate.session_id)
-        .subquery()
-    )
-    seated = (
-        select(PanelSeat.session_id, func.count().label("n"))
-        .group_by(PanelSeat.session_id)
-        .subquery()
-    )
-    rows = (
+    page = max(1, request.args.get("page", 1, type=int))
+    found = (
         db()
-        .execute(
-            query.add_columns(counted.c.n, seated.c.n)
-            .outerjoin(counted, counted.c.session_id == AssessmentSession.id)
-            .outerjoin(seated, seated.c.session_id == AssessmentSession.id)
+        .scalars(
+            _filtered(form)
             .options(
                 selectinload(AssessmentSession.venue), selectinload(AssessmentSession.occupation)
             )
             .order_by(AssessmentSession.start, AssessmentSession.code)
-            .limit(LIMIT + 1)
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE + 1)
         )
         .all()
     )
+    shown = found[:PAGE_SIZE]
+    # Counts for the shown sessions only: a whole term has tens of thousands of candidates.
+    ids = [session.id for session in shown]
+    listed = _counts(SessionCandidate.session_id, ids)
+    seated = _counts(PanelSeat.session_id, ids)
+    rows = [(session, listed.get(session.id), seated.get(session.id)) for session in shown]
     institution = home()
     venues = (
         db()
@@ -81,9 +77,17 @@ def sessions() -> str:
         "status": every + [(s.value, label(s)) for s in SessionStatus],
     }
     return render_template(
-        "records/sessions.html", rows=rows[:LIMIT], more=len(rows) > LIMIT, form=form,
-        options=options, limit=LIMIT,
+        "records/sessions.html", rows=rows, form=form, options=options, page=page,
+        more=len(found) > PAGE_SIZE,
     )  # fmt: skip
+
+
+def _counts(column: Any, ids: list[int]) -> dict[int, int]:
+    """Rows per session id in `column`'s table, for the given sessions."""
+    if not ids:
+        return {}
+    query = select(column, func.count()).where(column.in_(ids)).group_by(column)
+    return {ident: n for ident, n in db().execute(query)}
 
 
 def _filtered(form: Form) -> Select[AssessmentSession]:
