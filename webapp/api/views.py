@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
+from sqlalchemy.orm import defer, selectinload
 
 from models import AssessmentSession, Examiner, Plan
 from models.base import Role
@@ -97,7 +98,14 @@ def sessions() -> ResponseReturnValue:
         query = query.where(AssessmentSession.start >= first)
     if last := _date("to"):
         query = query.where(AssessmentSession.start < date.fromordinal(last.toordinal() + 1))
-    rows = db().scalars(query.order_by(AssessmentSession.start, AssessmentSession.code))
+    loads = (
+        selectinload(AssessmentSession.venue),
+        selectinload(AssessmentSession.occupation),
+        selectinload(AssessmentSession.candidates),
+    )
+    rows = db().scalars(
+        query.options(*loads).order_by(AssessmentSession.start, AssessmentSession.code)
+    )
     return jsonify({"items": [session_json(s) for s in rows]})
 
 
@@ -108,6 +116,7 @@ def plans() -> ResponseReturnValue:
     rows = db().scalars(
         select(Plan)
         .where(Plan.institution_id == institution(db()).id)
+        .options(defer(Plan.instance))  # megabytes at XL, not shown in the list
         .order_by(Plan.version.desc())
     )
     return jsonify({"items": [plan_json(p) for p in rows]})
