@@ -52,6 +52,11 @@ MESSAGES = {
 Term = tuple[date, date, Decimal | None]
 
 
+def allowance_file(inst: Institution, first: date, last: date) -> str:
+    """The allowance statement's file name (津贴补助) for a period."""
+    return file_name(f"{inst.name}考评人员津贴补助_{first:%Y%m%d}-{last:%Y%m%d}")
+
+
 def served_seats(
     db: Session, inst: Institution, date_from: date, date_to: date, include_planned: bool = False
 ) -> list[ServedSeat]:
@@ -145,8 +150,7 @@ def _allowance(args: argparse.Namespace) -> int:
         inst = institution(db, args.institution)
         seats = served_seats(db, inst, args.date_from, args.date_to, args.include_planned)
         wb = allowance_workbook(inst.name, args.date_from, args.date_to, seats)
-        name = f"{inst.name}考评人员津贴补助_{args.date_from:%Y%m%d}-{args.date_to:%Y%m%d}"
-        save(wb, output_path(args.output, file_name(name)))
+        save(wb, output_path(args.output, allowance_file(inst, args.date_from, args.date_to)))
         return 0
 
     return run_unit(work, lang(args), args.database)

@@ -24,6 +24,11 @@ from .exports.layout import file_name, output_path
 from .plan_export import lang, save
 
 
+def invalid_file(inst: Institution, day: date) -> str:
+    """The invalid-result report's file name (成绩无效名单) as of `day`."""
+    return file_name(f"{inst.name}成绩无效名单_{day:%Y%m%d}")
+
+
 def invalid_rows(db: Session, inst: Institution) -> list[InvalidRow]:
     """Every voided result of the institution with the conflict behind it."""
     dates = _conflict_dates(db, inst)
@@ -69,8 +74,7 @@ def _invalid(args: argparse.Namespace) -> int:
         inst = institution(db, args.institution)
         today = date.today()
         wb = invalid_workbook(inst.name, today, invalid_rows(db, inst))
-        name = f"{inst.name}成绩无效名单_{today:%Y%m%d}"
-        save(wb, output_path(args.output, file_name(name)))
+        save(wb, output_path(args.output, invalid_file(inst, today)))
         return 0
 
     return run_unit(work, lang(args), args.database)

@@ -168,6 +168,28 @@ def lang(args: argparse.Namespace) -> str:
     return args.lang or os.environ.get("PANELPLAN_LANG", "zh")
 
 
+def plan_file(header: PlanHeader) -> str:
+    """The plan sheet's file name (考评小组安排表)."""
+    return file_name(f"{header.institution_name}考评小组安排表_v{header.version}")
+
+
+def dispatch_file(header: PlanHeader) -> str:
+    """The dispatch sheets' file name (派遣单)."""
+    return file_name(f"{header.institution_name}考评人员派遣单_v{header.version}")
+
+
+def examiner_files(header: PlanHeader) -> tuple[str, str]:
+    """The examiner workbook's file name and the name of the folder (or zip) with calendars."""
+    return file_name(f"考评人员任务表_v{header.version}"), file_name(
+        f"考评人员任务安排_v{header.version}", ""
+    )
+
+
+def calendar_file(person: Person) -> str:
+    """One examiner's .ics file name."""
+    return file_name(f"{person.code}_{person.name}", ".ics")
+
+
 def save(wb: Workbook, path: Path) -> Path:
     """Write a workbook (creating its directory) and say where."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -185,7 +207,7 @@ def _loaded(db: Session, args: argparse.Namespace) -> tuple[PlanHeader, list[Pan
 def _plan(args: argparse.Namespace) -> int:
     def work(db: Session) -> int:
         header, rows = _loaded(db, args)
-        default = file_name(f"{header.institution_name}考评小组安排表_v{header.version}")
+        default = plan_file(header)
         save(plan_workbook(header, rows), output_path(args.output, default))
         return 0
 
@@ -196,7 +218,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     def work(db: Session) -> int:
         header, rows = _loaded(db, args)
         rows = chosen(rows, args.session, header.version)
-        default = file_name(f"{header.institution_name}考评人员派遣单_v{header.version}")
+        default = dispatch_file(header)
         save(dispatch_workbook(header, rows), output_path(args.output, default))
         return 0
 
@@ -209,14 +231,13 @@ def _examiner(args: argparse.Namespace) -> int:
         inst = institution(db, args.institution)
         named = examiners_named(db, inst, args.examiner) if args.examiner else None
         plans = schedules(rows, named)
-        folder = args.output or Path(file_name(f"考评人员任务安排_v{header.version}", ""))
-        save(
-            examiner_workbook(header, plans),
-            folder / file_name(f"考评人员任务表_v{header.version}"),
-        )
+        workbook, bundle = examiner_files(header)
+        folder = args.output or Path(bundle)
+        save(examiner_workbook(header, plans), folder / workbook)
         for s in plans:
-            ics = folder / file_name(f"{s.person.code}_{s.person.name}", ".ics")
-            ics.write_bytes(examiner_calendar(header, s.person, s.sessions))
+            (folder / calendar_file(s.person)).write_bytes(
+                examiner_calendar(header, s.person, s.sessions)
+            )
         print(f"{len(plans)} 个日历文件 / calendar files in {folder}")
         return 0
 

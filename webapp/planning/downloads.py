@@ -21,14 +21,13 @@ from openpyxl import Workbook
 from werkzeug.wrappers import Response
 
 from models.base import Role
-from services.allowance_export import served_seats
+from services.allowance_export import allowance_file, served_seats
 from services.exports.allowance import allowance_workbook
 from services.exports.assignments import plan_workbook, schedules
 from services.exports.calendar import examiner_calendar
 from services.exports.dispatch import dispatch_workbook
 from services.exports.examiner_sheets import examiner_workbook
 from services.exports.invalid import invalid_workbook
-from services.exports.layout import file_name
 from services.exports.plan_rows import PanelRow, PlanHeader
 from services.forms_export import (
     attachment1_name,
@@ -37,9 +36,16 @@ from services.forms_export import (
     write_attachment2,
 )
 from services.forms_rows import year_roster
-from services.invalid_export import invalid_rows
+from services.invalid_export import invalid_file, invalid_rows
 from services.messages import Refused
-from services.plan_export import plan_header, plan_rows
+from services.plan_export import (
+    calendar_file,
+    dispatch_file,
+    examiner_files,
+    plan_file,
+    plan_header,
+    plan_rows,
+)
 
 from .. import service_lang
 from ..database import db
@@ -68,8 +74,7 @@ def _sheet_data(version: int) -> tuple[PlanHeader, list[PanelRow]]:
 def download_plan(version: int) -> Response:
     """The whole plan: one row per session (考评小组安排表)."""
     header, rows = _sheet_data(version)
-    name = file_name(f"{header.institution_name}考评小组安排表_v{version}")
-    return send_workbook(plan_workbook(header, rows), name)
+    return send_workbook(plan_workbook(header, rows), plan_file(header))
 
 
 @blueprint.route("/plans/<int:version>/download/dispatch")
@@ -77,8 +82,7 @@ def download_plan(version: int) -> Response:
 def download_dispatch(version: int) -> Response:
     """One dispatch sheet per session (派遣单)."""
     header, rows = _sheet_data(version)
-    name = file_name(f"{header.institution_name}考评人员派遣单_v{version}")
-    return send_workbook(dispatch_workbook(header, rows), name)
+    return send_workbook(dispatch_workbook(header, rows), dispatch_file(header))
 
 
 @blueprint.route("/plans/<int:version>/download/examiners")
@@ -87,7 +91,7 @@ def download_examiners(version: int) -> Response:
     """Examiner sheets: the workbook alone, or (`?with=ics`) a zip with one calendar each."""
     header, rows = _sheet_data(version)
     plans = schedules(rows)
-    workbook_name = file_name(f"考评人员任务表_v{version}")
+    workbook_name, bundle = examiner_files(header)
     if request.args.get("with") != "ics":
         return send_workbook(examiner_workbook(header, plans), workbook_name)
     buffer = io.BytesIO()
@@ -96,10 +100,11 @@ def download_examiners(version: int) -> Response:
         examiner_workbook(header, plans).save(sheet)
         archive.writestr(workbook_name, sheet.getvalue())
         for s in plans:
-            ics = file_name(f"{s.person.code}_{s.person.name}", ".ics")
-            archive.writestr(ics, examiner_calendar(header, s.person, s.sessions))
+            archive.writestr(
+                calendar_file(s.person), examiner_calendar(header, s.person, s.sessions)
+            )
     buffer.seek(0)
-    name = file_name(f"考评人员任务安排_v{version}", ".zip")
+    name = f"{bundle}.zip"
     return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name=name)
 
 
@@ -137,7 +142,7 @@ def download_allowance() -> Response:
         seats = served_seats(db(), inst, first, last, request.args.get("planned") == "1")
     except Refused as refused:
         return _refused(refused)
-    name = file_name(f"{inst.name}考评人员津贴补助_{first:%Y%m%d}-{last:%Y%m%d}")
+    name = allowance_file(inst, first, last)
     return send_workbook(allowance_workbook(inst.name, first, last, seats), name)
 
 
@@ -148,7 +153,7 @@ def download_invalid() -> Response:
     inst = institution()
     today = date.today()
     wb = invalid_workbook(inst.name, today, invalid_rows(db(), inst))
-    return send_workbook(wb, file_name(f"{inst.name}成绩无效名单_{today:%Y%m%d}"))
+    return send_workbook(wb, invalid_file(inst, today))
 
 
 @blueprint.route("/downloads/attachment/<int:number>")
