@@ -66,3 +66,10 @@ def drop_database(database: Database) -> None:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{database.schema}" CASCADE'))
         admin.dispose()
+
+
+def worker_url(database: Database) -> str:
+    """The database URL a child process connects with (PostgreSQL: its schema in the URL)."""
+    if database.schema is None:
+        return database.url
+    return f"{database.url}?options=-csearch_path%3D{database.schema}"

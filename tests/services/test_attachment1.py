@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
-from datetime import date
 
-from openpyxl import Workbook, load_workbook
+from formrows import FORM, reload
 from openpyxl.cell.cell import MergedCell
 
-from services.exports.attachment1 import SEAL_LINE, TITLE_TEXT, ExaminerForm, build
+from services.exports.attachment1 import SEAL_LINE, TITLE_TEXT, build
 
-FORM = ExaminerForm(
-    name="张三",
-    sex="男",
-    birth_month=date(1968, 5, 1),
-    document_number="32040219680512123X",
-    education="大专",
-    phone="13900000001",
-    occupations="车工/三级、电工/四级",
-    certificate_number="213204005200001",
-    organization="常州市某某机械有限公司",
-    vocational_certificate="车工 技师 0123456789",
-    title="高级工程师",
-    work_history="1990—2000 常州某厂 车工\n2000—至今 某公司 技师",
-)
 MERGED = {"A1:F1", "B4:C4", "E4:F4", "B5:F5", "B6:C6", "E6:F6", "B7:F7", "B8:F8"}
-
-
-def reload(workbook: Workbook) -> Workbook:
-    """Save and load back, as a planner's Excel would see the file."""
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return load_workbook(buffer)
 
 
 def test_the_form_has_the_notices_fields_in_its_grid() -> None:

@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 from datetime import date
 
-from openpyxl import Workbook, load_workbook
+from formrows import ROW, reload
 
 from services.exports.attachment2 import HEADINGS, SummaryRow, build, validity_text
-
-ROW = SummaryRow(
-    name="张三",
-    sex="男",
-    document_number="32040219680512123X",
-    phone="13900000001",
-    organization="常州市某某机械有限公司",
-    occupations="车工、电工",
-    grade="高级考评员",
-    certificate_number="213204005100001",
-    issue_date=date(2021, 7, 1),
-    valid_until=date(2024, 6, 30),
-)
-
-
-def reload(workbook: Workbook) -> Workbook:
-    """Save and load back, as a planner's Excel would see the file."""
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return load_workbook(buffer)
 
 
 def sheet(rows: list[SummaryRow]):

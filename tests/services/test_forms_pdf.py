@@ -6,10 +6,9 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from formrows import FORM, ROW
 from openpyxl import load_workbook
 from pdf import is_a4, page_sizes, to_pdf
-from test_attachment1 import FORM
-from test_attachment2 import ROW
 
 from services.exports import attachment1, attachment2
 

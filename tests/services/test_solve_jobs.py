@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from dbtools import drop_database, fresh_database
+from dbtools import drop_database, fresh_database, worker_url
 from sqlalchemy import func, select
 
 from data.generate import generate
@@ -156,13 +156,6 @@ def _pid_of_finished_process() -> int:
     child = subprocess.Popen(["true"])
     child.wait()
     return child.pid
-
-
-def worker_url(database) -> str:
-    """The database URL a child process connects with (PostgreSQL: its schema in the URL)."""
-    if database.schema is None:
-        return database.url
-    return f"{database.url}?options=-csearch_path%3D{database.schema}"
 
 
 PROCESSES, JOBS = 3, 30

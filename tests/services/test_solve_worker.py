@@ -13,10 +13,9 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 import pytest
-from dbtools import BACKENDS, drop_database, fresh_database
+from dbtools import BACKENDS, drop_database, fresh_database, worker_url
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from test_solve_jobs import worker_url
 
 from data.generate import generate
 from jobs.solving import dispatch_solves, recover_interrupted

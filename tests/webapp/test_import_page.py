@@ -7,38 +7,18 @@ import re
 from pathlib import Path
 
 import pytest
+from importtools import BAD_ID, INSTANCE, catalogue_only, examiner_sheet
 from sqlalchemy import func, select
 from webtools import Client, seed_template
 
-from data.generate import generate
-from data.sheets import examiner_records, write_examiners, write_sessions
-from models import AssessmentSession, AuditEvent, Examiner, Institution, Occupation
+from data.sheets import write_sessions
+from models import AssessmentSession, AuditEvent, Examiner
 from webapp.examiners.importing import upload_root
-
-INSTANCE = generate("S", 0)
-BAD_ID = "320402196503120011"  # the check character should be 4
-
-
-def catalogue_only(session) -> Institution:
-    """The institution and the occupation catalogue the sheets name, nothing else."""
-    institution = Institution(code=INSTANCE["institution"]["code"], name="常州测试评价机构")
-    session.add(institution)
-    for o in INSTANCE["occupations"]:
-        session.add(Occupation(code=o["code"], name=o["name"], edition="2022"))
-    session.flush()
-    return institution
 
 
 @pytest.fixture(scope="session")
 def template(tmp_path_factory):
     return seed_template(tmp_path_factory.mktemp("imports") / "template.db", catalogue_only)
-
-
-def examiner_sheet(folder: Path) -> Path:
-    """The generated S examiners (40 people) plus one row with a wrong ID check character."""
-    rows = examiner_records(INSTANCE)
-    rows.append(rows[0] | {"姓名": "错号", "身份证号码": BAD_ID, "证书编号": None})
-    return write_examiners(folder / "考评人员.xlsx", INSTANCE, rows=rows)
 
 
 def count(app, model) -> int:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from browser import browser_page, screenshot, sign_in
-from test_import_page import catalogue_only, examiner_sheet
+from importtools import catalogue_only, examiner_sheet
 from webtools import PASSWORDS, LiveServer, app_on_copy, seed_template
 
 
