@@ -116,15 +116,7 @@ def add_to_batch(
     _check_examiners_of(session, batch, examiners)
     present = {entry.examiner_id for entry in batch.entries}
     batch.entries.extend(FilingEntry(examiner_id=e.id) for e in examiners if e.id not in present)
-    session.flush()
-    audit(
-        session,
-        "filing batch changed",
-        f"batch {batch.id}",
-        batch.institution_id,
-        added=[e.code for e in examiners],
-    )
-    return batch
+    return _changed(session, batch, added=[e.code for e in examiners])
 
 
 def remove_from_batch(
@@ -134,14 +126,13 @@ def remove_from_batch(
     move(session, batch, "edit", quiet=True)
     gone = {e.id for e in examiners}
     batch.entries = [entry for entry in batch.entries if entry.examiner_id not in gone]
+    return _changed(session, batch, removed=[e.code for e in examiners])
+
+
+def _changed(session: Session, batch: FilingBatch, **details: list[str]) -> FilingBatch:
+    """Flush a change of the batch's examiners and record it."""
     session.flush()
-    audit(
-        session,
-        "filing batch changed",
-        f"batch {batch.id}",
-        batch.institution_id,
-        removed=[e.code for e in examiners],
-    )
+    audit(session, "filing batch changed", f"batch {batch.id}", batch.institution_id, **details)
     return batch
 
 

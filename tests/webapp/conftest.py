@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from webtools import Client, app_on_copy, seed_template
 
@@ -32,3 +34,9 @@ def planner(app) -> Client:
     client = Client(app.test_client())
     client.login("planner")
     return client
+
+
+@pytest.fixture
+def site(app, client) -> tuple[Any, Client]:
+    """The app and a client not signed in, as one fixture."""
+    return app, client

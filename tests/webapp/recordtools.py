@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from webtools import Client, app_on_copy, seed_template
+from webtools import seed_template
 
 from data.generate import generate
 from services.loading import load_generated
@@ -25,12 +25,6 @@ def records_template_path(factory: pytest.TempPathFactory) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         seed_template(path, _load)
     return path
-
-
-def app_and_client(template: Path, directory: Path, csrf: bool = True) -> tuple[Any, Client]:
-    """An app on a copy of `template` and a client not signed in."""
-    app = app_on_copy(template, directory, csrf=csrf)
-    return app, Client(app.test_client())
 
 
 def query(app: Any, statement: Any) -> list[Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from recordtools import app_and_client, one, records_template_path
+from recordtools import one, records_template_path
 from sqlalchemy import select
 
 from models import Alert, Appointment, AssessmentSession, Examiner, Institution
@@ -17,13 +17,6 @@ from webapp.main.dashboard import UNSTAFFED_WEEKS
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     return records_template_path(tmp_path_factory)
-
-
-@pytest.fixture
-def site(template, tmp_path):
-    app, client = app_and_client(template, tmp_path)
-    yield app, client
-    app.extensions["panelplan.engine"].dispose()
 
 
 def write(app, work) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from browser import browser_page, screenshot, sign_in
-from recordtools import app_and_client, one, records_template_path
+from recordtools import one, records_template_path
 from sqlalchemy import select
 from webtools import PASSWORDS, LiveServer
 
@@ -16,13 +16,6 @@ from models.base import ExaminerStatus
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     return records_template_path(tmp_path_factory)
-
-
-@pytest.fixture
-def app(template, tmp_path):
-    app, _client = app_and_client(template, tmp_path)
-    yield app
-    app.extensions["panelplan.engine"].dispose()
 
 
 def warn(page, code: str, reason: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from recordtools import app_and_client, one, query, records_template_path
+from recordtools import one, query, records_template_path
 from sqlalchemy import func, select
 
 from models import (
@@ -34,13 +34,6 @@ from models.filing import FilingStatus
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     return records_template_path(tmp_path_factory)
-
-
-@pytest.fixture
-def site(template, tmp_path):
-    app, client = app_and_client(template, tmp_path)
-    yield app, client
-    app.extensions["panelplan.engine"].dispose()
 
 
 def count(app, model, *where) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from recordtools import app_and_client, one, records_template_path
+from recordtools import one, records_template_path
 from sqlalchemy import func, select
 
 from models import AuditEvent, ExaminerWarning
@@ -57,13 +57,6 @@ RANK = {"viewer": 0, "planner": 1, "admin": 2}
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     return records_template_path(tmp_path_factory)
-
-
-@pytest.fixture
-def site(template, tmp_path):
-    app, client = app_and_client(template, tmp_path)
-    yield app, client
-    app.extensions["panelplan.engine"].dispose()
 
 
 @pytest.mark.parametrize("role", ["viewer", "planner", "admin"])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app
+from flask import Blueprint, abort, current_app, flash
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -35,3 +36,14 @@ def served(path: str) -> bool:
     except HTTPException:
         return False
     return True
+
+
+def announce_draft(draft: Plan, failing: bool) -> None:
+    """Tell the planner which draft was saved, and that a failing one cannot be published."""
+    if failing:
+        flash(
+            _("Saved as draft v%(version)s. It fails the checker and cannot be published.",
+              version=draft.version)
+        )  # fmt: skip
+    else:
+        flash(_("Saved as draft v%(version)s.", version=draft.version))

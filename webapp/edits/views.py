@@ -22,7 +22,7 @@ from services.whatif import differences
 from .. import service_lang
 from ..database import db
 from ..roles import role_required
-from .common import blueprint, institution, plan_or_404
+from .common import announce_draft, blueprint, institution, plan_or_404
 
 
 @blueprint.route("/plans/<int:version>/edit")
@@ -107,13 +107,7 @@ def save(version: int) -> str | Response:
         )
     except Refused as refused:
         return _page(version, texts, problems=refused.lines(service_lang()))
-    if found:
-        flash(
-            _("Saved as draft v%(version)s. It fails the checker and cannot be published.",
-              version=draft.version)
-        )  # fmt: skip
-    else:
-        flash(_("Saved as draft v%(version)s.", version=draft.version))
+    announce_draft(draft, failing=bool(found))
     return redirect(url_for("edits.diff", version=draft.version, other=version))
 
 

@@ -24,7 +24,7 @@ from solver.solve import Options
 from .. import service_lang
 from ..database import db
 from ..roles import role_required
-from .common import blueprint, institution, served
+from .common import announce_draft, blueprint, institution, served
 
 RERUN_SECONDS = 60.0  # the default search time of a rerun (the planner may change it)
 
@@ -113,13 +113,7 @@ def replace() -> str | Response:
         draft, found = replace_withdrawn(db(), institution(), withdrawal, choices)
     except Refused as refused:
         return _page(request.form, refused.lines(service_lang()))
-    if found:
-        flash(
-            _("Saved as draft v%(version)s. It fails the checker and cannot be published.",
-              version=draft.version)
-        )  # fmt: skip
-    else:
-        flash(_("Saved as draft v%(version)s.", version=draft.version))
+    announce_draft(draft, failing=bool(found))
     published = published_plan(db(), institution())
     return redirect(url_for("edits.diff", version=draft.version, other=published.version))
 
