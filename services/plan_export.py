@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,38 +63,54 @@ def plan_header(db: Session, inst: Institution, plan: Plan) -> PlanHeader:
 
 
 def plan_rows(db: Session, inst: Institution, plan: Plan) -> list[PanelRow]:
-    """Every session of the plan with its panel, by start and code (one query per table)."""
-    panels = {a["session"]: a for a in plan.result.get("assignments", ())}
+    """Every session of the plan with its panel, by start and code."""
+    panels = {
+        a["session"]: (a.get("leader"), a["members"]) for a in plan.result.get("assignments", ())
+    }
     unfilled = {u["session"]: u["seats"] for u in plan.result.get("unfilled", ())}
     codes = {s["id"] for s in plan.instance.get("sessions", ())} | set(panels)
-    people = _people(db, inst, {m for a in panels.values() for m in a["members"]})
+    return panel_rows(db, inst, panels, unfilled, codes)
+
+
+def panel_rows(
+    db: Session,
+    inst: Institution,
+    panels: Mapping[str, tuple[str | None, Sequence[str]]],
+    unfilled: Mapping[str, int],
+    codes: Collection[str],
+) -> list[PanelRow]:
+    """Sessions `codes` with their panels ((leader, members) by session; empty seats), by
+    start and code (one query per table)."""
+    people = _people(db, inst, {m for code in codes for m in panels.get(code, (None, ()))[1]})
     rows = []
-    for s, venue, occupation, listed in _sessions(db, inst, codes):
-        panel = panels.get(s.code, {})
-        leader = panel.get("leader")
-        order = sorted(dict.fromkeys(panel.get("members", ())), key=lambda m: m != leader)
-        members = tuple(people[m] for m in order if m in people)
+    for s, venue, occupation, listed in _sessions(db, inst, set(codes)):
+        leader, members = panels.get(s.code, (None, ()))
+        order = sorted(dict.fromkeys(members), key=lambda m: m != leader)
         rows.append(
             PanelRow(
                 code=s.code, start=s.start, end=s.end, venue=venue.name,
                 venue_address=venue.address or "", occupation_code=occupation.code,
                 occupation_name=occupation.name, level=s.level,
                 candidates=listed or s.candidate_count, leader=people.get(leader or ""),
-                members=members, unfilled=unfilled.get(s.code, 0),
+                members=tuple(people[m] for m in order if m in people),
+                unfilled=unfilled.get(s.code, 0),
             )
         )  # fmt: skip
     return rows
 
 
 def _sessions(db: Session, inst: Institution, codes: set[str]) -> list[Any]:
+    # Counted per session (primary-key lookups): a week's page counts only its sessions.
     listed = (
-        select(Listed.session_id, func.count().label("n")).group_by(Listed.session_id).subquery()
+        select(func.count())
+        .where(Listed.session_id == AssessmentSession.id)
+        .correlate(AssessmentSession)
+        .scalar_subquery()
     )
     query = (
-        select(AssessmentSession, Venue, Occupation, listed.c.n)
+        select(AssessmentSession, Venue, Occupation, listed)
         .join(Venue, Venue.id == AssessmentSession.venue_id)
         .join(Occupation, Occupation.id == AssessmentSession.occupation_id)
-        .outerjoin(listed, listed.c.session_id == AssessmentSession.id)
         .where(AssessmentSession.institution_id == inst.id, AssessmentSession.code.in_(codes))
         .order_by(AssessmentSession.start, AssessmentSession.code)
     )

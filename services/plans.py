@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from models import AssessmentSession, Examiner, Institution, Plan, PlanSeat
 from models.base import PlanStatus, SeatRole
@@ -184,11 +184,16 @@ def session_ids(db: Session, institution_id: int, codes: set[str]) -> dict[str, 
     return dict(db.execute(query).all())
 
 
-def find_plan(db: Session, institution: Institution, version: int) -> Plan:
-    """The institution's plan `version`; refused when there is none."""
-    plan = db.scalar(
-        select(Plan).where(Plan.institution_id == institution.id, Plan.version == version)
-    )
+def find_plan(db: Session, institution: Institution, version: int, content: bool = True) -> Plan:
+    """The institution's plan `version`; refused when there is none.
+
+    Without `content`, its instance and result are loaded only when read (a cached plan's
+    pages never read them).
+    """
+    query = select(Plan).where(Plan.institution_id == institution.id, Plan.version == version)
+    if not content:
+        query = query.options(defer(Plan.instance), defer(Plan.result))
+    plan = db.scalar(query)
     if plan is None:
         raise Refused([Problem.of(MESSAGES, "unknown_version", "plan", version=version)])
     return plan

@@ -341,7 +341,8 @@ def check_h8_locks(plan: Plan) -> Iterator[Diagnostic]:
             yield plan.diag("H8", key, lock.session, lock.examiner)
 
 
-RULES: tuple[Callable[[Plan], Iterator[Diagnostic]], ...] = (
+Rule = Callable[[Plan], Iterator[Diagnostic]]
+RULES: tuple[Rule, ...] = (
     check_h1_size,
     check_h2_leader,
     check_h3_eligibility,
@@ -353,10 +354,13 @@ RULES: tuple[Callable[[Plan], Iterator[Diagnostic]], ...] = (
 )
 
 
-def check(instance: Instance, result: Result, lang: str = "zh") -> list[Diagnostic]:
-    """List every structural problem and hard-rule violation in the result's assignments."""
+def check(
+    instance: Instance, result: Result, lang: str = "zh", rules: tuple[Rule, ...] = RULES
+) -> list[Diagnostic]:
+    """List every structural problem and hard-rule violation (of `rules`: all by default) in
+    the result's assignments."""
     plan, found = read_plan(instance, result.assignments, lang)
-    for rule in RULES:
+    for rule in rules:
         found.extend(rule(plan))
     return found
 

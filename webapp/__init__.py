@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from models.base import Role
 
-from . import database
+from . import database, plans
 from .config import Config
 from .extensions import babel, csrf, login_manager
 from .roles import may
@@ -42,6 +42,7 @@ def create_app(config: Any = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extensions and the per-request database session."""
     database.init_app(app)
+    plans.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from planningtools import TERM, seed_sample, solve_in_process
@@ -162,13 +163,55 @@ def test_the_versions_list(app) -> None:
 def test_the_review_page_shows_panels_loads_and_how_it_was_solved(app) -> None:
     page = signed_in(app, "planner").get("/plans/1").get_data(as_text=True)
     assert "已证明最优" in page and "种子" in page
-    sessions = page[page.index('id="sessions"') : page.index('id="loads"')]
-    assert sessions.count("/plans/1/sessions/") == 30
+    assert len(shown(page)) == int(re.search(r"(\d+) 场</option>", page).group(1))
     loads = page[page.index('id="loads"') :]
     assert loads.count('class="bar"') >= 30 and 'class="fair"' in loads
     assert 'id="publish"' in page
     viewer_page = signed_in(app, "viewer").get("/plans/1").get_data(as_text=True)
     assert 'id="publish"' not in viewer_page
+
+
+def shown(page: str) -> list[str]:
+    """The session codes in the plan page's table."""
+    table = page[page.index('id="sessions"') : page.index('id="loads"')]
+    return re.findall(r"/plans/1/sessions/(S\d+)", table)
+
+
+def test_the_review_page_shows_a_week_at_a_time_and_the_weeks_hold_every_session(app) -> None:
+    client = signed_in(app, "viewer")
+    first = client.get("/plans/1").get_data(as_text=True)
+    weeks = re.findall(r'<option value="(\d{4}-\d\d-\d\d)"', first)
+    assert len(weeks) > 1 and weeks == sorted(weeks)
+    with app.extensions["panelplan.sessions"]() as db:
+        plan = db.scalars(select(Plan)).one()
+        starts = {s["id"]: s["start"][:10] for s in plan.instance["sessions"]}
+    seen = []
+    for monday in weeks:
+        page = client.get(f"/plans/1?week={monday}").get_data(as_text=True)
+        codes = shown(page)
+        sunday = (date.fromisoformat(monday) + timedelta(days=6)).isoformat()
+        assert codes and all(monday <= starts[c] <= sunday for c in codes)
+        seen += codes
+    assert sorted(seen) == sorted(starts)  # every session once
+    assert shown(client.get("/plans/1?week=not-a-date").get_data(as_text=True)) == shown(first)
+    after_last = client.get("/plans/1?week=2099-01-01").get_data(as_text=True)
+    assert 'id="next-week"' not in after_last and 'id="previous-week"' in after_last
+
+
+def test_a_search_finds_an_examiner_s_sessions_in_the_whole_plan(app) -> None:
+    with app.extensions["panelplan.sessions"]() as db:
+        plan = db.scalars(select(Plan)).one()
+        names = {e["id"]: e["name"] for e in plan.instance["examiners"]}
+        busiest = max(
+            names, key=lambda e: sum(e in a["members"] for a in plan.result["assignments"])
+        )
+        theirs = {a["session"] for a in plan.result["assignments"] if busiest in a["members"]}
+    client = signed_in(app, "viewer")
+    page = client.get("/plans/1", query_string={"q": names[busiest]}).get_data(as_text=True)
+    assert set(shown(page)) >= theirs  # a shared name may add others, never lose one
+    page = client.get("/plans/1", query_string={"q": busiest}).get_data(as_text=True)
+    assert set(shown(page)) == theirs and f"{len(theirs)} 个场次符合" in page
+    assert shown(client.get("/plans/1?q=nobody-by-this-name").get_data(as_text=True)) == []
 
 
 def test_a_panel_s_evidence(app) -> None:

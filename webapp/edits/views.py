@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from models.base import PlanStatus, Role
-from services.edits import LEADER, Change, findings, save_draft, seat_candidates, stored, validate
+from services.edits import LEADER, Change, findings_after, save_draft, seat_candidates, validate
 from services.messages import Refused
 from services.plans import status_name
 from services.publishing import publish as publish_plan
@@ -21,42 +21,47 @@ from services.whatif import differences
 
 from .. import service_lang
 from ..database import db
+from ..plans import loaded_plan, page, plan_or_404, week_of
 from ..roles import role_required
-from .common import announce_draft, blueprint, institution, plan_or_404
+from .common import announce_draft, blueprint, institution
 
 
 @blueprint.route("/plans/<int:version>/edit")
 @role_required(Role.PLANNER)
 def edit(version: int) -> str | Response:
-    """The plan with the pending changes, the checker's findings, candidates for a seat."""
+    """A week of the plan with the pending changes, the checker's findings, a seat's candidates."""
     texts = request.args.getlist("change")
     session, seat, into = (request.args.get(k, "") for k in ("session", "seat", "into"))
     if session and seat and into:  # one more change: kept when it can be made at all
         wanted = [*texts, Change(session, seat, into).encode()]
-        plan = plan_or_404(version)
-        instance, result = stored(plan)
+        view = loaded_plan(plan_or_404(version))
         try:
-            validate(instance, result, [Change.decode(t) for t in wanted], version)
+            validate(view.instance, view.result, [Change.decode(t) for t in wanted], version)
         except Refused as refused:
             return _page(version, texts, session, seat, problems=refused.lines(service_lang()))
-        return redirect(url_for("edits.edit", version=version, change=wanted) + "#findings")
+        week = week_of(view.sessions, session)
+        return redirect(
+            url_for("edits.edit", version=version, change=wanted, week=week) + "#findings"
+        )
     return _page(version, texts, session, seat)
 
 
 def _page(version: int, texts: list[str], session: str = "", seat: str = "", **extra: Any) -> str:
     """Render the edit page for `version` with the changes `texts`."""
     plan, lang = plan_or_404(version), service_lang()
-    instance, result = stored(plan)
+    view = loaded_plan(plan)
     problems: list[str] = list(extra.pop("problems", []))
     try:
         changes = [Change.decode(t) for t in texts]
-        edited = validate(instance, result, changes, version)
+        edited = validate(view.instance, view.result, changes, version)
     except Refused as refused:
         problems += refused.lines(lang)
-        changes, edited = [], result
+        changes, edited = [], view.result
     candidates = None
     if session and seat and any(a.session == session for a in edited.assignments):
-        candidates = seat_candidates(instance, edited, session, seat, lang)
+        candidates = seat_candidates(view.instance, edited, session, seat, lang, view.facts)
+    wanted = request.args.get("week") or (week_of(view.sessions, session) if session else None)
+    shown = page(view.sessions, wanted, request.args.get("q", ""), view.matches)
     return render_template(
         "edits/edit.html",
         plan=plan,
@@ -65,10 +70,12 @@ def _page(version: int, texts: list[str], session: str = "", seat: str = "", **e
         changes=changes,
         kept=[c.encode() for c in changes],
         touched={c.session for c in changes},
-        findings=findings(instance, edited, lang),
+        findings=findings_after(view.instance, view.result, changes, view.findings(lang), lang),
         problems=problems,
-        panels=_panels(instance, edited),
-        names={e.id: e.name for e in instance.examiners},
+        page=shown,
+        query=request.args.get("q", ""),
+        panels=_panels(view.instance, edited, shown.sessions),
+        names=view.names,
         session=session,
         seat=seat,
         leader_seat=LEADER,
@@ -77,13 +84,14 @@ def _page(version: int, texts: list[str], session: str = "", seat: str = "", **e
     )
 
 
-def _panels(instance: Any, result: Any) -> list[dict[str, Any]]:
-    """Rows of the plan table: session facts and panel, in time order."""
+def _panels(instance: Any, result: Any, sessions: list[Any]) -> list[dict[str, Any]]:
+    """Rows of the plan table: session facts and panel of `sessions`, in their order."""
     venues = {v.id: v.name or v.id for v in instance.venues}
     trades = {o.code: o.name or o.code for o in instance.occupations}
-    by_id = {a.session: a for a in result.assignments}
+    wanted = {s.id for s in sessions}
+    by_id = {a.session: a for a in result.assignments if a.session in wanted}
     rows = []
-    for s in sorted(instance.sessions, key=lambda s: s.order_key):
+    for s in sessions:
         a = by_id.get(s.id)
         rows.append(
             {

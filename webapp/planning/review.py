@@ -14,9 +14,9 @@ from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from solver.check import Panel, check, read_plan, required_size
+from services.plan_cache import LoadedPlan
+from solver.check import Panel, required_size
 from solver.schema import Examiner, Instance, Period, Result, Session
 
 
@@ -64,14 +64,9 @@ class Load:
     leads: int
 
 
-def loaded(plan_instance: dict[str, Any], plan_result: dict[str, Any]) -> tuple[Instance, Result]:
-    """The stored instance and result as the solver's objects (stored plans always load)."""
-    return Instance.model_validate(plan_instance), Result.model_validate(plan_result)
-
-
-def evidence(instance: Instance, result: Result, session_id: str, lang: str) -> PanelEvidence:
+def evidence(view: LoadedPlan, session_id: str, lang: str) -> PanelEvidence:
     """The evidence of session `session_id`'s panel (KeyError when it is not in the plan)."""
-    plan, _ = read_plan(instance, result.assignments, lang)
+    instance, plan = view.instance, view.reading(lang)
     panel = plan.panels[session_id]
     s = plan.sessions[session_id]
     previous = _previous(instance, plan.timeline, panel)
@@ -81,9 +76,7 @@ def evidence(instance: Instance, result: Result, session_id: str, lang: str) -> 
                 _run(plan.timeline, panel, m))
         for m in panel.members
     ]  # fmt: skip
-    mine = [
-        f"{d.rule} {d.message}" for d in check(instance, result, lang) if d.session == session_id
-    ]
+    mine = [f"{d.rule} {d.message}" for d in view.findings_by_session(lang).get(session_id, [])]
     num, den = instance.policy.turnover
     need = -(-len(panel.members) * num // den) if previous and den else 0
     new = sum(1 for m in members if m.new)

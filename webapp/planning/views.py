@@ -30,8 +30,8 @@ from werkzeug.wrappers import Response
 from models import AssessmentSession, Institution, JobStatus, PanelSeat, Plan, SolveJob
 from models.base import PlanStatus, Role, SessionStatus, utcnow
 from services.messages import Refused
-from services.plan_export import plan_rows
-from services.plans import find_plan, status_name
+from services.plan_export import panel_rows
+from services.plans import status_name
 from services.policy import effective_policy
 from services.publishing import publish
 from services.scheduler_state import scheduler_alive
@@ -43,6 +43,7 @@ from solver.solve import Options
 
 from .. import service_lang
 from ..database import db
+from ..plans import loaded_plan, page, plan_or_404
 from ..roles import role_required
 from . import review
 
@@ -249,26 +250,22 @@ def _names() -> dict[str, Any]:
     }
 
 
-def plan_or_404(version: int) -> Plan:
-    """The institution's plan `version`, else 404."""
-    try:
-        return find_plan(db(), institution(), version)
-    except Refused:
-        abort(404)
-
-
 @blueprint.route("/plans/<int:version>")
 @role_required(Role.VIEWER)
 def plan(version: int) -> str:
-    """Review a plan: sessions and panels, load chart, objective, bound, how it was solved."""
+    """Review a plan: a week of sessions and panels (or a search), load chart, objective, bound."""
     found = plan_or_404(version)
-    instance, result = review.loaded(found.instance, found.result)
-    loads, fair = review.loads(instance, result)
+    view = loaded_plan(found)
+    shown = page(view.sessions, request.args.get("week"), request.args.get("q", ""), view.matches)
+    panels = {a.session: (a.leader, a.members) for a in view.panels.values()}
+    unfilled = {u.session: u.seats for u in view.result.unfilled}
+    rows = panel_rows(db(), institution(), panels, unfilled, [s.id for s in shown.sessions])
+    loads, fair = review.loads(view.instance, view.result)
     top = max([fair, *(row.seats for row in loads)]) or 1
     return render_template(
-        "planning/plan.html", plan=found, result=result, rows=plan_rows(db(), institution(), found),
-        loads=loads, fair=fair, top=top, levels=LEVELS,
-        diagnostics=review.diagnostics_by_session(result), **_names(),
+        "planning/plan.html", plan=found, result=view.result, rows=rows, page=shown,
+        query=request.args.get("q", ""), loads=loads, fair=fair, top=top, levels=LEVELS,
+        diagnostics=review.diagnostics_by_session(view.result), **_names(),
     )  # fmt: skip
 
 
@@ -277,9 +274,8 @@ def plan(version: int) -> str:
 def evidence(version: int, code: str) -> str:
     """One panel's evidence: why each member may sit, turnover, visits in a row at the venue."""
     found = plan_or_404(version)
-    instance, result = review.loaded(found.instance, found.result)
     try:
-        shown = review.evidence(instance, result, code, service_lang())
+        shown = review.evidence(loaded_plan(found), code, service_lang())
     except KeyError:
         abort(404)
     return render_template("planning/evidence.html", plan=found, panel=shown, statuses=STATUSES)

@@ -1,0 +1,137 @@
+"""Stored plans loaded once per process: their instance, result, and what is read from them.
+
+A plan's `instance` and `result` never change once stored (an edit or a what-if stores a new
+version; publishing changes only the status). Loading them is the slow part of every plan page
+at XL (a 4 MB instance validated into the solver's objects, the checker reading 2 500 panels),
+so a `PlanCache` keeps the last few plans loaded, keyed by the plan row's identity, and each
+`LoadedPlan` computes the checker's reading, findings and eligibility facts once, on first use.
+
+A cache belongs to one database (the web app keeps one per app): row ids are only unique
+within a database.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Hashable
+from functools import cached_property
+from typing import Any
+
+from models import Plan
+from solver.check import Plan as Reading
+from solver.check import check, read_plan
+from solver.facts import Facts
+from solver.schema import Assignment, Diagnostic, Instance, Result, Session
+
+from .plans import loaded
+
+DEFAULT_SIZE = 4  # plans kept loaded (an XL plan takes about 60 MB loaded)
+
+
+class LoadedPlan:
+    """One stored plan as the solver's objects, with what the pages read from it, computed once."""
+
+    def __init__(self, instance: Instance, result: Result) -> None:
+        self.instance = instance
+        self.result = result
+        self._lock = threading.RLock()  # a computation may use another one
+        self._by_lang: dict[tuple[str, str], Any] = {}
+
+    @cached_property
+    def sessions(self) -> list[Session]:
+        """The planned sessions in time order (start, id)."""
+        return sorted(self.instance.sessions, key=lambda s: s.order_key)
+
+    @cached_property
+    def panels(self) -> dict[str, Assignment]:
+        """Each session's (first) assignment."""
+        panels: dict[str, Assignment] = {}
+        for a in self.result.assignments:
+            panels.setdefault(a.session, a)
+        return panels
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """Examiner names by code."""
+        return {e.id: e.name for e in self.instance.examiners}
+
+    @cached_property
+    def search_text(self) -> dict[str, str]:
+        """Per session, what a search matches (lower case): its code, venue, occupation and
+        the codes and names of its panel."""
+        venues = {v.id: f"{v.id} {v.name or ''}" for v in self.instance.venues}
+        trades = {o.code: f"{o.code} {o.name or ''}" for o in self.instance.occupations}
+        texts = {}
+        for s in self.instance.sessions:
+            a = self.panels.get(s.id)
+            people = [f"{m} {self.names.get(m, '')}" for m in (a.members if a else ())]
+            parts = [s.id, venues.get(s.venue, s.venue), trades.get(s.occupation, s.occupation)]
+            texts[s.id] = " ".join([*parts, *people]).lower()
+        return texts
+
+    def matches(self, session: Session, query: str) -> bool:
+        """Whether the search `query` matches `session` (see `search_text`)."""
+        return query.strip().lower() in self.search_text.get(session.id, "")
+
+    @cached_property
+    def facts(self) -> Facts:
+        """The solver's eligibility facts (H2-H4 reasons), for candidate lists."""
+        return Facts(self.instance)
+
+    def reading(self, lang: str) -> Reading:
+        """The checker's reading of the plan (panels, timeline) with sentences in `lang`."""
+        return self._once(("reading", lang), lambda: read_plan(self.instance, self.result.assignments, lang)[0])  # fmt: skip
+
+    def findings(self, lang: str) -> list[Diagnostic]:
+        """Every finding of the checker on the plan, in `lang`."""
+        return self._once(("findings", lang), lambda: check(self.instance, self.result, lang))
+
+    def findings_by_session(self, lang: str) -> dict[str | None, list[Diagnostic]]:
+        """The findings grouped by session (plan-wide ones under None)."""
+
+        def group() -> dict[str | None, list[Diagnostic]]:
+            grouped: dict[str | None, list[Diagnostic]] = defaultdict(list)
+            for d in self.findings(lang):
+                grouped[d.session].append(d)
+            return dict(grouped)
+
+        return self._once(("by_session", lang), group)
+
+    def _once(self, key: tuple[str, str], compute: Any) -> Any:
+        with self._lock:  # one computation per key, even with several requests at once
+            if key not in self._by_lang:
+                self._by_lang[key] = compute()
+            return self._by_lang[key]
+
+
+class PlanCache:
+    """The last `size` plans loaded (least recently used first out); safe across threads."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        self.size = size
+        self._plans: OrderedDict[Hashable, LoadedPlan] = OrderedDict()
+        self._lock = threading.Lock()
+        self._loading: dict[Hashable, threading.Lock] = {}
+
+    def get(self, plan: Plan) -> LoadedPlan:
+        """`plan` loaded; its instance and result are read from the database only on a miss
+        (once, however many requests ask for it at the same time)."""
+        key = (plan.id, plan.version, plan.created_at)
+        with self._lock:
+            if key in self._plans:
+                self._plans.move_to_end(key)
+                return self._plans[key]
+            loading = self._loading.setdefault(key, threading.Lock())
+        with loading:
+            with self._lock:
+                if key in self._plans:
+                    return self._plans[key]
+            instance, _ = loaded(plan.instance)
+            found = LoadedPlan(instance, Result.model_validate(plan.result))
+            with self._lock:
+                self._plans[key] = found
+                self._loading.pop(key, None)
+                while len(self._plans) > self.size:
+                    self._plans.popitem(last=False)
+        return found
