@@ -1,6 +1,6 @@
 """Page latency of the web app at XL: p50/p95 over 200 requests per page (issue 6 target).
 
-    python -m bench.web_pages [--requests 200] [--concurrency 4] [--no-write]
+    python -m bench.web_pages [--requests 200] [--concurrency 2] [--no-write]
 
 Loads the XL term (1000 examiners, 2500 sessions) into a fresh SQLite file with a
 roster-staffed plan in force (as `bench.export_sheets` does), serves the app with
@@ -88,8 +88,12 @@ def pages(version: int, examiner: str, session: str) -> list[str]:
         "/plans",
         "/plans/new",
         f"/plans/{version}",
+        f"/plans/{version}?q={examiner}",
         f"/plans/{version}/sessions/{session_code}",
+        f"/plans/{version}/loads",
         f"/plans/{version}/edit",
+        f"/plans/{version}/edit?session={session_code}&seat=leader",
+        f"/plans/{version}/diff/{version}",
         "/whatif",
         "/downloads",
         "/api/examiners",
@@ -124,6 +128,7 @@ def measure(opener: urllib.request.OpenerDirector, url: str, count: int, threads
             status = error.code
         return (time.perf_counter() - start) * 1000, status
 
+    warm_up = one(0)[0]  # compiles the templates; the first view of a plan loads it (cached)
     with ThreadPoolExecutor(threads) as pool:
         first = list(pool.map(one, range(CUT_AFTER)))
         times = [t for t, _ in first]
@@ -131,6 +136,7 @@ def measure(opener: urllib.request.OpenerDirector, url: str, count: int, threads
         rest = [] if cut else list(pool.map(one, range(count - CUT_AFTER)))
     results = first + rest
     return {
+        "first": warm_up,
         "n": len(results),
         "p50": statistics.median(t for t, _ in results),
         "p95": _p95([t for t, _ in results]),
@@ -166,16 +172,18 @@ def report(rows: list[tuple[str, dict]], requests: int, threads: int) -> str:
     lines = [
         f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; size XL (generator seed 0), "
         f"SQLite file, a roster-staffed plan in force; `panelplan serve` (waitress, 8 threads) in its own "
-        f"process; {requests} GETs per page from {threads} client threads, signed in as an admin.",
+        f"process; {requests} GETs per page from {threads} client threads, signed in as an admin, "
+        "after one warm-up GET per page (its time is the 'first' column: the first view of a plan "
+        "loads it into the process's cache).",
         "",
-        "| page | requests | p50 ms | p95 ms | errors | ≤ 200 ms p95 |",
-        "|---|---|---|---|---|---|",
+        "| page | first ms | requests | p50 ms | p95 ms | errors | ≤ 200 ms p95 |",
+        "|---|---|---|---|---|---|---|",
     ]
     for page, r in rows:
         met = "yes" if r["p95"] <= TARGET_MS and not r["cut"] else "**no**"
         note = f" (cut after {r['n']})" if r["cut"] else ""
         lines.append(
-            f"| `{page}` | {r['n']}{note} | {r['p50']:.0f} | {r['p95']:.0f} | {r['errors']} | {met} |"
+            f"| `{page}` | {r['first']:.0f} | {r['n']}{note} | {r['p50']:.0f} | {r['p95']:.0f} | {r['errors']} | {met} |"
         )
     failing = [p for p, r in rows if r["p95"] > TARGET_MS or r["cut"]]
     lines += [
@@ -189,7 +197,7 @@ def report(rows: list[tuple[str, dict]], requests: int, threads: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.web_pages")
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=2)  # as many as this machine has cores
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from models import Plan
 from solver.check import Plan as Reading
@@ -26,6 +26,7 @@ from solver.schema import Assignment, Diagnostic, Instance, Result, Session
 
 from .plans import loaded
 
+T = TypeVar("T")
 DEFAULT_SIZE = 4  # plans kept loaded (an XL plan takes about 60 MB loaded)
 
 
@@ -36,7 +37,7 @@ class LoadedPlan:
         self.instance = instance
         self.result = result
         self._lock = threading.RLock()  # a computation may use another one
-        self._by_lang: dict[tuple[str, str], Any] = {}
+        self._memo: dict[str, Any] = {}
 
     @cached_property
     def sessions(self) -> list[Session]:
@@ -81,11 +82,11 @@ class LoadedPlan:
 
     def reading(self, lang: str) -> Reading:
         """The checker's reading of the plan (panels, timeline) with sentences in `lang`."""
-        return self._once(("reading", lang), lambda: read_plan(self.instance, self.result.assignments, lang)[0])  # fmt: skip
+        return self.memo(f"reading/{lang}", lambda: read_plan(self.instance, self.result.assignments, lang)[0])  # fmt: skip
 
     def findings(self, lang: str) -> list[Diagnostic]:
         """Every finding of the checker on the plan, in `lang`."""
-        return self._once(("findings", lang), lambda: check(self.instance, self.result, lang))
+        return self.memo(f"findings/{lang}", lambda: check(self.instance, self.result, lang))
 
     def findings_by_session(self, lang: str) -> dict[str | None, list[Diagnostic]]:
         """The findings grouped by session (plan-wide ones under None)."""
@@ -96,13 +97,14 @@ class LoadedPlan:
                 grouped[d.session].append(d)
             return dict(grouped)
 
-        return self._once(("by_session", lang), group)
+        return self.memo(f"by_session/{lang}", group)
 
-    def _once(self, key: tuple[str, str], compute: Any) -> Any:
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """`compute()`, computed once for this plan under `key` (the pages' own derived data)."""
         with self._lock:  # one computation per key, even with several requests at once
-            if key not in self._by_lang:
-                self._by_lang[key] = compute()
-            return self._by_lang[key]
+            if key not in self._memo:
+                self._memo[key] = compute()
+            return self._memo[key]  # type: ignore[no-any-return]
 
 
 class PlanCache:

@@ -41,6 +41,7 @@ PAGES = [
     "/jobs/1",
     "/jobs/1/progress",
     "/plans/1/sessions/S0001",
+    "/plans/1/loads",
     "/downloads",
 ]
 
@@ -164,8 +165,16 @@ def test_the_review_page_shows_panels_loads_and_how_it_was_solved(app) -> None:
     page = signed_in(app, "planner").get("/plans/1").get_data(as_text=True)
     assert "已证明最优" in page and "种子" in page
     assert len(shown(page)) == int(re.search(r"(\d+) 场</option>", page).group(1))
-    loads = page[page.index('id="loads"') :]
-    assert loads.count('class="bar"') >= 30 and 'class="fair"' in loads
+    loads = page[page.index('id="loads"') :]  # the chart of the week's examiners
+    assert 'class="fair"' in loads
+    with app.extensions["panelplan.sessions"]() as db:
+        panels = {
+            a["session"]: a["members"] for a in db.scalars(select(Plan)).one().result["assignments"]
+        }
+    sitting = {m for code in shown(page) for m in panels[code]}
+    assert loads.count('class="bar"') == len(sitting)
+    every = signed_in(app, "viewer").get("/plans/1/loads").get_data(as_text=True)
+    assert every.count('class="bar"') >= 30 and every.count('class="bar"') > len(sitting)
     assert 'id="publish"' in page
     viewer_page = signed_in(app, "viewer").get("/plans/1").get_data(as_text=True)
     assert 'id="publish"' not in viewer_page

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from models.base import PlanStatus, Role
 from services.edits import LEADER, Change, findings_after, save_draft, seat_candidates, validate
 from services.messages import Refused
+from services.plan_cache import LoadedPlan
 from services.plans import status_name
 from services.publishing import publish as publish_plan
 from services.whatif import differences
@@ -138,9 +139,9 @@ def diff(version: int, other: int) -> str:
     """Per session, how plan `version` differs from plan `other`: leaves, joins, leaders."""
     plan, before = plan_or_404(version), plan_or_404(other)
     lang = service_lang()
-    changes = differences(before.result.get("assignments", []), plan.result.get("assignments", []))
-    names = {e["id"]: e.get("name", "") for e in before.instance.get("examiners", ())}
-    names |= {e["id"]: e.get("name", "") for e in plan.instance.get("examiners", ())}
+    old, new = loaded_plan(before), loaded_plan(plan)
+    changes = differences(_panels_of(old), _panels_of(new))
+    names = old.names | new.names
     counts = {
         "sessions": len(changes),
         "leaves": sum(len(c.leaves) for c in changes),
@@ -153,3 +154,11 @@ def diff(version: int, other: int) -> str:
         before_status=status_name(before.status, lang),
         draft=plan.status == PlanStatus.DRAFT,
     )  # fmt: skip
+
+
+def _panels_of(view: LoadedPlan) -> list[dict[str, Any]]:
+    """A loaded plan's panels as `services.whatif.differences` reads them."""
+    return [
+        {"session": a.session, "leader": a.leader, "members": list(a.members)}
+        for a in view.panels.values()
+    ]

@@ -260,13 +260,26 @@ def plan(version: int) -> str:
     panels = {a.session: (a.leader, a.members) for a in view.panels.values()}
     unfilled = {u.session: u.seats for u in view.result.unfilled}
     rows = panel_rows(db(), institution(), panels, unfilled, [s.id for s in shown.sessions])
-    loads, fair = review.loads(view.instance, view.result)
+    loads, fair = view.memo("loads", lambda: review.loads(view.instance, view.result))
     top = max([fair, *(row.seats for row in loads)]) or 1
+    sitting = {m for s in shown.sessions for m in view.panels[s.id].members if s.id in view.panels}
     return render_template(
         "planning/plan.html", plan=found, result=view.result, rows=rows, page=shown,
-        query=request.args.get("q", ""), loads=loads, fair=fair, top=top, levels=LEVELS,
+        query=request.args.get("q", ""), loads=[r for r in loads if r.code in sitting],
+        fair=fair, top=top, levels=LEVELS,
         diagnostics=review.diagnostics_by_session(view.result), **_names(),
     )  # fmt: skip
+
+
+@blueprint.route("/plans/<int:version>/loads")
+@role_required(Role.VIEWER)
+def loads(version: int) -> str:
+    """Every examiner's sessions and leaderships in the plan against the fair share."""
+    found = plan_or_404(version)
+    view = loaded_plan(found)
+    rows, fair = view.memo("loads", lambda: review.loads(view.instance, view.result))
+    top = max([fair, *(row.seats for row in rows)]) or 1
+    return render_template("planning/loads.html", plan=found, loads=rows, fair=fair, top=top)
 
 
 @blueprint.route("/plans/<int:version>/sessions/<code>")
