@@ -1,22 +1,56 @@
 """Write checked examiners with their qualifications, certificates and appointments.
 
 Writes go through the ORM so that the change history (models/history.py) records each
-one; `None` in the incoming data keeps what is stored.
+one; `None` in the incoming data keeps what is stored. `set_duty` sets what a planner decides
+by hand on the examiner form: active or suspended (through `services.discipline`, which
+audits it; revocation only ever follows its approval) and the most sessions per term.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from models import Appointment, Certificate, Examiner, Institution, Qualification
+from models.base import ExaminerStatus
+from solver.messages import STATUS_NAMES
 
 from .certificates import parse_number
+from .discipline import reason_problem, reinstate, suspend
 from .examiners import ExaminerIn, Lookups, check
-from .messages import Refused
+from .messages import Problem, Refused
 from .validation import compact_document
+
+MESSAGES = {
+    "max_sessions": {
+        "zh": "应为 1 至 {most} 之间的整数（留空：不设上限）",
+        "en": "must be a whole number from 1 to {most} (empty: no cap)",
+    },
+    "by_approval": {
+        "zh": "取消资格须经发证单位审批（警告或“资料与设置 → 取消资格”），不能在此直接设置",
+        "en": "revocation follows the certifying unit's approval (warnings, or Records → "
+        "Revocations); it cannot be set here",
+    },
+    "in_approval": {
+        "zh": "当前状态为“{status_zh}”，只能由取消资格的审批决定改变",
+        "en": "the status is {status_en}: only the revocation decision changes it",
+    },
+}
+# The statuses a planner sets by hand; the others belong to the revocation workflow.
+SETTABLE_STATUSES = (ExaminerStatus.ACTIVE, ExaminerStatus.SUSPENDED)
+MOST_SESSIONS = 999  # a sanity bound (the column is an integer); real caps are far lower
+
+
+@dataclass(frozen=True)
+class Duty:
+    """The status wanted (None: keep), the most sessions per term (None: no cap), why."""
+
+    status: ExaminerStatus | None = None
+    max_sessions: int | None = None
+    reason: str = ""
 
 
 def save_examiner(session: Session, institution: Institution, data: ExaminerIn) -> Examiner:
@@ -160,3 +194,38 @@ def _appointments(examiner: Examiner, data: ExaminerIn) -> bool:
         else:  # the same term, its end corrected
             changed |= _assign(found, end=end)
     return changed
+
+
+def duty_problems(current: ExaminerStatus, duty: Duty) -> list[Problem]:
+    """Every reason `duty` cannot be set on an examiner whose status is `current`."""
+    problems = []
+    if duty.max_sessions is not None and not 1 <= duty.max_sessions <= MOST_SESSIONS:
+        problems.append(Problem.of(MESSAGES, "max_sessions", "max_sessions", most=MOST_SESSIONS))
+    if duty.status is None or duty.status == current:
+        return problems
+    if duty.status not in SETTABLE_STATUSES:
+        problems.append(Problem.of(MESSAGES, "by_approval", "status"))
+    elif current not in SETTABLE_STATUSES:
+        names = STATUS_NAMES[current]
+        problems.append(
+            Problem.of(
+                MESSAGES, "in_approval", "status", status_zh=names["zh"], status_en=names["en"]
+            )
+        )
+    elif (missing := reason_problem(duty.reason)) is not None:
+        problems.append(missing)
+    return problems
+
+
+def set_duty(session: Session, examiner: Examiner, duty: Duty, on: date) -> Examiner:
+    """Set the cap and suspend or reinstate as asked (audited); `Refused` lists each problem."""
+    problems = duty_problems(examiner.status, duty)
+    if problems:
+        raise Refused(problems)
+    examiner.max_sessions = duty.max_sessions
+    if duty.status == ExaminerStatus.SUSPENDED and examiner.status == ExaminerStatus.ACTIVE:
+        suspend(session, examiner, on, duty.reason.strip())
+    elif duty.status == ExaminerStatus.ACTIVE and examiner.status == ExaminerStatus.SUSPENDED:
+        reinstate(session, examiner, on, duty.reason.strip())
+    session.flush()
+    return examiner

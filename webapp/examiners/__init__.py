@@ -6,4 +6,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("examiners", __name__)
 
-from . import importing, views  # noqa: E402,F401  (the routes register themselves)
+from . import importing, records, views  # noqa: E402,F401  (the routes register themselves)

@@ -2,7 +2,8 @@
 
 Cells are read by the importer's parsers (`services.cells`), so a date or a phone number is
 understood on the form exactly as in a spreadsheet; the rules themselves are the services'
-(`services.examiners.check`). Problems are keyed by the form field they belong next to.
+(`services.examiners.check`, `services.examiner_writes.duty_problems`). Problems are keyed by
+the form field they belong next to.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from models import Examiner
-from models.base import DocumentType, Grade, Sex
+from models.base import DocumentType, ExaminerStatus, Grade, Sex
 from services.cells import parse_date, parse_month
+from services.examiner_writes import Duty
 from services.examiners import CertificateIn, ExaminerIn, QualificationIn
 from services.messages import Problem
 from services.validation import compact_document, normalize_phone
@@ -31,10 +33,15 @@ MESSAGES = {
         "zh": "“{value}”不是金额（如 300 或 300.00）",
         "en": "“{value}” is not an amount (e.g. 300 or 300.00)",
     },
+    "bad_number": {"zh": "“{value}”不是整数", "en": "“{value}” is not a whole number"},
 }
 TEXT_FIELDS = ("education", "title", "vocational_certificate", "work_history")
 # Problems about these service fields are shown next to the form field named here.
-FIELD_OF = {"appointment_start": "appointment", "appointment_end": "appointment"}
+FIELD_OF = {
+    "appointment_start": "appointment",
+    "appointment_end": "appointment",
+    "reason": "status_reason",  # the reason of a status change (services.discipline)
+}
 
 
 @dataclass
@@ -44,6 +51,7 @@ class Parsed:
     values: dict[str, str]
     data: ExaminerIn
     problems: list[Problem] = field(default_factory=list)
+    duty: Duty = field(default_factory=Duty)
 
 
 def errors_by_field(problems: list[Problem], lang: str, known: set[str]) -> dict[str, list[str]]:
@@ -72,6 +80,8 @@ def values_of(examiner: Examiner) -> dict[str, str]:
         "grade": examiner.grade.value,
         "assessing_since": examiner.assessing_since.isoformat() if examiner.assessing_since else "",
         "leader_eligible": "1" if examiner.leader_eligible else "",
+        "status": examiner.status.value,
+        "max_sessions": str(examiner.max_sessions or ""),
     }
     return values | {name: getattr(examiner, name) or "" for name in TEXT_FIELDS}
 
@@ -108,7 +118,16 @@ def parse_examiner(form: Mapping[str, str], existing: Examiner | None) -> Parsed
     if existing is None:
         data.code = values.get("code") or None
         _records(values, data, problems)
-    return Parsed(values, data, problems)
+    return Parsed(values, data, problems, _duty(values, problems))
+
+
+def _duty(values: dict[str, str], problems: list[Problem]) -> Duty:
+    """The status wanted (absent: keep), the cap per term (empty: none) and the reason."""
+    return Duty(
+        status=_choice(ExaminerStatus, values.get("status")),
+        max_sessions=parse_count(values.get("max_sessions"), "max_sessions", problems),
+        reason=values.get("status_reason", ""),
+    )
 
 
 def _records(values: dict[str, str], data: ExaminerIn, problems: list[Problem]) -> None:
@@ -149,6 +168,16 @@ def parse_level(value: str | None, problems: list[Problem]) -> int | None:
     if value.isdigit() and 1 <= int(value) <= 5:
         return int(value)
     problems.append(Problem.of(MESSAGES, "bad_level", "top_level"))
+    return None
+
+
+def parse_count(value: str | None, name: str, problems: list[Problem]) -> int | None:
+    """A whole number (the range is the service's to check), None when empty."""
+    if not value:
+        return None
+    if value.isdecimal():
+        return int(value)
+    problems.append(Problem.of(MESSAGES, "bad_number", name, value=value))
     return None
 
 

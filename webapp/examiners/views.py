@@ -1,14 +1,16 @@
-"""The examiner list, the detail page, and the create / edit / add-record / confirm actions.
+"""The examiner list, the detail page, and the create / edit forms (records: `records.py`).
 
-Every write goes through `services.examiner_writes.save_examiner` (which checks everything
-before writing) inside a savepoint, so a refusal leaves nothing behind even though the
+Every write goes through a service that checks everything before writing
+(`services.examiner_writes.save_examiner`, then `set_duty` for the status and the cap per
+term) inside a savepoint (`in_savepoint`), so a refusal leaves nothing behind even though the
 request itself ends with 200 and is committed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -28,9 +30,8 @@ from models import (
     Revocation,
 )
 from models.base import DocumentType, ExaminerStatus, Grade, Role, Sex
-from services.compliance import confirm_examiner
-from services.examiner_writes import save_examiner
-from services.examiners import ExaminerIn, Lookups, QualificationIn, check
+from services.examiner_writes import SETTABLE_STATUSES, duty_problems, save_examiner, set_duty
+from services.examiners import ExaminerIn, Lookups, check
 from services.exports.layout import mask_id
 from services.history import examiner_history
 from services.messages import Problem, Refused
@@ -39,17 +40,7 @@ from .. import service_lang
 from ..database import db
 from ..roles import may, role_required
 from . import blueprint
-from .forms import (
-    MESSAGES,
-    Parsed,
-    errors_by_field,
-    exists_problem,
-    parse_amount,
-    parse_examiner,
-    parse_level,
-    parse_term,
-    values_of,
-)
+from .forms import Parsed, errors_by_field, exists_problem, parse_examiner, values_of
 from .labels import LEVELS, label
 from .queries import Filters, examiner_page, occupation_choices
 
@@ -57,8 +48,9 @@ FORM_FIELDS = {
     "document_type", "document_number", "code", "name", "sex", "birth_month", "phone",
     "organization", "education", "title", "vocational_certificate", "work_history", "grade",
     "assessing_since", "leader_eligible", "occupation", "top_level", "certificate_number",
-    "issue_date", "valid_until", "appointment",
+    "issue_date", "valid_until", "appointment", "status", "status_reason", "max_sessions",
 }  # fmt: skip
+T = TypeVar("T")
 
 
 def institution() -> Institution:
@@ -76,6 +68,7 @@ def choices() -> dict[str, Any]:
     return {
         "grades": list(Grade),
         "statuses": list(ExaminerStatus),
+        "settable_statuses": SETTABLE_STATUSES,
         "sexes": list(Sex),
         "document_types": list(DocumentType),
         "occupations": occupation_choices(db()),
@@ -154,7 +147,8 @@ def _records(examiner: Examiner) -> dict[str, Any]:
 def create() -> str | Response:
     """A new examiner with a first qualification, certificate and appointment."""
     if request.method == "GET":
-        return _form(None, {"document_type": DocumentType.RESIDENT_ID.value}, {})
+        initial = {"document_type": DocumentType.RESIDENT_ID.value, "status": "active"}
+        return _form(None, initial, {})
     parsed = parse_examiner(request.form, None)
     return _save(parsed, None) or _form(None, parsed.values, _errors(parsed))
 
@@ -187,81 +181,35 @@ def _save(parsed: Parsed, existing: Examiner | None) -> Response | None:
     if existing is None and known is not None:
         parsed.problems.append(exists_problem(known))
     parsed.problems += check(lookups, parsed.data)
+    status = existing.status if existing is not None else ExaminerStatus.ACTIVE
+    parsed.problems += duty_problems(status, parsed.duty)
     if parsed.problems:
         return None
-    saved = _write(parsed.data, parsed.problems)
+
+    def save() -> Examiner:
+        saved = save_examiner(db(), institution(), parsed.data)
+        return set_duty(db(), saved, parsed.duty, date.today())
+
+    saved = in_savepoint(save, parsed.problems)
     if saved is None:
         return None
     flash(_("Examiner %(code)s saved.", code=saved.code))
     return redirect(url_for("examiners.detail", code=saved.code))
 
 
-def _write(data: ExaminerIn, problems: list[Problem]) -> Examiner | None:
+def write(data: ExaminerIn, problems: list[Problem]) -> Examiner | None:
     """Save `data` in a savepoint; on a refusal add its problems and write nothing."""
+    return in_savepoint(lambda: save_examiner(db(), institution(), data), problems)
+
+
+def in_savepoint(work: Callable[[], T], problems: list[Problem]) -> T | None:
+    """Run `work` in a savepoint; on a refusal roll it back, add its problems, return None."""
     savepoint = db().begin_nested()
     try:
-        saved = save_examiner(db(), institution(), data)
+        done = work()
     except Refused as refused:
         savepoint.rollback()
         problems += refused.problems
         return None
     savepoint.commit()
-    return saved
-
-
-def _for(examiner: Examiner) -> ExaminerIn:
-    """An update of `examiner` that changes nothing by itself (records are added to it)."""
-    return ExaminerIn(
-        document_number=examiner.document_number, document_type=examiner.document_type
-    )
-
-
-@blueprint.route("/examiners/<code>/qualifications", methods=["POST"])
-@role_required(Role.PLANNER)
-def add_qualification(code: str) -> str | Response:
-    """Let the examiner assess one more occupation (or change its highest level)."""
-    examiner = find(code)
-    problems: list[Problem] = []
-    occupation = request.form.get("occupation", "").strip()
-    level = parse_level(request.form.get("top_level"), problems)
-    data = _for(examiner)
-    if not occupation:
-        problems.append(Problem.of(MESSAGES, "missing", "occupation"))
-    data.qualifications.append(QualificationIn(occupation, level))
-    if not problems and _write(data, problems) is not None:
-        flash(_("Qualification saved."))
-        return redirect(url_for("examiners.detail", code=code))
-    errors = errors_by_field(problems, service_lang(), {"occupation", "top_level"})
-    return render_detail(examiner, errors, **request.form)
-
-
-@blueprint.route("/examiners/<code>/appointments", methods=["POST"])
-@role_required(Role.PLANNER)
-def add_appointment(code: str) -> str | Response:
-    """Record a new appointment term (at most 3 years, overlapping none) with its allowance."""
-    examiner = find(code)
-    problems: list[Problem] = []
-    term = parse_term(request.form, problems)
-    allowance = parse_amount(request.form.get("allowance", "").strip(), problems)
-    if term is None and not problems:
-        problems.append(Problem.of(MESSAGES, "missing", "appointment"))
-    data = _for(examiner)
-    if term is not None:
-        data.appointments.append(term)
-    if not problems and _write(data, problems) is not None:
-        for appointment in examiner.appointments:
-            if appointment.start == term[0] and allowance is not None:
-                appointment.allowance_per_session = allowance  # not part of ExaminerIn
-        flash(_("Appointment saved."))
-        return redirect(url_for("examiners.detail", code=code))
-    known = {"appointment", "allowance"}
-    return render_detail(examiner, errors_by_field(problems, service_lang(), known), **request.form)
-
-
-@blueprint.route("/examiners/<code>/confirm", methods=["POST"])
-@role_required(Role.PLANNER)
-def confirm(code: str) -> Response:
-    """Record that the examiner's contact and qualification data was checked today (R1)."""
-    examiner = confirm_examiner(db(), institution(), find(code).code, date.today())
-    flash(_("Data of %(name)s confirmed today.", name=examiner.name))
-    return redirect(url_for("examiners.detail", code=code))
+    return done
