@@ -1,43 +1,20 @@
-"""The JSON API: roles, masking, CSRF, refusals, and its OpenAPI document."""
+"""The JSON API: roles, masking, CSRF, refusals, paging, bad parameters, and its OpenAPI
+document (valid, and what the responses hold)."""
 
 from __future__ import annotations
 
-from datetime import date
-from functools import cache
-
 import pytest
+from apitools import first_day, last_day, sample_with_a_plan, signed_in
+from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 from webtools import Client, app_on_copy, seed_template
 
-from data.generate import generate
-from services.loading import load_generated
-from services.plans import solve_and_store
-from solver.solve import Options
-
-
-@cache
-def _sample() -> dict:
-    return generate("S", 0)
-
-
-def _first() -> date:
-    return date.fromisoformat(min(s["start"] for s in _sample()["sessions"])[:10])
-
-
-def _last() -> date:
-    return date.fromisoformat(max(s["start"] for s in _sample()["sessions"])[:10])
-
-
-def _sample_with_a_plan(session):
-    home = load_generated(session, _sample())
-    options = Options(time_limit=10, workers=1, deterministic=True)
-    solve_and_store(session, home, _first(), _last(), options)
-    return home
+from webapp.api.results import StoredResults
 
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
-    return seed_template(tmp_path_factory.mktemp("api") / "sample.db", _sample_with_a_plan)
+    return seed_template(tmp_path_factory.mktemp("api") / "sample.db", sample_with_a_plan)
 
 
 @pytest.fixture
@@ -45,13 +22,6 @@ def api(sample, tmp_path):
     app = app_on_copy(sample, tmp_path)
     yield app
     app.extensions["panelplan.engine"].dispose()
-
-
-def _client(api, role: str | None) -> Client:
-    client = Client(api.test_client())
-    if role:
-        assert client.login(role).status_code == 302
-    return client
 
 
 def test_the_openapi_document_is_valid_and_lists_every_api_route(api) -> None:
@@ -69,20 +39,20 @@ def test_the_openapi_document_is_valid_and_lists_every_api_route(api) -> None:
     "path", ["/api/examiners", "/api/sessions", "/api/plans", "/api/jobs", "/api/session"]
 )
 def test_reading_needs_a_signed_in_user(api, path) -> None:
-    assert _client(api, None).get(path).status_code == 302
-    assert _client(api, "viewer").get(path).status_code == 200
+    assert signed_in(api, None).get(path).status_code == 302
+    assert signed_in(api, "viewer").get(path).status_code == 200
 
 
 def test_id_numbers_are_masked_except_for_admins(api) -> None:
-    viewer = _client(api, "viewer").get("/api/examiners").get_json()["items"]
-    admin = _client(api, "admin").get("/api/examiners").get_json()["items"]
+    viewer = signed_in(api, "viewer").get("/api/examiners").get_json()["items"]
+    admin = signed_in(api, "admin").get("/api/examiners").get_json()["items"]
     assert len(viewer) == 40
     assert all("*" in e["document_number"] for e in viewer)
     assert all("*" not in e["document_number"] for e in admin)
 
 
 def test_one_examiner_and_an_unknown_one(api) -> None:
-    client = _client(api, "viewer")
+    client = signed_in(api, "viewer")
     code = client.get("/api/examiners?q=E00").get_json()["items"][0]["code"]
     detail = client.get(f"/api/examiners/{code}").get_json()
     assert detail["qualifications"] and detail["appointments"] and detail["certificates"]
@@ -90,10 +60,10 @@ def test_one_examiner_and_an_unknown_one(api) -> None:
 
 
 def test_sessions_by_date_and_plans_with_their_panels(api) -> None:
-    client = _client(api, "viewer")
-    day = _first().isoformat()
-    first_day = client.get(f"/api/sessions?from={day}&to={day}").get_json()["items"]
-    assert first_day and all(s["start"].startswith(day) for s in first_day)
+    client = signed_in(api, "viewer")
+    day = first_day().isoformat()
+    that_day = client.get(f"/api/sessions?from={day}&to={day}").get_json()["items"]
+    assert that_day and all(s["start"].startswith(day) for s in that_day)
     assert client.get("/api/sessions?from=bad").status_code == 400
     versions = client.get("/api/plans").get_json()["items"]
     assert [p["version"] for p in versions] == [1]
@@ -108,9 +78,9 @@ def _post(client: Client, path: str, body: dict | None = None, token: bool = Tru
 
 
 def test_a_planner_requests_and_cancels_a_solve_a_viewer_cannot(api) -> None:
-    body = {"from": _first().isoformat(), "to": _last().isoformat(), "time_limit": 5}
-    assert _post(_client(api, "viewer"), "/api/jobs", body).status_code == 403
-    planner = _client(api, "planner")
+    body = {"from": first_day().isoformat(), "to": last_day().isoformat(), "time_limit": 5}
+    assert _post(signed_in(api, "viewer"), "/api/jobs", body).status_code == 403
+    planner = signed_in(api, "planner")
     assert _post(planner, "/api/jobs", body, token=False).status_code == 400  # CSRF
     created = _post(planner, "/api/jobs", body)
     assert created.status_code == 201 and created.get_json()["status"] == "queued"
@@ -123,9 +93,50 @@ def test_a_planner_requests_and_cancels_a_solve_a_viewer_cannot(api) -> None:
 
 
 def test_a_request_that_could_never_be_solved_is_refused_with_reasons(api) -> None:
-    planner = _client(api, "planner")
+    planner = signed_in(api, "planner")
     empty = _post(planner, "/api/jobs", {"from": "2030-01-01", "to": "2030-01-31"})
     assert empty.status_code == 422
     assert any("2030" in line for line in empty.get_json()["errors"])
     assert _post(planner, "/api/jobs", {"from": "nonsense"}).status_code == 400
     assert planner.get("/api/jobs").get_json()["items"] == []
+
+
+def _conforms(document: dict, path: str, body: dict) -> None:
+    """`body` is what the document says a 200 from `path` holds (its schema, refs resolved)."""
+    schema = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+    OAS31Validator({**schema["schema"], "components": document["components"]}).validate(body)
+
+
+def test_responses_are_what_the_openapi_document_describes(api) -> None:
+    document = api.test_client().get("/api/openapi.json").get_json()
+    client = signed_in(api, "viewer")
+    for path, url in [
+        ("/api/plans/{version}", "/api/plans/1?limit=5"),
+        ("/api/sessions", "/api/sessions?limit=5"),
+        ("/api/examiners", "/api/examiners?q=E00"),
+        ("/api/plans", "/api/plans"),
+    ]:
+        _conforms(document, path, client.get(url).get_json())
+    described = document["paths"]["/api/plans/{version}"]["get"]["parameters"]
+    limit = next(p for p in described if p["name"] == "limit")["schema"]
+    assert (limit["default"], limit["maximum"]) == (200, 1000)
+
+
+def test_stored_results_are_read_once_and_the_least_recent_is_let_go() -> None:
+    cache = StoredResults(size=2)
+    reads: list[str] = []
+
+    def reader(key: str):
+        return lambda: reads.append(key) or {"key": key}
+
+    for key in ["a", "b", "a", "c", "a", "b"]:
+        assert cache.get(key, reader(key)) == {"key": key}
+    assert reads == ["a", "b", "c", "b"]  # "b" was let go when "c" came, "a" stayed in use
+    assert len(cache) == 2
+
+
+def test_a_plan_read_twice_is_the_same(api) -> None:
+    client = signed_in(api, "viewer")
+    first, again = (client.get("/api/plans/1?limit=3").get_json() for _ in range(2))
+    assert first == again and len(first["assignments"]) == 3
+    assert len(api.extensions["panelplan.api_results"]) == 1

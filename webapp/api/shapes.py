@@ -37,8 +37,8 @@ def examiner_json(e: Examiner, shown: Callable[[str], str], detail: bool = False
     return out
 
 
-def session_json(s: AssessmentSession) -> dict[str, Any]:
-    """An assessment session."""
+def session_json(s: AssessmentSession, listed: int) -> dict[str, Any]:
+    """An assessment session with `listed` candidates on its list (none: its stated count)."""
     return {
         "code": s.code,
         "venue": s.venue.code,
@@ -49,29 +49,33 @@ def session_json(s: AssessmentSession) -> dict[str, Any]:
         "start": s.start.isoformat(timespec="minutes"),
         "end": s.end.isoformat(timespec="minutes"),
         "status": s.status.value,
-        "candidates": len(s.candidates) or s.candidate_count,
+        "candidates": listed or s.candidate_count,
     }
 
 
-def plan_json(p: Plan, detail: bool = False) -> dict[str, Any]:
-    """A plan version; with `detail`, its panels."""
+def plan_json(
+    p: Plan, result: dict[str, Any] | None = None, assignments: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A plan version (its `result`, when already read); given `assignments` (a page of its
+    panels), those with the plan's empty seats and diagnostics, whole (short lists)."""
+    result = p.result if result is None else result
     out: dict[str, Any] = {
         "version": p.version,
         "status": p.status.value,
         "from": _iso(p.date_from),
         "to": _iso(p.date_to),
         "solver_status": p.solver_status,
-        "objective": p.result.get("objective"),
-        "bound": p.result.get("bound"),
+        "objective": result.get("objective"),
+        "bound": result.get("bound"),
         "solver_version": p.solver_version,
         "seed": p.seed,
         "created_by": p.created_by,
         "published_at": p.published_at.isoformat() if p.published_at else None,
     }
-    if detail:
-        out["assignments"] = p.result.get("assignments", [])
-        out["unfilled"] = p.result.get("unfilled", [])
-        out["diagnostics"] = p.result.get("diagnostics", [])
+    if assignments is not None:
+        out["assignments"] = assignments
+        out["unfilled"] = result.get("unfilled", [])
+        out["diagnostics"] = result.get("diagnostics", [])
     return out
 
 

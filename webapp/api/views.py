@@ -2,21 +2,25 @@
 
 Reads need a signed-in user (any role); requesting or cancelling a solve needs a planner.
 POSTs carry the CSRF token in the `X-CSRFToken` header (`GET /api/session` gives it).
-Refusals answer 422 with every reason in the planner's language.
+Refusals answer 422 with every reason in the planner's language; query parameters it cannot
+read answer 400 with what each should be. Long lists come in pages with their total and the
+path of the next page (`/api/examiners` by `page`; sessions and a plan's panels by `offset`
+and `limit`): at XL a term has 2,500 sessions and a plan as many panels.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import defer, selectinload
 
-from models import AssessmentSession, Examiner, Plan
+from models import AssessmentSession, Examiner, Plan, SessionCandidate
 from models.base import Role
 from services.context import institution
 from services.exports.layout import mask_id
@@ -28,16 +32,24 @@ from .. import service_lang
 from ..database import db
 from ..roles import may, role_required
 from .openapi import document
+from .params import FARTHEST, LIMITS, BadParameters, Params, window
+from .results import stored_results
 from .shapes import examiner_json, job_json, plan_json, session_json
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
-PAGE_SIZE = 100
+PAGE_SIZE = 100  # examiners per page
 
 
 @blueprint.errorhandler(Refused)
 def refused(error: Refused) -> ResponseReturnValue:
     """Every reason, in the planner's language; nothing was written."""
     return jsonify({"errors": error.lines(service_lang())}), 422
+
+
+@blueprint.errorhandler(BadParameters)
+def bad_parameters(error: BadParameters) -> ResponseReturnValue:
+    """What each unreadable query parameter should be, in the planner's language."""
+    return jsonify({"errors": error.errors}), 400
 
 
 @blueprint.get("/openapi.json")
@@ -63,14 +75,25 @@ def session_info() -> ResponseReturnValue:
 @role_required(Role.VIEWER)
 def examiners() -> ResponseReturnValue:
     """Examiners of the institution, by code; `q` filters by code or name, `page` pages."""
+    params = Params()
+    page = params.whole("page", 1, 1, FARTHEST)
+    params.done()
     query = select(Examiner).where(Examiner.institution_id == institution(db()).id)
     if text := request.args.get("q"):
         query = query.where(Examiner.name.contains(text) | Examiner.code.contains(text))
-    page = max(1, request.args.get("page", 1, type=int))
+    total = db().scalar(query.with_only_columns(func.count(Examiner.id))) or 0
     rows = db().scalars(
-        query.order_by(Examiner.code).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+        query.options(selectinload(Examiner.organization))
+        .order_by(Examiner.code)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
     )
-    return jsonify({"page": page, "items": [examiner_json(e, _id_shown) for e in rows]})
+    following = None
+    if page * PAGE_SIZE < total:
+        args: dict[str, Any] = {**request.args.to_dict(), "page": page + 1}
+        following = url_for("api.examiners", **args)
+    items = [examiner_json(e, _id_shown) for e in rows]
+    return jsonify({"page": page, "total": total, "next": following, "items": items})
 
 
 @blueprint.get("/examiners/<code>")
@@ -90,23 +113,49 @@ def examiner(code: str) -> ResponseReturnValue:
 @blueprint.get("/sessions")
 @role_required(Role.VIEWER)
 def sessions() -> ResponseReturnValue:
-    """Sessions starting in [from, to] (ISO dates; both optional)."""
-    query = select(AssessmentSession).where(
-        AssessmentSession.institution_id == institution(db()).id
+    """Sessions starting in [from, to] (ISO dates; both optional), by start, a page at a time."""
+    params = Params()
+    first, last = params.days()
+    part = window(params, *LIMITS["sessions"])
+    params.done()
+    query = _starting(
+        select(AssessmentSession).where(AssessmentSession.institution_id == institution(db()).id),
+        first,
+        last,
     )
-    if first := _date("from"):
-        query = query.where(AssessmentSession.start >= first)
-    if last := _date("to"):
-        query = query.where(AssessmentSession.start < date.fromordinal(last.toordinal() + 1))
-    loads = (
-        selectinload(AssessmentSession.venue),
-        selectinload(AssessmentSession.occupation),
-        selectinload(AssessmentSession.candidates),
+    total = db().scalar(query.with_only_columns(func.count(AssessmentSession.id))) or 0
+    loads = (selectinload(AssessmentSession.venue), selectinload(AssessmentSession.occupation))
+    found = (
+        db()
+        .scalars(
+            query.options(*loads)
+            .order_by(AssessmentSession.start, AssessmentSession.code)
+            .offset(part.offset)
+            .limit(part.limit)
+        )
+        .all()
     )
-    rows = db().scalars(
-        query.options(*loads).order_by(AssessmentSession.start, AssessmentSession.code)
-    )
-    return jsonify({"items": [session_json(s) for s in rows]})
+    listed = _listed([s.id for s in found])
+    items = [session_json(s, listed.get(s.id, 0)) for s in found]
+    return jsonify({"items": items, **part.paging(total)})
+
+
+def _starting(query: Select[Any], first: date | None, last: date | None) -> Select[Any]:
+    """`query` narrowed to sessions starting on or after `first` and on or before `last`."""
+    if first:
+        query = query.where(AssessmentSession.start >= datetime.combine(first, time()))
+    if last:
+        query = query.where(AssessmentSession.start < datetime.combine(last, time()) + timedelta(1))
+    return query
+
+
+def _listed(ids: list[int]) -> dict[int, int]:
+    """Candidates on the list of each of these sessions (sessions without a list are absent)."""
+    if not ids:
+        return {}
+    column = SessionCandidate.session_id
+    query = select(column, func.count()).where(column.in_(ids)).group_by(column)
+    return {ident: n for ident, n in db().execute(query)}
 
 
 @blueprint.get("/plans")
@@ -125,13 +174,28 @@ def plans() -> ResponseReturnValue:
 @blueprint.get("/plans/<int:version>")
 @role_required(Role.VIEWER)
 def plan(version: int) -> ResponseReturnValue:
-    """One plan version with its panels (the stored result)."""
+    """One plan version with a page of its panels (`offset`, `limit`; `from`, `to` keep the
+    panels of sessions starting in that range), their total and the next page's path."""
+    params = Params()
+    first, last = params.days()
+    part = window(params, *LIMITS["assignments"])
+    params.done()
+    home = institution(db())
     found = db().scalar(
-        select(Plan).where(Plan.institution_id == institution(db()).id, Plan.version == version)
+        select(Plan)
+        .where(Plan.institution_id == home.id, Plan.version == version)
+        .options(defer(Plan.instance), defer(Plan.result))  # megabytes; the result is cached
     )
     if found is None:
         abort(404)
-    return jsonify(plan_json(found, detail=True))
+    result = stored_results().get((found.id, found.created_at), lambda: found.result)
+    panels = result.get("assignments", [])
+    if first or last:
+        codes = select(AssessmentSession.code).where(AssessmentSession.institution_id == home.id)
+        kept = set(db().scalars(_starting(codes, first, last)))
+        panels = [a for a in panels if a["session"] in kept]
+    shown = panels[part.offset : part.offset + part.limit]
+    return jsonify({**plan_json(found, result, shown), **part.paging(len(panels))})
 
 
 @blueprint.get("/jobs")
@@ -177,13 +241,3 @@ def cancel_job(job_id: int) -> ResponseReturnValue:
 def _id_shown(number: str) -> str:
     """Full ID numbers for admins only."""
     return number if may(Role.ADMIN) else mask_id(number)
-
-
-def _date(name: str) -> date | None:
-    value = request.args.get(name)
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        abort(400)
