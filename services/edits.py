@@ -379,7 +379,6 @@ def around(
     keep = near.sessions.union(*(index.seats.get(p, ()) for p in people))
     planned = sorted((i for i in keep if i in index.sessions), key=lambda i: index.sessions[i][0])
     sessions = tuple(index.sessions[i][1] for i in planned)
-    listed = {c for x in sessions for c in x.candidates or ()}
     history = {id(h): h for h in near.history}
     for p in people:
         history |= {id(h): h for h in index.history.get(p, ())}
@@ -389,6 +388,7 @@ def around(
         history = {
             k: h if h.session.id in near.line else _theirs(h, people) for k, h in history.items()
         }
+    listed = () if only_theirs else {c for x in sessions for c in x.candidates or ()}  # H4 only
     part = instance.model_copy(
         update={
             "sessions": sessions,

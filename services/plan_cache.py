@@ -5,6 +5,8 @@ version; publishing changes only the status). Loading them is the slow part of e
 at XL (a 4 MB instance validated into the solver's objects, the checker reading 2 500 panels),
 so a `PlanCache` keeps the last few plans loaded, keyed by the plan row's identity, and each
 `LoadedPlan` computes the checker's reading, findings and eligibility facts once, on first use.
+The JSON API, which sends panels as stored, asks for the result alone (the instance is read
+the first time a page needs it).
 
 A cache belongs to one database (the web app keeps one per app): row ids are only unique
 within a database.
@@ -33,11 +35,23 @@ DEFAULT_SIZE = 4  # plans kept loaded (an XL plan takes about 60 MB loaded)
 class LoadedPlan:
     """One stored plan as the solver's objects, with what the pages read from it, computed once."""
 
-    def __init__(self, instance: Instance, result: Result) -> None:
-        self.instance = instance
-        self.result = result
+    def __init__(self, raw_result: dict[str, Any], instance: Instance | None = None) -> None:
+        self.raw_result = raw_result  # as stored (the JSON API sends it as it is)
+        self._instance = instance
         self._lock = threading.RLock()  # a computation may use another one
         self._memo: dict[str, Any] = {}
+
+    @property
+    def instance(self) -> Instance:
+        """The instance that was solved (loaded by `PlanCache.get` unless told not to)."""
+        if self._instance is None:
+            raise LookupError("the plan's instance was not loaded")
+        return self._instance
+
+    @cached_property
+    def result(self) -> Result:
+        """The stored result as the solver's object."""
+        return Result.model_validate(self.raw_result)
 
     @cached_property
     def sessions(self) -> list[Session]:
@@ -116,23 +130,30 @@ class PlanCache:
         self._lock = threading.Lock()
         self._loading: dict[Hashable, threading.Lock] = {}
 
-    def get(self, plan: Plan) -> LoadedPlan:
-        """`plan` loaded; its instance and result are read from the database only on a miss
-        (once, however many requests ask for it at the same time)."""
+    def __len__(self) -> int:
+        return len(self._plans)
+
+    def get(self, plan: Plan, instance: bool = True) -> LoadedPlan:
+        """`plan` loaded (without `instance`, only its result, as the JSON API needs); its JSON
+        columns are read from the database only on a miss, once however many requests ask."""
         key = (plan.id, plan.version, plan.created_at)
         with self._lock:
-            if key in self._plans:
+            found = self._plans.get(key)
+            if found is not None:
                 self._plans.move_to_end(key)
-                return self._plans[key]
+                if found._instance is not None or not instance:
+                    return found
             loading = self._loading.setdefault(key, threading.Lock())
         with loading:
             with self._lock:
-                if key in self._plans:
-                    return self._plans[key]
-            instance, _ = loaded(plan.instance)
-            found = LoadedPlan(instance, Result.model_validate(plan.result))
+                found = self._plans.get(key)
+            if found is None:
+                found = LoadedPlan(plan.result)
+            if instance and found._instance is None:
+                found._instance = loaded(plan.instance)[0]
             with self._lock:
                 self._plans[key] = found
+                self._plans.move_to_end(key)
                 self._loading.pop(key, None)
                 while len(self._plans) > self.size:
                     self._plans.popitem(last=False)

@@ -23,10 +23,11 @@ from models import Institution, Plan
 from solver.check import days
 from solver.facts import Facts
 from solver.messages import GRADE_NAMES, name
-from solver.schema import Diagnostic, Instance, Result
+from solver.schema import Diagnostic, Instance, Period, Result
 
 from .edits import Change, Verdict, save_draft, seat_candidates
 from .messages import Problem, Refused
+from .plan_cache import LoadedPlan
 from .plans import loaded
 from .whatif import Withdrawal, drop_broken_locks, published_plan, record_withdrawals
 
@@ -76,31 +77,36 @@ class Preview:
 
     published: Plan
     withdrawal: Withdrawal
-    raw: dict[str, Any]
     seats: list[AffectedSeat]
     fair_share: float
     fair_leads: float
 
 
 def preview(
-    db: Session, institution: Institution, withdrawal: Withdrawal, lang: str = "zh"
-) -> Preview:
-    """The affected seats and their ranked substitutes; refused like a recorded withdrawal."""
-    published = published_plan(db, institution)
+    db: Session, institution: Institution, withdrawal: Withdrawal, lang: str = "zh",
+    view: LoadedPlan | None = None,
+) -> Preview:  # fmt: skip
+    """The affected seats and their ranked substitutes; refused like a recorded withdrawal.
+
+    `view` is the published plan already loaded (the web app's cache), else it is loaded here.
+    The fair share is the plan's seats (and leaderships) divided by the examiners who may
+    serve (active ones, and anyone with a seat), as on the plan's load chart.
+    """
+    published = published_plan(db, institution, content=view is None)
     with db.begin_nested() as rehearsal:  # validates codes and dates exactly as recording does
         periods = record_withdrawals(db, institution, published, [withdrawal])
         rehearsal.rollback()
-    raw = withdrawn(published.instance, periods)
-    instance, _ = loaded(raw)
-    result = Result.model_validate(published.result)
+    if view is None:
+        view = LoadedPlan(published.result, loaded(published.instance)[0])
+    instance, result = with_withdrawals(view.instance, periods), view.result
     facts = Facts(instance)
-    load = Counter(m for a in result.assignments for m in a.members)
-    leads = Counter(a.leader for a in result.assignments if a.leader)
-    able = {e for ids in facts.eligible.values() for e in ids} or {withdrawal.examiner}
-    fair = sum(load.values()) / len(able), sum(leads.values()) / len(able)
+    load = Counter(m for a in view.panels.values() for m in a.members)
+    leads = Counter(a.leader for a in view.panels.values() if a.leader)
+    able = max(1, sum(1 for e in instance.examiners if e.status == "active" or load[e.id]))
+    fair = sum(load.values()) / able, sum(leads.values()) / able
     seats = []
     for sid in affected(instance, result, withdrawal.examiner, periods):
-        s, a = facts.sessions[sid], next(a for a in result.assignments if a.session == sid)
+        s, a = facts.sessions[sid], view.panels[sid]
         venue = facts.venues[s.venue].name if s.venue in facts.venues else s.venue
         trade = f"{facts.occupation_name(s.occupation)} {s.level}"
         seat = AffectedSeat(sid, s.start, venue or s.venue, trade, a.leader == withdrawal.examiner)
@@ -114,7 +120,25 @@ def preview(
             )  # fmt: skip
         seat.substitutes.sort(key=lambda x: (x.load_after - fair[0], x.leads_after, x.examiner))
         seats.append(seat)
-    return Preview(published, withdrawal, raw, seats, fair[0], fair[1])
+    return Preview(published, withdrawal, seats, fair[0], fair[1])
+
+
+def with_withdrawals(instance: Instance, periods: dict[str, list[tuple[date, date]]]) -> Instance:
+    """`instance` with the withdrawn periods added to the examiners' unavailability."""
+    examiners = tuple(
+        e.model_copy(
+            update={
+                "unavailable": (
+                    *e.unavailable,
+                    *(Period(start=a.isoformat(), end=b.isoformat()) for a, b in periods[e.id]),
+                )
+            }
+        )
+        if e.id in periods
+        else e
+        for e in instance.examiners
+    )
+    return instance.model_copy(update={"examiners": examiners})
 
 
 def withdrawn(raw: dict[str, Any], periods: dict[str, list[tuple[date, date]]]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from models import AssessmentSession, Examiner, Institution, Plan, Unavailability, audit
 from models.base import PlanStatus
@@ -82,14 +82,18 @@ class WhatIf:
         return sum(len(d.leaves) for d in self.differences)
 
 
-def published_plan(db: Session, institution: Institution) -> Plan:
-    """The latest published plan of the institution; refused when none."""
-    plan = db.scalar(
+def published_plan(db: Session, institution: Institution, content: bool = True) -> Plan:
+    """The latest published plan of the institution; refused when none. Without `content`,
+    its instance and result are loaded only when read."""
+    query = (
         select(Plan)
         .where(Plan.institution_id == institution.id, Plan.status == PlanStatus.PUBLISHED)
         .order_by(Plan.version.desc())
         .limit(1)
     )
+    if not content:
+        query = query.options(defer(Plan.instance), defer(Plan.result))
+    plan = db.scalar(query)
     if plan is None:
         raise Refused([Problem.of(MESSAGES, "no_published", "plan")])
     return plan

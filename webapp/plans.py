@@ -40,10 +40,15 @@ def plan_or_404(version: int) -> Plan:
         abort(404)
 
 
+def plan_cache() -> PlanCache:
+    """The app's cache of loaded plans."""
+    cache: PlanCache = current_app.extensions["panelplan.plans"]
+    return cache
+
+
 def loaded_plan(plan: Plan) -> LoadedPlan:
     """`plan` as the solver's objects, from the app's cache."""
-    cache: PlanCache = current_app.extensions["panelplan.plans"]
-    return cache.get(plan)
+    return plan_cache().get(plan)
 
 
 @dataclass(frozen=True)

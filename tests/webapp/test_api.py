@@ -9,7 +9,8 @@ from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 from webtools import Client, app_on_copy, seed_template
 
-from webapp.api.results import StoredResults
+from data.generate import generate
+from services.plan_cache import PlanCache
 
 
 @pytest.fixture(scope="module")
@@ -122,21 +123,37 @@ def test_responses_are_what_the_openapi_document_describes(api) -> None:
     assert (limit["default"], limit["maximum"]) == (200, 1000)
 
 
-def test_stored_results_are_read_once_and_the_least_recent_is_let_go() -> None:
-    cache = StoredResults(size=2)
-    reads: list[str] = []
+class StoredPlan:
+    """A plan row that counts how often its JSON columns are read."""
 
-    def reader(key: str):
-        return lambda: reads.append(key) or {"key": key}
+    def __init__(self, ident: int, reads: list[str]) -> None:
+        self.id, self.version, self.created_at, self.reads = ident, ident, "2026-11-28", reads
 
-    for key in ["a", "b", "a", "c", "a", "b"]:
-        assert cache.get(key, reader(key)) == {"key": key}
-    assert reads == ["a", "b", "c", "b"]  # "b" was let go when "c" came, "a" stayed in use
-    assert len(cache) == 2
+    @property
+    def result(self) -> dict:
+        self.reads.append(f"result {self.id}")
+        return {"status": "OPTIMAL", "assignments": []}
+
+    @property
+    def instance(self) -> dict:
+        self.reads.append(f"instance {self.id}")
+        return generate("S", 0)
+
+
+def test_plans_are_read_once_and_the_least_recent_is_let_go() -> None:
+    cache, reads = PlanCache(size=2), []
+    plans = {i: StoredPlan(i, reads) for i in (1, 2, 3)}
+    for i in (1, 2, 1, 3, 1, 2):
+        assert cache.get(plans[i], instance=False).raw_result["status"] == "OPTIMAL"
+    # 2 was let go when 3 came (1 stayed in use); no instance was read for the API
+    assert reads == ["result 1", "result 2", "result 3", "result 2"]
+    view = cache.get(plans[2])  # a page: the instance is read once, the result kept
+    assert len(view.instance.sessions) == 30 and cache.get(plans[2]) is view
+    assert reads[4:] == ["instance 2"] and len(cache) == 2
 
 
 def test_a_plan_read_twice_is_the_same(api) -> None:
     client = signed_in(api, "viewer")
     first, again = (client.get("/api/plans/1?limit=3").get_json() for _ in range(2))
     assert first == again and len(first["assignments"]) == 3
-    assert len(api.extensions["panelplan.api_results"]) == 1
+    assert len(api.extensions["panelplan.plans"]) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from typing import Any
 
@@ -12,6 +13,7 @@ from webtools import Client, app_on_copy, database
 from models import Examiner, JobKind, JobStatus, Plan, SolveJob, Unavailability
 from models.base import PlanStatus
 from services.edits import Change, apply
+from services.plan_cache import LoadedPlan
 from services.plans import find_plan, loaded
 from services.substitutes import preview
 from services.whatif import Withdrawal
@@ -71,7 +73,13 @@ def test_substitutes_pass_the_checker_and_are_ranked_by_fairness(app) -> None:
         found = preview(db, institution, Withdrawal(examiner), "en")
         assert db.query(Unavailability).count() == ABSENCES  # looking records nothing
         result = Result.model_validate(found.published.result)
-    instance, _ = loaded(found.raw)
+        # Withdrawn from the whole published range: unavailable from its first to its last day.
+        period = {"start": str(found.published.date_from), "end": str(found.published.date_to)}
+        raw = copy.deepcopy(found.published.instance)
+    for e in raw["examiners"]:
+        if e["id"] == examiner:
+            e["unavailable"] = [*e.get("unavailable", ()), period]
+    instance, _ = loaded(raw)
     load = Counter(m for a in result.assignments for m in a.members)
     leads = Counter(a.leader for a in result.assignments)
     assert [s.session for s in found.seats] == sorted(
@@ -163,3 +171,15 @@ def test_without_a_published_plan_the_page_says_so(tmp_path) -> None:
     page = client.get("/whatif").get_data(as_text=True)
     assert "还没有已发布的方案" in page
     app.extensions["panelplan.engine"].dispose()
+
+
+def test_the_cached_published_plan_gives_the_same_substitutes(app) -> None:
+    examiner = busiest(app)
+    with database(app) as db:
+        institution = institution_of(db)
+        published = find_plan(db, institution, 1)
+        view = LoadedPlan(published.result, loaded(published.instance)[0])
+        fresh = preview(db, institution, Withdrawal(examiner), "zh")
+        cached = preview(db, institution, Withdrawal(examiner), "zh", view)
+    assert cached.seats == fresh.seats and cached.seats
+    assert (cached.fair_share, cached.fair_leads) == (fresh.fair_share, fresh.fair_leads)

@@ -30,10 +30,10 @@ from solver.solve import Options
 
 from .. import service_lang
 from ..database import db
+from ..plans import plan_cache
 from ..roles import may, role_required
 from .openapi import document
 from .params import FARTHEST, LIMITS, BadParameters, Params, window
-from .results import stored_results
 from .shapes import examiner_json, job_json, plan_json, session_json
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -188,7 +188,7 @@ def plan(version: int) -> ResponseReturnValue:
     )
     if found is None:
         abort(404)
-    result = stored_results().get((found.id, found.created_at), lambda: found.result)
+    result = plan_cache().get(found, instance=False).raw_result
     panels = result.get("assignments", [])
     if first or last:
         codes = select(AssessmentSession.code).where(AssessmentSession.institution_id == home.id)

@@ -7,7 +7,6 @@ Looking (GET) records nothing. "Replace with" records the withdrawal and stores 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from models.base import Role
 from services.messages import Refused
+from services.plan_cache import LoadedPlan
 from services.solve_jobs import request_what_if
 from services.substitutes import preview, replace_withdrawn
 from services.whatif import Withdrawal, published_plan
@@ -23,6 +23,7 @@ from solver.solve import Options
 
 from .. import service_lang
 from ..database import db
+from ..plans import loaded_plan
 from ..roles import role_required
 from .common import announce_draft, blueprint, institution, served
 
@@ -56,9 +57,10 @@ def whatif() -> str:
 def _page(values: MultiDict[str, str], problems: list[str] | None = None) -> str:
     lang, problems = service_lang(), list(problems or [])
     try:
-        published = published_plan(db(), institution())
+        published = published_plan(db(), institution(), content=False)
     except Refused as refused:
         return render_template("edits/whatif.html", published=None, problems=refused.lines(lang))
+    view = loaded_plan(published)
     found, withdrawal = None, None
     if values.get("examiner"):
         withdrawal = _withdrawal(values)
@@ -66,13 +68,13 @@ def _page(values: MultiDict[str, str], problems: list[str] | None = None) -> str
             problems.append(withdrawal)
         else:
             try:
-                found = preview(db(), institution(), withdrawal, lang)
+                found = preview(db(), institution(), withdrawal, lang, view)
             except Refused as refused:
                 problems += refused.lines(lang)
     return render_template(
         "edits/whatif.html",
         published=published,
-        options=_choices(published),
+        options=_choices(view),
         values=values,
         problems=problems,
         preview=found,
@@ -80,18 +82,11 @@ def _page(values: MultiDict[str, str], problems: list[str] | None = None) -> str
     )
 
 
-def _choices(published: Any) -> dict[str, list[tuple[str, str]]]:
+def _choices(view: LoadedPlan) -> dict[str, list[tuple[str, str]]]:
     """The examiners sitting on the published plan and its sessions, for the form."""
-    seated = {m for a in published.result.get("assignments", ()) for m in a["members"]}
-    examiners = [
-        (e["id"], f"{e['id']} {e.get('name', '')}")
-        for e in published.instance.get("examiners", ())
-        if e["id"] in seated
-    ]
-    sessions = [
-        (s["id"], f"{s['id']} {s['start'].replace('T', ' ')}")
-        for s in sorted(published.instance.get("sessions", ()), key=lambda s: (s["start"], s["id"]))
-    ]
+    seated = {m for a in view.panels.values() for m in a.members}
+    examiners = [(e.id, f"{e.id} {e.name}") for e in view.instance.examiners if e.id in seated]
+    sessions = [(s.id, f"{s.id} {s.start:%Y-%m-%d %H:%M}") for s in view.sessions]
     return {"examiners": examiners, "sessions": sessions}
 
 
