@@ -49,7 +49,9 @@ from .plans import loaded, store_result
 LEADER = "leader"  # the seat value meaning "the leadership of the panel"
 # What a candidate the eligibility facts accept (H2-H4 on the session) may still break: the
 # rules that read more than one session. H1 (size) and everyone else's H2-H4 do not change.
-TRIAL_RULES = (check_h5_double_booking, check_h6_turnover, check_h7_consecutive, check_h8_locks)
+# H5, H7 and H8 judge the examiners coming and leaving on their own panels (`around`), H6
+# the session's rotation lineage (`lineage`).
+TRIAL_RULES = (check_h5_double_booking, check_h7_consecutive, check_h8_locks)
 
 MESSAGES = {
     "unknown_session": {
@@ -270,13 +272,18 @@ def seat_candidates(
     lead = seat == LEADER or seat == a.leader
     out, index = [], Index.of(instance, result)
     leaving = a.leader if seat == LEADER else seat  # (a member taking the lead leaves no seat)
+    line, line_before = lineage(instance, result, session, index)
+    known = Counter(_key(d) for d in check(line, line_before, lang, (check_h6_turnover,)))
     for e in qualified:
         reasons = facts.member_reasons(e, s) + (facts.leader_reasons(e, s) if lead else [])
         found = [(r.rule, r.text(lang)) for r in reasons]
         if not found:
+            change = Change(session, seat, e.id)
             part, before = around(instance, result, session, e.id, index, leaving, True)
-            trial = apply(before, Change(session, seat, e.id))
-            new = new_findings(part, before, trial, lang, TRIAL_RULES)
+            new = new_findings(part, before, apply(before, change), lang, TRIAL_RULES)
+            turnover = check(line, apply(line_before, change), lang, (check_h6_turnover,))
+            left = Counter(known)
+            new += [d for d in turnover if not _take(left, d)]
             found = [(d.rule, d.message) for d in new]
         out.append(Verdict(e.id, e.name, tuple(found)))
     return sorted(out, key=lambda v: (not v.accepted, v.examiner))
@@ -341,6 +348,7 @@ class Index:
                 {x.id for x in instance.sessions if near(x)},
                 {x.id for x in instance.sessions if line(x)},
                 [h for h in instance.history if near(h.session)],
+                [h for h in instance.history if line(h.session)],
             )
         return self.nearby[session]
 
@@ -351,7 +359,8 @@ class Near:
 
     sessions: set[str]  # the lineage and, with the venue-sequence rule, the venue
     line: set[str]  # the rotation lineage alone (H6 reads whole panels)
-    history: list[HistoryEntry]
+    history: list[HistoryEntry]  # of the sessions
+    line_history: list[HistoryEntry]  # of the lineage
 
 
 def around(
@@ -369,8 +378,9 @@ def around(
     H6 the session's rotation lineage, H7 (venue sequence) the venue's sessions, H8 the locks
     on them; history is cut the same way. Checking this part instead of the whole plan keeps
     the candidate list quick on large terms (two checks per candidate). With `only_theirs`,
-    panels outside the lineage keep only those two examiners (for H5-H8, which judge
-    everyone else the same before and after).
+    the panels keep only those two examiners, and the locks only theirs: enough for H5, H7
+    and H8, which judge everyone else the same before and after (H6 needs whole panels:
+    `lineage`).
     """
     index = index or Index.of(instance, result)
     near = index.near(instance, session)
@@ -383,22 +393,48 @@ def around(
     for p in people:
         history |= {id(h): h for h in index.history.get(p, ())}
     kept = [a for i in sorted(keep) for a in index.panels.get(i, ())]
+    locks = [lock for i in keep for lock in index.locks.get(i, ())]
+    examiners = instance.examiners
     if only_theirs:
-        kept = [a if a.session in near.line else _theirs(a, people) for a in kept]
-        history = {
-            k: h if h.session.id in near.line else _theirs(h, people) for k, h in history.items()
-        }
+        kept = [_theirs(a, people) for a in kept]
+        history = {k: _theirs(h, people) for k, h in history.items()}
+        locks = [lock for lock in locks if lock.examiner in people]
+        examiners = tuple(e for e in examiners if e.id in people)
     listed = () if only_theirs else {c for x in sessions for c in x.candidates or ()}  # H4 only
     part = instance.model_copy(
         update={
             "sessions": sessions,
-            "locks": tuple(lock for i in keep for lock in index.locks.get(i, ())),
+            "examiners": examiners,
+            "locks": tuple(locks),
             # Everyone else's recusals read the same before and after: only theirs matter.
             "conflicts": tuple(c for p in people for c in index.conflicts.get(p, ())),
             "candidates": tuple(index.candidates[c] for c in listed if c in index.candidates),
             "history": tuple(history.values()),
         }
     )
+    return part, result.model_copy(update={"assignments": kept})
+
+
+def lineage(
+    instance: Instance, result: Result, session: str, index: Index | None = None
+) -> tuple[Instance, Result]:
+    """The session's rotation lineage alone (planned panels and history, whole): all that H6
+    reads when that session's panel changes."""
+    index = index or Index.of(instance, result)
+    near = index.near(instance, session)
+    planned = sorted(
+        (i for i in near.line if i in index.sessions), key=lambda i: index.sessions[i][0]
+    )
+    part = instance.model_copy(
+        update={
+            "sessions": tuple(index.sessions[i][1] for i in planned),
+            "locks": (),
+            "conflicts": (),
+            "candidates": (),
+            "history": tuple(near.line_history),
+        }
+    )
+    kept = [a for i in sorted(near.line) for a in index.panels.get(i, ())]
     return part, result.model_copy(update={"assignments": kept})
 
 

@@ -14,6 +14,7 @@ within a database.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable
@@ -151,6 +152,10 @@ class PlanCache:
                 found = LoadedPlan(plan.result)
             if instance and found._instance is None:
                 found._instance = loaded(plan.instance)[0]
+            # A loaded XL plan is millions of objects that stay: kept out of the collector's
+            # full passes, which would otherwise walk them all and stall every request in
+            # flight (reference counting still frees them when the plan leaves the cache).
+            gc.freeze()
             with self._lock:
                 self._plans[key] = found
                 self._plans.move_to_end(key)

@@ -7,6 +7,7 @@ app's commands lives here, on top of `jobs.cli.build_parser()`.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from typing import Any
 
@@ -43,8 +44,10 @@ def _serve(args: argparse.Namespace) -> int:
     config = Config()
     if args.database:
         config.DATABASE_URL = args.database
+    app = create_app(config)
+    gc.freeze()  # the modules and the app stay for good: keep them out of full collections
     print(f"panelplan: http://{args.host}:{args.port}/", flush=True)
-    serve(create_app(config), host=args.host, port=args.port, threads=args.threads)
+    serve(app, host=args.host, port=args.port, threads=args.threads)
     return 0
 
 
