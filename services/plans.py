@@ -55,9 +55,16 @@ def prepare(
     date_from: date,
     date_to: date,
     locks: Iterable[dict[str, str]] = (),
+    policy: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], Instance, list[str]]:
-    """Build and load the instance for a range; refuse an empty range or an invalid instance."""
+    """Build and load the instance for a range; refuse an empty range or an invalid instance.
+
+    With `policy` (a whole policy object, as `services.policy.policy_json` writes it) the
+    instance is solved under it instead of the institution's, and the plan stores it.
+    """
     raw = build_instance(db, institution, date_from, date_to, locks)
+    if policy is not None:
+        raw["policy"] = dict(policy)
     if not raw["sessions"]:
         problem = Problem.of(
             MESSAGES, "no_sessions", "date_range", date_from=date_from, date_to=date_to

@@ -4,12 +4,19 @@ The web app and `panelplan plan` call `request_plan` / `request_what_if`: the in
 built and loaded first, so an impossible request (empty range, invalid data, no published
 plan) is refused at once with every reason and nothing is queued. The scheduler process
 runs queued jobs in child processes (`jobs.solving`, `services.solve_runs`).
+
+A plan request may choose the policy of its solve (`services.policy.solve_policy`: stricter
+than the institution's, never looser); the whole policy is stored in the job's parameters and
+the worker builds the instance with it, so the stored plan's instance carries it. Without
+one, the worker uses the institution's policy as it stands when the job runs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +27,7 @@ from solver.solve import Options
 
 from .messages import Problem, Refused
 from .plans import prepare
+from .policy import policy_json, solve_policy
 from .solve_runs import ENDED, objective_tuple, rehearse_what_if
 from .whatif import Withdrawal, published_plan
 
@@ -84,17 +92,33 @@ def _check_options(options: Options) -> list[Problem]:
 
 
 def request_plan(
-    db: Session, institution: Institution, date_from: date, date_to: date, options: Options
+    db: Session,
+    institution: Institution,
+    date_from: date,
+    date_to: date,
+    options: Options,
+    policy: Mapping[str, Any] | None = None,
 ) -> SolveJob:
-    """Queue a solve of the range; refuse (nothing queued) what could never be solved."""
+    """Queue a solve of the range (under `policy`'s values over the institution's, when
+    given); refuse (nothing queued) what could never be solved or published."""
     problems = _check_options(options)
     if date_to < date_from:
         params = {"date_from": date_from, "date_to": date_to}
         problems.append(Problem.of(MESSAGES, "bad_range", "date_range", **params))
+    chosen = None
+    if policy is not None:
+        try:
+            chosen = policy_json(solve_policy(institution, policy))
+        except Refused as refused:
+            problems += refused.problems
     if problems:
         raise Refused(problems)
-    prepare(db, institution, date_from, date_to)  # refuses an empty range or invalid data
-    return _queue(db, institution, JobKind.PLAN, date_from, date_to, options)
+    prepare(db, institution, date_from, date_to, policy=chosen)  # refuses an empty range, ...
+    job = _queue(db, institution, JobKind.PLAN, date_from, date_to, options)
+    if chosen is not None:
+        job.parameters = {**job.parameters, "policy": chosen}
+        db.flush()
+    return job
 
 
 def request_what_if(

@@ -25,6 +25,7 @@ from solver.solve import Options, Progress
 from .instance import build_instance
 from .messages import Problem, Refused
 from .plans import loaded, prepare, store_result
+from .policy import rerun_policy_of
 from .whatif import Withdrawal, drop_broken_locks, published_plan, record_withdrawals
 
 # A worker writes its heartbeat about once a second; one silent this long is gone (its pid
@@ -75,6 +76,11 @@ def options_of(job: SolveJob) -> Options:
         p.get("deterministic", False),
         p.get("lang", "zh"),
     )
+
+
+def policy_of(job: SolveJob) -> dict[str, Any] | None:
+    """The policy a plan job was requested with (None: the institution's when it runs)."""
+    return job.parameters.get("policy")
 
 
 def withdrawals_of(job: SolveJob) -> list[Withdrawal]:
@@ -170,7 +176,9 @@ def prepare_job(db: Session, job: SolveJob) -> Prepared:
     options = options_of(job)
     if job.kind == JobKind.PLAN:
         assert job.date_from is not None and job.date_to is not None
-        raw, instance, warnings = prepare(db, institution, job.date_from, job.date_to)
+        raw, instance, warnings = prepare(
+            db, institution, job.date_from, job.date_to, policy=policy_of(job)
+        )
         return Prepared(raw, instance, warnings, options)
     return rehearse_what_if(db, institution, withdrawals_of(job), options)
 
@@ -178,11 +186,16 @@ def prepare_job(db: Session, job: SolveJob) -> Prepared:
 def rehearse_what_if(
     db: Session, institution: Institution, withdrawals: list[Withdrawal], options: Options
 ) -> Prepared:
-    """The what-if instance, its withdrawals recorded in a savepoint then rolled back."""
+    """The what-if instance, its withdrawals recorded in a savepoint then rolled back.
+
+    It is solved under the published plan's policy (as `services.substitutes` reads the
+    published instance), tightened where the institution's is stricter now.
+    """
     with db.begin_nested() as rehearsal:
         published = published_plan(db, institution)
         periods = record_withdrawals(db, institution, published, withdrawals)
         raw = build_instance(db, institution, published.date_from, published.date_to)
+        raw["policy"] = rerun_policy_of(published, institution)
         dropped = drop_broken_locks(raw, periods)
         instance, warnings = loaded(raw)
         rehearsal.rollback()  # the worker records them with the plan, in one unit of work

@@ -1,7 +1,9 @@
 """Solve requests and the runner's bookkeeping (services/solve_jobs.py, services/solve_runs.py).
 
 Requests, cancellation, claims, heartbeats and restart recovery on both databases; then
-several processes claiming at once, each job taken exactly once (PostgreSQL and SQLite).
+several processes claiming at once, each job taken exactly once (PostgreSQL and SQLite); then
+the policy of one solve: stored with the job, carried by its plan, refused when looser than
+the institution's or the notice, and a what-if rerun's policy.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from sqlalchemy import func, select
 
 from data.generate import generate
 from jobs.solving import worker_gone
-from models import Institution, JobKind, JobStatus, SolveJob
+from models import Institution, JobKind, JobStatus, Plan, SolveJob
 from models.base import utcnow
 from models.db import session_factory, transaction
 from services.loading import load_generated
 from services.messages import Refused
+from services.plans import loaded
+from services.policy import effective_policy, looser_than, policy_json, rerun_policy, update_policy
+from services.publishing import publish, publish_problems
 from services.solve_jobs import (
     DEFAULT_TIME_LIMIT,
     cancel,
@@ -33,10 +38,19 @@ from services.solve_jobs import (
     request_plan,
     request_what_if,
 )
-from services.solve_runs import claim, heartbeat, mark_interrupted, options_of
+from services.solve_runs import (
+    claim,
+    heartbeat,
+    mark_interrupted,
+    options_of,
+    prepare_job,
+    rehearse_what_if,
+    store_job,
+)
 from services.whatif import Withdrawal
-from solver.schema import Objective
-from solver.solve import Options, Progress
+from solver.check import check
+from solver.schema import Objective, Policy, Result
+from solver.solve import Options, Progress, solve
 
 CLAIMER = Path(__file__).with_name("solve_claimer.py")
 FROM, TO = date(2026, 3, 2), date(2026, 4, 12)
@@ -202,3 +216,129 @@ def _run_claimers(url: str, tmp_path: Path) -> list[int]:
         assert child.returncode == 0, err
         claimed += [int(n) for n in out.split()]
     return claimed
+
+
+# A policy of one solve (services.policy.solve_policy): stricter than the institution's, stored
+# with the job, solved by the worker, carried by the stored plan's instance.
+STRICTER = {
+    "turnover": [2, 3],
+    "max_consecutive_same_venue": 2,
+    "consecutive_rule": "both",
+    "leader_min_experience_days": 730,
+}
+QUICK = Options(time_limit=20, workers=1, deterministic=True)
+
+
+def _run(db, job: SolveJob) -> Plan:
+    """Run a queued job here as the worker does (claim, build, solve, store); its plan."""
+    assert claim(db, job.id) is job
+    prepared = prepare_job(db, job)
+    result = solve(prepared.instance, prepared.options, warnings=prepared.warnings)
+    store_job(db, job.id, prepared, result)
+    assert job.status == JobStatus.SUCCEEDED and job.plan_id is not None
+    return db.get_one(Plan, job.plan_id)
+
+
+def test_a_stricter_policy_is_solved_and_the_stored_plan_carries_it(db, term) -> None:
+    house = effective_policy(term)
+    job = request_plan(db, term, FROM, TO, QUICK, policy=STRICTER)
+    chosen = Policy.model_validate({**house.model_dump(), **STRICTER})
+    assert job.parameters["policy"] == policy_json(chosen)
+    assert effective_policy(term) == house  # the institution's policy is not changed
+    plan = _run(db, job)
+    assert plan.instance["policy"] == policy_json(chosen)
+    instance, _ = loaded(plan.instance)
+    result = Result.model_validate(plan.result)
+    assert instance.policy == chosen and result.status == "OPTIMAL"
+    assert check(instance, result) == []
+    assert check(instance.model_copy(update={"policy": house}), result) == []
+    assert publish_problems(db, term, plan) == []  # the re-check under the institution's
+    # The institution's own optimum breaks the stricter policy: the solve really used it.
+    own = solve(instance.model_copy(update={"policy": house}), QUICK)
+    assert {d.rule for d in check(instance, own)} & {"H2", "H6", "H7"}
+
+
+def test_a_request_without_a_policy_solves_under_the_institution_s(db, term) -> None:
+    job = request_plan(db, term, FROM, TO, QUICK)
+    assert "policy" not in job.parameters
+    assert prepare_job(db, job).instance.policy == effective_policy(term)
+
+
+def test_a_policy_looser_than_the_institution_s_or_the_notice_is_refused_by_key(db, term) -> None:
+    update_policy(db, term, {"turnover": [1, 2], "consecutive_rule": "venue_sequence"})
+    looser = {
+        "turnover": [1, 3],  # looser than the institution's 1/2
+        "max_consecutive_same_venue": 4,  # looser than the notice (1..3)
+        "min_panel_size": 5,  # the institution's: publishing checks sizes exactly
+        "consecutive_rule": "examiner_sequence",  # neither the institution's rule nor both
+        "grade_top_level": {"examiner": 2},  # examiners up to level 2: looser than 3
+        "recuse_candidate_organization": False,
+        "bogus": 1,
+    }
+    with pytest.raises(Refused) as refused:
+        request_plan(db, term, FROM, TO, Options(time_limit=0), policy=looser)
+    fields = [p.field for p in refused.value.problems]
+    assert sorted(fields) == sorted(["time_limit", "policy.bogus", *(f"policy.{k}" for k in
+                                     list(looser)[:-1])])  # fmt: skip
+    zh = dict(zip(fields, refused.value.lines("zh"), strict=True))
+    en = dict(zip(fields, refused.value.lines("en"), strict=True))
+    assert "不能宽于本机构规则（本机构为 1/2）" in zh["policy.turnover"]
+    assert "looser than the institution's policy (1/2)" in en["policy.turnover"]
+    assert "宽于通知要求" in zh["policy.max_consecutive_same_venue"]
+    assert "looser than the notice" in en["policy.max_consecutive_same_venue"]
+    assert "须与本机构规则相同（3）" in zh["policy.min_panel_size"]
+    assert "按考点连续举行的场次计" in zh["policy.consecutive_rule"]
+    assert "两种计法都适用" in zh["policy.consecutive_rule"]
+    assert "考评员可考评至 3 级" in zh["policy.grade_top_level"]
+    assert "no such policy setting" in en["policy.bogus"]
+    assert db.scalar(select(func.count()).select_from(SolveJob)) == 0
+    assert term.policy == {"turnover": [1, 2], "consecutive_rule": "venue_sequence"}
+
+
+def test_values_at_least_as_strict_and_empty_seats_for_one_solve_are_accepted(db, term) -> None:
+    update_policy(db, term, {"consecutive_rule": "venue_sequence"})
+    job = request_plan(db, term, FROM, TO, QUICK, policy={
+        "consecutive_rule": "both", "grade_top_level": {"senior": 2}, "allow_unfilled": True,
+        "min_panel_size": 3, "max_consecutive_same_venue": None,  # the institution's
+    })  # fmt: skip
+    stored = job.parameters["policy"]
+    assert stored["consecutive_rule"] == "both" and stored["allow_unfilled"] is True
+    assert stored["grade_top_level"] == {"examiner": 3, "senior": 2}
+    assert stored["max_consecutive_same_venue"] == 3
+
+
+def test_a_what_if_rerun_solves_under_the_published_plan_s_policy(db, term) -> None:
+    plan = _run(db, request_plan(db, term, FROM, TO, QUICK, policy=STRICTER))
+    publish(db, term, plan.version)
+    gone = Withdrawal(plan.result["assignments"][0]["members"][0])
+    published = loaded(plan.instance)[0].policy
+    assert rehearse_what_if(db, term, [gone], QUICK).instance.policy == published
+    # The institution made leaders' experience stricter since: the rerun takes that too.
+    update_policy(db, term, {"leader_min_experience_days": 800, "turnover": [1, 2]})
+    rerun = rehearse_what_if(db, term, [gone], QUICK).instance.policy
+    assert (rerun.leader_min_experience_days, rerun.turnover) == (800, (2, 3))
+    assert rerun.consecutive_rule == "both" and rerun.max_consecutive_same_venue == 2
+
+
+@pytest.mark.parametrize(
+    ("published", "house", "rerun"),
+    [
+        ({"turnover": (2, 3)}, {"turnover": (1, 2)}, {"turnover": (2, 3)}),
+        ({"turnover": (1, 2)}, {"turnover": (3, 5)}, {"turnover": (3, 5)}),
+        ({"consecutive_rule": "examiner_sequence"}, {"consecutive_rule": "venue_sequence"},
+         {"consecutive_rule": "both"}),
+        ({"grade_top_level": {"examiner": 4, "senior": 1}},
+         {"grade_top_level": {"examiner": 3, "senior": 2}},
+         {"grade_top_level": {"examiner": 4, "senior": 2}}),
+        ({"min_panel_size": 5, "rotation_scope": "occupation"}, {}, {}),  # the institution's
+        ({"allow_unfilled": True, "recuse_candidate_organization": True},
+         {"allow_unfilled": True, "recuse_candidate_organization": False},
+         {"allow_unfilled": True}),
+    ],
+)  # fmt: skip
+def test_a_rerun_policy_is_the_published_one_as_strict_as_the_institution_s(
+    published, house, rerun
+) -> None:
+    made = rerun_policy(Policy(**published), Policy(**house))
+    assert made == Policy(**rerun)
+    assert looser_than(made, Policy(**house)) == []

@@ -242,3 +242,19 @@ def test_publishing_brings_the_plan_into_force_and_a_second_time_is_refused(app)
     assert "已发布" in listing
     refused = planner.post("/plans/1/publish", follow_redirects=True).get_data(as_text=True)
     assert "只有草稿可以发布" in refused
+
+
+def test_the_form_offers_the_institution_s_policy_for_this_solve(app) -> None:
+    page = signed_in(app, "planner").get("/plans/new").get_data(as_text=True)
+    policy = page[page.index('id="policy"') : page.index("</fieldset>")]
+    assert 'name="policy.turnover" value="1/3"' in policy
+    assert 'name="policy.max_consecutive_same_venue"' in policy and "本次求解" in policy
+    assert 'name="policy.min_panel_size"' not in policy  # the institution's, not per solve
+    assert 'href="/records/policy"' in policy
+
+
+def test_the_review_page_states_the_policy_the_version_was_solved_under(app) -> None:
+    page = signed_in(app, "viewer").get("/plans/1").get_data(as_text=True)
+    policy = page[page.index('id="policy"') : page.index('id="downloads"')]
+    assert "求解所用规则" in policy and "本版本按本机构现行规则求解" in policy
+    assert "每次轮换比例" in policy and "1/3" in policy and "≠" not in policy

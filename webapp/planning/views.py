@@ -33,6 +33,7 @@ from services.messages import Refused
 from services.plan_export import panel_rows
 from services.plans import status_name
 from services.policy import effective_policy
+from services.policy import shown as shown_value
 from services.publishing import publish
 from services.scheduler_state import scheduler_alive
 from services.solve_jobs import cancel, get_job, list_jobs, request_plan
@@ -45,12 +46,12 @@ from .. import service_lang
 from ..database import db
 from ..plans import loaded_plan, page, plan_or_404
 from ..roles import role_required
-from . import review
+from . import policy_form, review
 
 blueprint = Blueprint("planning", __name__)
 
 DEFAULT_TIME_LIMIT = 60
-POLICY_PAGES = ("policy.edit", "policy.show", "policy.index")
+POLICY_PAGES = ("records.policy", "policy.edit", "policy.show", "policy.index")
 LEVELS = {
     "unfilled": _l("empty seats"),
     "changes": _l("changes to the published plan"),
@@ -90,27 +91,36 @@ def next_range(inst: Institution) -> tuple[date, date]:
 def new() -> str | Response:
     """The plan-a-term form; a valid request queues a solve job and shows it."""
     inst = institution()
+    house = effective_policy(inst)
     first, last = next_range(inst)
     form = {"date_from": first.isoformat(), "date_to": last.isoformat(),
             "time_limit": str(DEFAULT_TIME_LIMIT), "seed": "0"}  # fmt: skip
+    policy = policy_form.values_of(house)
     errors: dict[str, str] = {}
+    policy_errors: dict[str, list[str]] = {}
     refusals: list[str] = []
     if request.method == "POST":
         sent = {k: request.form.get(k, "").strip() for k in form}
         # An empty time limit or seed means the default; an empty date is an error.
         form |= {k: v for k, v in sent.items() if v or k.startswith("date_")}
         parsed, errors = _parse(form)
-        if not errors:
+        chosen, as_sent, policy_errors = policy_form.parse(request.form)
+        policy |= as_sent  # the fields shown again as the planner wrote them
+        if not errors and not policy_errors:
             try:
-                job = request_plan(db(), inst, *parsed)
+                date_from, date_to, options = parsed
+                job = request_plan(db(), inst, date_from, date_to, options, policy=chosen)
             except Refused as refused:
-                refusals = refused.lines(service_lang())
+                policy_errors, refusals = policy_form.split(refused, service_lang())
             else:
                 return redirect(url_for("planning.job", job_id=job.id))
     return render_template(
-        "planning/new.html", form=form, errors=errors, refusals=refusals,
-        policy=effective_policy(inst), alive=scheduler_alive(db(), utcnow()),
-        policy_url=_policy_url(),
+        "planning/new.html", form=form, errors=errors, refusals=refusals, policy=policy,
+        policy_errors=policy_errors, names=policy_form.names(service_lang()),
+        choices=policy_form.CHOICES,
+        grades=policy_form.GRADE_NAMES, levels=policy_form.LEVELS,
+        shown=lambda key: shown_value(house, key, service_lang()),
+        alive=scheduler_alive(db(), utcnow()), policy_url=_policy_url(),
     )  # fmt: skip
 
 
@@ -268,6 +278,8 @@ def plan(version: int) -> str:
         query=request.args.get("q", ""), loads=[r for r in loads if r.code in sitting],
         fair=fair, top=top, levels=LEVELS,
         diagnostics=review.diagnostics_by_session(view.result), **_names(),
+        policy=policy_form.summary(view.instance.policy, effective_policy(institution()),
+                                   service_lang()),
     )  # fmt: skip
 
 
