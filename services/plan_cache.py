@@ -31,6 +31,7 @@ from .plans import loaded
 
 T = TypeVar("T")
 DEFAULT_SIZE = 4  # plans kept loaded (an XL plan takes about 60 MB loaded)
+MEMO_SIZE = 256  # derived results kept per plan
 
 
 class LoadedPlan:
@@ -40,7 +41,7 @@ class LoadedPlan:
         self.raw_result = raw_result  # as stored (the JSON API sends it as it is)
         self._instance = instance
         self._lock = threading.RLock()  # a computation may use another one
-        self._memo: dict[str, Any] = {}
+        self._memo: OrderedDict[Hashable, Any] = OrderedDict()
 
     @property
     def instance(self) -> Instance:
@@ -114,11 +115,15 @@ class LoadedPlan:
 
         return self.memo(f"by_session/{lang}", group)
 
-    def memo(self, key: str, compute: Callable[[], T]) -> T:
-        """`compute()`, computed once for this plan under `key` (the pages' own derived data)."""
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, computed once for this plan under `key` (the pages' own derived data:
+        findings, a seat's candidates); the least recently used go past `MEMO_SIZE`."""
         with self._lock:  # one computation per key, even with several requests at once
             if key not in self._memo:
                 self._memo[key] = compute()
+                while len(self._memo) > MEMO_SIZE:
+                    self._memo.popitem(last=False)
+            self._memo.move_to_end(key)
             return self._memo[key]  # type: ignore[no-any-return]
 
 

@@ -15,6 +15,7 @@ import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,7 +30,13 @@ from .edits import Change, Verdict, save_draft, seat_candidates
 from .messages import Problem, Refused
 from .plan_cache import LoadedPlan
 from .plans import loaded
-from .whatif import Withdrawal, drop_broken_locks, published_plan, record_withdrawals
+from .whatif import (
+    Withdrawal,
+    drop_broken_locks,
+    published_plan,
+    record_withdrawals,
+    withdrawal_periods,
+)
 
 MESSAGES = {
     "not_affected": {
@@ -93,11 +100,10 @@ def preview(
     serve (active ones, and anyone with a seat), as on the plan's load chart.
     """
     published = published_plan(db, institution, content=view is None)
-    with db.begin_nested() as rehearsal:  # validates codes and dates exactly as recording does
-        periods = record_withdrawals(db, institution, published, [withdrawal])
-        rehearsal.rollback()
     if view is None:
         view = LoadedPlan(published.result, loaded(published.instance)[0])
+    planned = {s.id for s in view.instance.sessions}
+    periods = withdrawal_periods(db, institution, published, [withdrawal], planned)
     instance, result = with_withdrawals(view.instance, periods), view.result
     facts = Facts(instance)
     load = Counter(m for a in view.panels.values() for m in a.members)
@@ -110,7 +116,10 @@ def preview(
         venue = facts.venues[s.venue].name if s.venue in facts.venues else s.venue
         trade = f"{facts.occupation_name(s.occupation)} {s.level}"
         seat = AffectedSeat(sid, s.start, venue or s.venue, trade, a.leader == withdrawal.examiner)
-        for v in seat_candidates(instance, result, sid, withdrawal.examiner, lang, facts):
+        key = ("substitutes", withdrawal.examiner, str(periods), sid, lang)
+        judge = partial(seat_candidates, instance, result, sid, withdrawal.examiner, lang, facts)
+        verdicts = view.memo(key, judge)
+        for v in verdicts:
             if not v.accepted:
                 seat.refused.append(v)
                 continue
@@ -189,9 +198,7 @@ def replace_withdrawn(
 ) -> tuple[Plan, list[Diagnostic]]:
     """Record the withdrawal and store a draft with the chosen substitutes (session -> code)."""
     published = published_plan(db, institution)
-    with db.begin_nested() as rehearsal:
-        periods = record_withdrawals(db, institution, published, [withdrawal])
-        rehearsal.rollback()
+    periods = withdrawal_periods(db, institution, published, [withdrawal])
     instance, _ = loaded(published.instance)
     result = Result.model_validate(published.result)
     seats = set(affected(instance, result, withdrawal.examiner, periods))

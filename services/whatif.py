@@ -133,26 +133,46 @@ def what_if(
     return outcome
 
 
-def record_withdrawals(
-    db: Session, institution: Institution, published: Plan, withdrawals: list[Withdrawal]
+def withdrawal_periods(
+    db: Session,
+    institution: Institution,
+    published: Plan,
+    withdrawals: list[Withdrawal],
+    planned: set[str] | None = None,
 ) -> dict[str, list[tuple[date, date]]]:
-    """Add one `Unavailability` per withdrawal; return examiner code -> periods withdrawn."""
+    """Examiner code -> the periods withdrawn, checked as recording checks them (refused with
+    every reason); writes nothing. `planned`: the published plan's session codes, if known."""
     examiners = _by_code(db, Examiner, institution, {w.examiner for w in withdrawals})
     sessions = _by_code(
         db, AssessmentSession, institution, {w.session for w in withdrawals if w.session}
     )
-    planned = {s["id"] for s in published.instance.get("sessions", ())}
-    problems, rows = [], []
+    if planned is None:
+        planned = {s["id"] for s in published.instance.get("sessions", ())}
+    problems: list[Problem] = []
+    periods: dict[str, list[tuple[date, date]]] = {}
     for w in withdrawals:
         found = _check(w, examiners, sessions, planned, published)
         if isinstance(found, Problem):
             problems.append(found)
-            continue
-        rows.append((w, found))
+        else:
+            periods.setdefault(w.examiner, []).append(found)
     if problems:
         raise Refused(problems)
-    periods: dict[str, list[tuple[date, date]]] = {}
-    for w, (start, end) in rows:
+    return periods
+
+
+def record_withdrawals(
+    db: Session, institution: Institution, published: Plan, withdrawals: list[Withdrawal]
+) -> dict[str, list[tuple[date, date]]]:
+    """Add one `Unavailability` per withdrawal; return examiner code -> periods withdrawn."""
+    periods = withdrawal_periods(db, institution, published, withdrawals)
+    examiners = _by_code(db, Examiner, institution, {w.examiner for w in withdrawals})
+    sessions = _by_code(
+        db, AssessmentSession, institution, {w.session for w in withdrawals if w.session}
+    )
+    taken = {code: iter(spans) for code, spans in periods.items()}
+    for w in withdrawals:
+        start, end = next(taken[w.examiner])
         session = sessions.get(w.session or "")
         db.add(
             Unavailability(
@@ -163,7 +183,6 @@ def record_withdrawals(
                 session_id=session.id if session else None,
             )
         )
-        periods.setdefault(w.examiner, []).append((start, end))
     db.flush()
     return periods
 

@@ -12,6 +12,7 @@ from models import Plan
 from models.base import PlanStatus
 from services.edits import LEADER, Change, apply, new_findings, seat_candidates, stored
 from services.plans import find_plan
+from webapp.edits import views as edit_views
 
 ROUTES_GET = ["/plans/1/edit", "/plans/1/edit?session=S0001&seat=leader", "/plans/1/diff/1"]
 ROUTES_POST = ["/plans/1/edit/save", "/plans/1/edit/publish"]
@@ -173,6 +174,26 @@ def test_the_difference_page_counts_leaves_joins_and_leaders(app, planner) -> No
     assert a.leader in page and into.examiner in page
     same = planner.get("/plans/1/diff/1").get_data(as_text=True)
     assert '<dd id="count-sessions">0</dd>' in same
+
+
+def test_a_long_difference_comes_in_pages(app, planner, monkeypatch) -> None:
+    instance, result = plan_v1(app)
+    changes = []
+    for a in result.assignments[:3]:
+        into = next(v for v in seat_candidates(instance, result, a.session, a.leader) if v.accepted)
+        changes.append(f"{a.session}|{a.leader}|{into.examiner}")
+    planner.post("/plans/1/edit/save", {"change": changes})
+    monkeypatch.setattr(edit_views, "DIFF_PAGE", 2)
+    first = planner.get("/plans/2/diff/1").get_data(as_text=True)
+    assert '<dd id="count-sessions">3</dd>' in first and 'id="diff-next"' in first
+    second = planner.get("/plans/2/diff/1?page=2").get_data(as_text=True)
+    assert 'id="diff-next"' not in second
+    rows = [
+        page[page.index("<tbody>") : page.index("</tbody>")].count("<tr>")
+        for page in (first, second)
+    ]
+    assert rows == [2, 1]
+    assert planner.get("/plans/2/diff/1?page=99").status_code == 200  # the last page
 
 
 def test_judging_a_candidate_on_part_of_the_plan_agrees_with_the_whole(app) -> None:

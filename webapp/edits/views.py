@@ -26,6 +26,8 @@ from ..plans import loaded_plan, page, plan_or_404, week_of
 from ..roles import role_required
 from .common import announce_draft, blueprint, institution
 
+DIFF_PAGE = 100  # changed sessions a page
+
 
 @blueprint.route("/plans/<int:version>/edit")
 @role_required(Role.PLANNER)
@@ -60,7 +62,10 @@ def _page(version: int, texts: list[str], session: str = "", seat: str = "", **e
         changes, edited = [], view.result
     candidates = None
     if session and seat and any(a.session == session for a in edited.assignments):
-        candidates = seat_candidates(view.instance, edited, session, seat, lang, view.facts)
+        candidates = view.memo(
+            ("candidates", tuple(texts), session, seat, lang),
+            lambda: seat_candidates(view.instance, edited, session, seat, lang, view.facts),
+        )
     wanted = request.args.get("week") or (week_of(view.sessions, session) if session else None)
     shown = page(view.sessions, wanted, request.args.get("q", ""), view.matches)
     return render_template(
@@ -148,11 +153,14 @@ def diff(version: int, other: int) -> str:
         "joins": sum(len(c.joins) for c in changes),
         "leaders": sum(c.leader_before != c.leader_after for c in changes),
     }
+    pages = max(1, -(-len(changes) // DIFF_PAGE))
+    number = min(max(request.args.get("page", 1, type=int), 1), pages)
+    shown = changes[(number - 1) * DIFF_PAGE : number * DIFF_PAGE]
     return render_template(
-        "edits/diff.html", plan=plan, before=before, changes=changes, names=names,
+        "edits/diff.html", plan=plan, before=before, changes=shown, names=names,
         counts=counts, status=status_name(plan.status, lang),
         before_status=status_name(before.status, lang),
-        draft=plan.status == PlanStatus.DRAFT,
+        draft=plan.status == PlanStatus.DRAFT, page=number, pages=pages,
     )  # fmt: skip
 
 
