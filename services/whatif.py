@@ -24,6 +24,7 @@ from solver.solve import Control, Options, Progress, solve
 from .instance import build_instance
 from .messages import Problem, Refused
 from .plans import loaded, store_result
+from .policy import rerun_policy_of
 
 MESSAGES = {
     "no_published": {
@@ -111,6 +112,7 @@ def what_if(
     published = published_plan(db, institution)
     periods = record_withdrawals(db, institution, published, withdrawals)
     raw = build_instance(db, institution, published.date_from, published.date_to)
+    raw["policy"] = rerun_policy_of(published, institution)  # as the queued rerun solves
     dropped = drop_broken_locks(raw, periods)
     instance, warnings = loaded(raw)
     result = solve(instance, options, progress, control, warnings)

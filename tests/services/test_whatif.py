@@ -14,6 +14,7 @@ from models.base import PlanStatus, SessionStatus
 from services.loading import load_generated
 from services.messages import Refused
 from services.plans import solve_and_store
+from services.policy import update_policy
 from services.publishing import publish
 from services.whatif import Withdrawal, differences, what_if
 from solver.check import verify
@@ -139,3 +140,13 @@ def test_sessions_held_since_publishing_become_history_not_differences(db, gener
     assert set(history[first["session"]]["members"]) == set(first["members"])
     assert first["session"] not in {d.session for d in outcome.differences}
     assert outcome.changes == outcome.plan.result["objective"]["changes"]
+
+
+def test_the_rerun_keeps_the_policy_the_published_plan_was_solved_under(db, generated):
+    inst = load_generated(db, generated)
+    update_policy(db, inst, {"leader_min_experience_days": 500})  # stricter than the notice
+    published = publish(db, inst, solve_and_store(db, inst, *TERM, FAST).version)
+    update_policy(db, inst, {"leader_min_experience_days": 365})  # relaxed since publishing
+    gone = published.result["assignments"][0]["members"][0]
+    outcome = what_if(db, inst, [Withdrawal(gone)], FAST)
+    assert load_instance(outcome.plan.instance)[0].policy.leader_min_experience_days == 500
