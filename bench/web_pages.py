@@ -2,13 +2,17 @@
 
     python -m bench.web_pages [--requests 200] [--concurrency 2] [--no-write]
 
-Loads the XL term (1000 examiners, 2500 sessions) into a fresh SQLite file with a
-roster-staffed plan in force (as `bench.export_sheets` does), serves the app with
-`panelplan serve` (waitress) in its own process, signs in as an admin (who may open every
-page), and sends each page's requests from a thread pool in this process (the local load
-generator; in another process, so client and server do not share one interpreter lock). Downloads (file exports, benchmarked in `bench.export_*`) and
-pages that change data are left out. A page whose first requests are far over the target
-is cut short, and said so, rather than holding the benchmark for minutes.
+Loads the XL term (1000 examiners, 2500 sessions) into a fresh SQLite file, stores a
+roster-staffed draft (as `bench.export_sheets` does: full of violations, a stress case for
+the edit page), solves the term (40 s, 2 workers) and publishes that plan; serves the app
+with `panelplan serve` (waitress) in its own process, signs in as an admin (who may open
+every page), and sends each page's requests from a thread pool in this process (the local
+load generator: another process, so client and server do not share one interpreter lock;
+as many threads as the machine's 2 cores). Each page gets one warm-up GET first, reported
+apart ("first"): the first view of a plan loads it into the server's cache. Downloads (file
+exports, benchmarked in `bench.export_*`) and pages that change data are left out. A page
+whose first requests are far over the target is cut short, and said so, rather than
+holding the benchmark for minutes.
 """
 
 from __future__ import annotations
@@ -26,15 +30,21 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Engine, delete, select
 
 from data.generate import generate
-from models import AssessmentSession, Examiner
+from models import AssessmentSession, Examiner, Institution, PanelSeat, Plan
 from models.db import session_factory, transaction
+from services.instance import build_instance
 from services.loading import load_generated
+from services.plans import loaded, store_result
+from services.publishing import publish
 from services.users import create_user
+from solver.solve import Options, solve
 
 from .build_instance import term
 from .database import fresh_engine, write_section
@@ -47,35 +57,63 @@ CUT_FACTOR = 5
 PASSWORD = "bench-pass-1"
 
 
-def prepare(directory: Path) -> tuple[str, int, str, str]:
-    """The XL database with a plan in force; its URL, plan version, an examiner and a session."""
+@dataclass(frozen=True)
+class Setup:
+    """The XL database the pages are measured on, and real ids in it."""
+
+    url: str
+    draft: int  # a roster-staffed draft that fails the checker (a stress case)
+    published: int  # a solved plan, published
+    examiner: str
+    session_id: int
+    session_code: str
+    leader: str  # who leads that session in the published plan
+
+
+def prepare(directory: Path, solve_seconds: float = 40) -> Setup:
+    """The XL term loaded, a roster-staffed draft stored, the term solved and published."""
     engine, _drop = fresh_engine("sqlite", directory)
     raw = generate("XL", 0)
     with transaction(session_factory(engine), "bench") as db:
         home = load_generated(db, raw)
         create_user(db, home, "admin", "admin", PASSWORD)
-    version = store_plan(engine, term(raw))
+    draft = store_plan(engine, term(raw))
+    published = solve_and_publish(engine, term(raw), solve_seconds)
     with session_factory(engine)() as db:
         examiner = db.scalars(select(Examiner.code).order_by(Examiner.code)).first() or ""
-        session_id = db.scalars(select(AssessmentSession.id).order_by(AssessmentSession.id)).first()
-        session_code = db.scalars(
-            select(AssessmentSession.code).order_by(AssessmentSession.id)
-        ).first()
-    url = str(engine.url)
+        first = db.scalars(select(AssessmentSession).order_by(AssessmentSession.id)).first()
+        assert first is not None
+        plan = db.scalars(select(Plan).where(Plan.version == published)).one()
+        leader = next(a["leader"] for a in plan.result["assignments"] if a["session"] == first.code)
+        setup = Setup(str(engine.url), draft, published, examiner, first.id, first.code, leader)
     engine.dispose()
-    return url, version, examiner, f"{session_id}|{session_code}"
+    return setup
 
 
-def pages(version: int, examiner: str, session: str) -> list[str]:
+def solve_and_publish(engine: Engine, span: tuple[date, date], seconds: float) -> int:
+    """Solve the term (the roster's seats taken out of force first) and publish the plan."""
+    with transaction(session_factory(engine), "bench") as db:
+        home = db.scalars(select(Institution)).one()
+        db.execute(delete(PanelSeat))
+        raw = build_instance(db, home, *span)
+        options = Options(time_limit=seconds, workers=2)
+        result = solve(loaded(raw)[0], options)
+        version = store_result(db, home, raw, result, options, *span, note="bench").version
+    with transaction(session_factory(engine), "bench") as db:
+        publish(db, db.scalars(select(Institution)).one(), version)
+    return version
+
+
+def pages(s: Setup) -> list[str]:
     """Every read-only page a planner opens, with real ids."""
-    session_id, session_code = session.split("|")
+    v = s.published
     return [
         "/dashboard",
         "/examiners",
         "/examiners?q=王",
-        f"/examiners/{examiner}",
+        f"/examiners/{s.examiner}",
         "/records/sessions",
-        f"/records/sessions/{session_id}",
+        f"/records/sessions/{s.session_id}",
         "/records/venues",
         "/records/occupations",
         "/records/conflicts",
@@ -87,17 +125,19 @@ def pages(version: int, examiner: str, session: str) -> list[str]:
         "/records/users",
         "/plans",
         "/plans/new",
-        f"/plans/{version}",
-        f"/plans/{version}?q={examiner}",
-        f"/plans/{version}/sessions/{session_code}",
-        f"/plans/{version}/loads",
-        f"/plans/{version}/edit",
-        f"/plans/{version}/edit?session={session_code}&seat=leader",
-        f"/plans/{version}/diff/{version}",
+        f"/plans/{v}",
+        f"/plans/{v}?q={s.examiner}",
+        f"/plans/{v}/sessions/{s.session_code}",
+        f"/plans/{v}/loads",
+        f"/plans/{v}/edit",
+        f"/plans/{v}/edit?session={s.session_code}&seat=leader",
+        f"/plans/{s.draft}/edit",
+        f"/plans/{v}/diff/{s.draft}",
         "/whatif",
+        f"/whatif?examiner={s.leader}&session={s.session_code}",
         "/downloads",
         "/api/examiners",
-        f"/api/plans/{version}",
+        f"/api/plans/{v}",
         "/api/sessions?from=2026-03-02&to=2026-03-08",
     ]
 
@@ -171,7 +211,7 @@ def report(rows: list[tuple[str, dict]], requests: int, threads: int) -> str:
     """The markdown section."""
     lines = [
         f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; size XL (generator seed 0), "
-        f"SQLite file, a roster-staffed plan in force; `panelplan serve` (waitress, 8 threads) in its own "
+        f"SQLite file, a solved plan published (and a roster-staffed draft); `panelplan serve` (waitress, 8 threads) in its own "
         f"process; {requests} GETs per page from {threads} client threads, signed in as an admin, "
         "after one warm-up GET per page (its time is the 'first' column: the first view of a plan "
         "loads it into the process's cache).",
@@ -201,10 +241,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
-        url, version, examiner, session = prepare(Path(scratch))
+        setup = prepare(Path(scratch))
         port = _free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "webapp.cli", "serve", "--database", url, "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "webapp.cli",
+                "serve",
+                "--database",
+                setup.url,
+                "--port",
+                str(port),
+            ],
             stdout=subprocess.DEVNULL,
         )
         base = f"http://127.0.0.1:{port}"
@@ -212,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
             _wait_until_up(base)
             opener = sign_in(base)
             rows = []
-            for page in pages(version, examiner, session):
+            for page in pages(setup):
                 target = base + urllib.parse.quote(page, safe="/?&=")
                 rows.append((page, measure(opener, target, args.requests, args.concurrency)))
                 print(page, rows[-1][1], flush=True)
