@@ -7,7 +7,17 @@ registers the routes.
 
 from __future__ import annotations
 
-from . import catalog, conflicts, discipline, filing, policy, reviews, sessions, users
+from . import (
+    catalog,
+    conflicts,
+    discipline,
+    filing,
+    policy,
+    reviews,
+    session_forms,
+    sessions,
+    users,
+)
 from .blueprint import blueprint
 
 __all__ = [
@@ -18,6 +28,7 @@ __all__ = [
     "filing",
     "policy",
     "reviews",
+    "session_forms",
     "sessions",
     "users",
 ]

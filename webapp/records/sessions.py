@@ -1,5 +1,6 @@
-"""Sessions: a filtered list with candidate counts, and a session with its candidates and
-the panel in force. Candidates' ID numbers are masked for everyone but admins."""
+"""Sessions: a filtered list with candidate counts, and a session with its candidates, the
+panel in force, and (for planners) its edit, cancel and restore actions (`session_forms`).
+Candidates' ID numbers are masked for everyone but admins."""
 
 from __future__ import annotations
 
@@ -20,11 +21,14 @@ from models import (
     Venue,
 )
 from models.base import Role, SeatRole, SessionStatus
+from services.session_cancel import cancellation
+from services.session_writes import held_problem, staffing_plans
 
+from .. import service_lang
 from ..database import db
 from ..roles import role_required
 from .blueprint import blueprint
-from .common import Form, document, home, owned
+from .common import Errors, Form, document, home, owned
 from .labels import label
 
 PAGE_SIZE = 100  # sessions per page; the filters and the pages narrow a term of thousands
@@ -117,7 +121,11 @@ def _filtered(form: Form) -> Select[AssessmentSession]:
 @role_required(Role.VIEWER)
 def session_detail(ident: int) -> str:
     """One session: its candidates (ID numbers masked unless admin) and its panel in force."""
-    assessment = owned(AssessmentSession, ident)
+    return render_session(owned(AssessmentSession, ident))
+
+
+def render_session(assessment: AssessmentSession, errors: Errors | None = None) -> str:
+    """The session page; `errors` are the cancel form's (its reason)."""
     candidates = (
         db()
         .scalars(
@@ -139,7 +147,10 @@ def session_detail(ident: int) -> str:
         .all()
     )
     seats = sorted(seats, key=lambda s: (s.role != SeatRole.LEADER, s.examiner.code))
+    held = held_problem(assessment)
     return render_template(
         "records/session.html", assessment=assessment, candidates=candidates, seats=seats,
-        document=document,
+        document=document, plans=", ".join(f"v{v}" for v in staffing_plans(db(), assessment)),
+        cancelled=cancellation(db(), assessment), errors=errors or {},
+        held=held.reason(service_lang()) if held else None,
     )  # fmt: skip
