@@ -12,7 +12,9 @@ plan (stored as a draft) or the job was cancelled before any, 2 refused (nothing
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -42,6 +44,10 @@ def register(commands: Any) -> None:
     plan.add_argument("--from", dest="date_from", type=date.fromisoformat, required=True)
     plan.add_argument("--to", dest="date_to", type=date.fromisoformat, required=True)
     solve_options(plan)
+    plan.add_argument(
+        "--policy", type=policy_file, metavar="FILE",
+        help="JSON object of policy settings for this solve only (stricter than the institution's)",
+    )  # fmt: skip
     wait = plan.add_mutually_exclusive_group()
     wait.add_argument("--publish", action="store_true", help="publish the plan if it passes")
     wait.add_argument("--no-wait", action="store_true", help="print the job id and return")
@@ -58,6 +64,17 @@ def register(commands: Any) -> None:
     stop.set_defaults(run=_cancel)
 
 
+def policy_file(path: str) -> dict[str, Any]:
+    """The policy settings in the JSON file `path` (argparse names the file when it fails)."""
+    try:
+        settings = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise argparse.ArgumentTypeError(f"{path}: {error}") from None
+    if not isinstance(settings, dict):
+        raise argparse.ArgumentTypeError(f"{path}: 应为 JSON 对象 / not a JSON object")
+    return settings
+
+
 def _plan(args: argparse.Namespace) -> int:
     lang, url = lang_of(args), args.database or database_url()
     say = Say(lang)
@@ -65,7 +82,9 @@ def _plan(args: argparse.Namespace) -> int:
 
     def request(db: Session) -> int:
         inst = institution(db, args.institution)
-        queued.append(request_plan(db, inst, args.date_from, args.date_to, options_from(args)).id)
+        options = options_from(args)
+        job = request_plan(db, inst, args.date_from, args.date_to, options, args.policy)
+        queued.append(job.id)
         return 0
 
     if code := run_unit(request, lang, url):

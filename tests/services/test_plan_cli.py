@@ -6,6 +6,7 @@ in a worker process; `publish` and `what-if` run in-process (services/plan_cli.p
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -145,3 +146,25 @@ def test_with_a_scheduler_alive_plan_waits_for_the_scheduler_to_run_it(url, caps
     assert "由调度进程求解" in captured.err and "由本命令" not in captured.err
     assert captured.out.startswith("方案 v1  草稿  OPTIMAL")
     assert plans(url) == [(1, PlanStatus.DRAFT, None)]
+
+
+def test_plan_with_a_policy_file_solves_under_it_and_refuses_a_looser_one(url, tmp_path, capsys):
+    stricter = tmp_path / "stricter.json"
+    stricter.write_text(json.dumps({"max_consecutive_same_venue": 2}), encoding="utf-8")
+    assert main(["plan", "--database", url, *RANGE, *FAST, "--policy", str(stricter)]) == 0
+    engine = make_engine(url)
+    with session_factory(engine)() as db:
+        stored = db.scalars(select(Plan)).one().instance["policy"]
+    engine.dispose()
+    assert stored["max_consecutive_same_venue"] == 2
+    looser = tmp_path / "looser.json"
+    looser.write_text(json.dumps({"max_consecutive_same_venue": 5}), encoding="utf-8")
+    assert main(["plan", "--database", url, *RANGE, *FAST, "--policy", str(looser)]) == 2
+    refusal = capsys.readouterr().err
+    assert "同一考点最多连续次数：取值 5 宽于" in refusal
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main(["plan", "--database", url, *RANGE, "--policy", str(broken)])
+    assert "broken.json" in capsys.readouterr().err
+    assert len(plans(url)) == 1  # the refused requests queued nothing
