@@ -16,6 +16,10 @@ READ = [  # (path, minimum role)
     ("/records/sessions?from=2026-02-01&to=2026-03-01&level=3&status=held&venue=1", "viewer"),
     ("/records/sessions/1", "viewer"),
     ("/records/venues", "viewer"),
+    ("/records/venues/new", "planner"),
+    ("/records/venues/1/edit", "planner"),
+    ("/records/sessions/new", "planner"),
+    ("/records/sessions/1/edit", "planner"),
     ("/records/occupations", "viewer"),
     ("/records/occupations/new", "planner"),
     ("/records/occupations/1/edit", "planner"),
@@ -31,6 +35,12 @@ READ = [  # (path, minimum role)
     ("/records/users", "admin"),
 ]
 CHANGE = [  # (path, minimum role)
+    ("/records/venues/new", "planner"),
+    ("/records/venues/1/edit", "planner"),
+    ("/records/sessions/new", "planner"),
+    ("/records/sessions/1/edit", "planner"),
+    ("/records/sessions/1/cancel", "planner"),
+    ("/records/sessions/1/restore", "planner"),
     ("/records/occupations/new", "planner"),
     ("/records/occupations/1/edit", "planner"),
     ("/records/conflicts", "planner"),
