@@ -113,7 +113,10 @@ def recheck(
         mine = {a.session for a in result.assignments}
         now = now.model_copy(update={"sessions": tuple(s for s in now.sessions if s.id in mine)})
         kept = {s.id for s in now.sessions}
-        assignments = [a for a in result.assignments if a.session in kept]
+        # A staffed session still to come that is no longer planned in the range (cancelled,
+        # moved) stays in: the checker names it (its panel needs the planner's decision).
+        due = {x["id"] for x in plan.instance.get("sessions", ()) if x["start"][:10] >= str(start)}
+        assignments = [a for a in result.assignments if a.session in kept | due]
         result = result.model_copy(update={"assignments": assignments})
     return list(zip(check(now, result, "zh"), check(now, result, "en"), strict=True))
 

@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from models import Conflict, Examiner
 from models.alerts import AlertKind, AlertState
-from models.base import ConflictKind, ExaminerStatus, PlanStatus
+from models.base import ConflictKind, ExaminerStatus, PlanStatus, SessionStatus
 from services.alerts import describe, list_alerts
 from services.instance import build_instance
 from services.plans import solve_and_store
@@ -153,3 +153,16 @@ def test_expired_examiners_leave_the_pool_the_day_after_their_last_valid_day(db,
     )
     found = {(d.session, d.examiner, d.rule) for d in check(instance, result) if d.rule == "H3"}
     assert found == {(after.code, cert.code, "H3"), (after.code, term.code, "H3")}
+
+
+def test_a_staffed_session_cancelled_or_moved_out_of_the_range_is_named(db, make):
+    inst, _plan, _people, staged, _ = published(make)
+    staged[0].status = SessionStatus.CANCELLED
+    staged[1].start += timedelta(days=60)  # into May, out of the March plan
+    staged[1].end += timedelta(days=60)
+    db.flush()
+    alerts = revalidate(db, TODAY, NOW, force=True)
+    lines = " ".join(d for a in alerts for d in describe(a, "en").details)
+    for s in staged:
+        assert f"assigns {s.code}, which is not a session of this instance" in lines
+    assert [a.state for a in plan_alerts(db, inst)] == [AlertState.OPEN]
