@@ -8,6 +8,10 @@ allowance statement and the evidence read it); for sessions still to come the ex
 replaced first (what-if, then publish). Suspending takes someone off duty at once; the
 published-plan revalidation then flags the plan. Deletes go through `session.delete`, so the
 change history (models/history.py) records each one with its old values.
+
+`shortened_term_problems` is the one check of an earlier last day: ending a term on the detail
+page, adding a term with a stored term's start, and a re-imported term
+(`services.examiner_writes`) all go through it.
 """
 
 from __future__ import annotations
@@ -35,16 +39,16 @@ REPLACE_FIRST = {
 }
 MESSAGES = {
     "remove_in_force": {
-        "zh": "不能删除此{record_zh}：考评员 {examiner} 在场次 {sessions_zh} 的在用考评小组中，"
-        "这些场次依赖它。" + REPLACE_FIRST["zh"],
-        "en": "this {record_en} cannot be removed: examiner {examiner} sits on the panel in force "
-        "of {sessions_en}, which rely on it. " + REPLACE_FIRST["en"],
+        "zh": "不能删除此{record_zh}：考评员 {name}（{examiner}）在场次 {sessions_zh} "
+        "的在用考评小组中，这些场次依赖它。" + REPLACE_FIRST["zh"],
+        "en": "this {record_en} cannot be removed: examiner {name} ({examiner}) sits on the "
+        "panel in force of {sessions_en}, which rely on it. " + REPLACE_FIRST["en"],
     },
     "end_in_force": {
-        "zh": "聘期不能改为 {end} 结束：考评员 {examiner} 在场次 {sessions_zh} 的在用考评小组中，"
-        "这些场次在新聘期之外。" + REPLACE_FIRST["zh"],
-        "en": "the term cannot end on {end}: examiner {examiner} sits on the panel in force of "
-        "{sessions_en}, outside the new term. " + REPLACE_FIRST["en"],
+        "zh": "{start} 起的聘期不能改为 {end} 结束：考评员 {name}（{examiner}）在场次 {sessions_zh} "
+        "的在用考评小组中，这些场次在新聘期之外。" + REPLACE_FIRST["zh"],
+        "en": "the term from {start} cannot end on {end}: examiner {name} ({examiner}) sits on the "
+        "panel in force of {sessions_en}, outside the new term. " + REPLACE_FIRST["en"],
     },
 }
 RECORDS = {
@@ -58,12 +62,13 @@ ONE_DAY = timedelta(days=1)
 
 @dataclass(frozen=True)
 class Seat:
-    """A session the examiner sits on in a panel in force: its days and occupation."""
+    """A session the examiner sits on in a panel in force: its days, occupation, whether held."""
 
     code: str
     first: date
     last: date
     occupation_id: int
+    held: bool = False
 
 
 Covers = Callable[[Seat], bool]
@@ -73,12 +78,15 @@ def seats_in_force(session: Session, examiner: Examiner) -> list[Seat]:
     """The examiner's seats on panels in force (held or to come; cancelled sessions aside)."""
     s = AssessmentSession
     rows = session.execute(
-        select(s.code, s.start, s.end, s.occupation_id)
+        select(s.code, s.start, s.end, s.occupation_id, s.status)
         .join(PanelSeat, PanelSeat.session_id == s.id)
         .where(PanelSeat.examiner_id == examiner.id, s.status != SessionStatus.CANCELLED)
         .order_by(s.start, s.code)
     )
-    return [Seat(r.code, r.start.date(), r.end.date(), r.occupation_id) for r in rows]
+    return [
+        Seat(r.code, r.start.date(), r.end.date(), r.occupation_id, r.status == SessionStatus.HELD)
+        for r in rows
+    ]
 
 
 def remove_qualification(session: Session, qualification: Qualification) -> Examiner:
@@ -114,20 +122,38 @@ def end_appointment(session: Session, appointment: Appointment, end: date) -> Ex
     examiner = appointment.examiner
     others = [(a.start, a.end) for a in examiner.appointments if a is not appointment]
     problems = appointment_problems(appointment.start, end, others)
+    problems = problems or shortened_term_problems(session, examiner, [(appointment.start, end)])
     if problems:
         raise Refused(problems)
-    _refuse_stranded(
-        session,
-        examiner,
-        within([(appointment.start, appointment.end)]),
-        within([(appointment.start, end)]),
-        lambda seats: Problem.of(
-            MESSAGES, "end_in_force", "appointment", end=end, examiner=examiner.code, **seats
-        ),
-    )
     appointment.end = end
     session.flush()
     return examiner
+
+
+def shortened_term_problems(
+    session: Session, examiner: Examiner | None, terms: Iterable[tuple[date, date]]
+) -> list[Problem]:
+    """Why stored terms cannot take these new ends: a panel in force needs the days cut off.
+
+    A term in `terms` starting on a stored term's first day corrects that term's end (the
+    detail page and the import both read it so); only an earlier end can strand a session.
+    """
+    stored = {a.start: a.end for a in examiner.appointments} if examiner is not None else {}
+    shorter = [(start, end) for start, end in terms if start in stored and end < stored[start]]
+    if examiner is None or not shorter:
+        return []
+    seats = seats_in_force(session, examiner)
+    problems = []
+    for start, end in shorter:
+        cut = within([(start, stored[start])])
+        kept = within([(start, end)])
+        stranded = [s for s in seats if cut(s) and not kept(s)]
+        if stranded:
+            listed = listed_sessions(stranded) | _who(examiner)
+            problems.append(
+                Problem.of(MESSAGES, "end_in_force", "appointment", start=start, end=end, **listed)
+            )
+    return problems
 
 
 def remove_certificate(session: Session, certificate: Certificate) -> Examiner:
@@ -169,9 +195,13 @@ def _removal(record: str, examiner: Examiner) -> Callable[[dict[str, str]], Prob
         record,
         record_zh=names["zh"],
         record_en=names["en"],
-        examiner=examiner.code,
+        **_who(examiner),
         **seats,
     )
+
+
+def _who(examiner: Examiner) -> dict[str, str]:
+    return {"examiner": examiner.code, "name": examiner.name}
 
 
 def _refuse_stranded(
@@ -184,10 +214,10 @@ def _refuse_stranded(
     """Raise `Refused` when seats in force covered `before` would not be `after`."""
     stranded = [s for s in seats_in_force(session, examiner) if before(s) and not after(s)]
     if stranded:
-        raise Refused([problem(_listed(stranded))])
+        raise Refused([problem(listed_sessions(stranded))])
 
 
-def _listed(seats: list[Seat]) -> dict[str, str]:
+def listed_sessions(seats: list[Seat]) -> dict[str, str]:
     """The sessions as the refusal names them, in both languages."""
     shown, more = seats[:SHOWN_SESSIONS], len(seats) - SHOWN_SESSIONS
     zh = "、".join(f"{s.code}（{s.first}）" for s in shown)

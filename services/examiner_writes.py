@@ -1,9 +1,12 @@
 """Write checked examiners with their qualifications, certificates and appointments.
 
 Writes go through the ORM so that the change history (models/history.py) records each
-one; `None` in the incoming data keeps what is stored. `set_duty` sets what a planner decides
-by hand on the examiner form: active or suspended (through `services.discipline`, which
-audits it; revocation only ever follows its approval) and the most sessions per term.
+one; `None` in the incoming data keeps what is stored. A term whose start is a stored term's
+corrects that term's end, but never cuts off days a panel in force needs
+(`services.examiner_records.shortened_term_problems`: refused, the sessions named).
+`set_duty` sets what a planner decides by hand on the examiner form: active or suspended
+(through `services.discipline`, which audits it; revocation only ever follows its approval)
+and the most sessions per term.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from solver.messages import STATUS_NAMES
 
 from .certificates import parse_number
 from .discipline import reason_problem, reinstate, suspend
+from .examiner_records import shortened_term_problems
 from .examiners import ExaminerIn, Lookups, check
 from .messages import Problem, Refused
 from .validation import compact_document
@@ -82,7 +86,7 @@ def apply(lookups: Lookups, data: ExaminerIn) -> str:
     changed = _fields(lookups, examiner, data)
     changed |= _qualifications(lookups, examiner, data)
     changed |= _certificates(lookups, examiner, data, document)
-    changed |= _appointments(examiner, data)
+    changed |= _appointments(lookups.session, examiner, data)
     if examiner.assessing_since is None and examiner.certificates:
         # Nobody assesses before being certified: the first issue date is the best guess.
         examiner.assessing_since = min(c.issue_date for c in examiner.certificates)
@@ -182,7 +186,11 @@ def _years_on(day: date, years: int) -> date:
         return date(day.year + years, 3, 1)
 
 
-def _appointments(examiner: Examiner, data: ExaminerIn) -> bool:
+def _appointments(session: Session, examiner: Examiner, data: ExaminerIn) -> bool:
+    """Add the new terms; a term with a stored start corrects its end, never under a panel."""
+    problems = shortened_term_problems(session, examiner, data.appointments)
+    if problems:
+        raise Refused(problems)
     changed = False
     by_start = {a.start: a for a in examiner.appointments}
     for start, end in data.appointments:

@@ -1,21 +1,36 @@
-"""Removing an examiner's records by hand, and the status and cap a planner sets (both backends)."""
+"""Removing an examiner's records by hand, ending a term early (by hand or by re-importing), and
+the status and cap a planner sets (both backends)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
+from factories import resident_id
+from sqlalchemy import func, select
 
-from models import Appointment, AuditEvent, Certificate, Change, Institution, PanelSeat
+from data.sheets import write_examiners
+from models import (
+    Appointment,
+    AuditEvent,
+    Certificate,
+    Change,
+    Examiner,
+    Institution,
+    Occupation,
+    PanelSeat,
+)
 from models.base import ExaminerStatus, SeatRole, SessionStatus
 from services.examiner_records import (
     end_appointment,
     remove_appointment,
     remove_certificate,
     remove_qualification,
+    shortened_term_problems,
 )
 from services.examiner_writes import Duty, set_duty
+from services.history import examiner_history
+from services.import_examiners import import_examiners
 from services.messages import Refused
 
 DAY = date(2026, 3, 2)
@@ -203,3 +218,105 @@ def test_a_pending_revocation_is_left_to_its_decision(db, make) -> None:
     assert "待取消资格" in _refusal(refused)
     set_duty(db, examiner, Duty(ExaminerStatus.REVOCATION_PENDING, 3), DAY)  # unchanged: fine
     assert examiner.status == ExaminerStatus.REVOCATION_PENDING and examiner.max_sessions == 3
+
+
+# --- an earlier last day, however it comes (detail page, add-term form, import) --------------
+
+
+def test_only_an_earlier_end_of_a_stored_term_is_checked(db, seated) -> None:
+    examiner, assessment = seated
+    start = examiner.appointments[0].start
+    assert shortened_term_problems(db, None, [(start, date(2026, 1, 31))]) == []
+    assert shortened_term_problems(db, examiner, [(date(2025, 1, 1), date(2025, 3, 1))]) == []
+    assert shortened_term_problems(db, examiner, [(start, date(2029, 12, 31))]) == []
+    assert shortened_term_problems(db, examiner, [(start, date(2026, 3, 2))]) == []
+    [problem] = shortened_term_problems(db, examiner, [(start, date(2026, 3, 1))])
+    assert problem.field == "appointment"
+    assert problem.reason("zh").startswith(
+        f"2026-01-01 起的聘期不能改为 2026-03-01 结束：考评员 {examiner.name}（{examiner.code}）"
+        f"在场次 {assessment.code}（2026-03-02）"
+    )
+    assert problem.reason("en").startswith(
+        f"the term from 2026-01-01 cannot end on 2026-03-01: examiner {examiner.name} "
+        f"({examiner.code}) sits on the panel in force of {assessment.code} (2026-03-02)"
+    )
+
+
+IMPORT_CODE = "3204005"
+ZHANG = resident_id(date(1965, 3, 12), 12, male=True, region="320402")
+LI = resident_id(date(1972, 8, 1), 34, male=False, region="320483")
+
+
+def _sheet(path, zhang_end: date, li_phone: str = "0519-86123456"):
+    """An Attachment 2 workbook: 张伟 (term from 2024-01-01 to `zhang_end`) and 李娟."""
+
+    def person(name, sex, number, cert, **extra):
+        return {
+            "姓名": name, "性别": sex, "身份证号码": number, "工作单位": "天宁博远精密机械有限公司",
+            "考评职业（工种）": "车工", "级别（考评员/高级考评员）": "高级考评员",
+            "证书编号": cert, "证书有效期": "2027.12.31", "聘期开始": date(2024, 1, 1),
+        } | extra  # fmt: skip
+
+    rows = [
+        person("张伟", "男", ZHANG, f"24{IMPORT_CODE}10001", 联系电话="13912345678",
+               聘期结束=zhang_end),
+        person("李娟", "女", LI, f"24{IMPORT_CODE}10002", 联系电话=li_phone,
+               聘期结束=date(2026, 12, 31)),
+    ]  # fmt: skip
+    instance = {"institution": {"code": IMPORT_CODE, "name": "常州市示例评价机构"}}
+    return write_examiners(path, instance, rows=rows)
+
+
+@pytest.fixture
+def imported(db, make, place, tmp_path):
+    """张伟 and 李娟 imported from a real .xlsx; 张伟 then sits on a panel in force on 2 March."""
+    report = import_examiners(db, place, _sheet(tmp_path / "first.xlsx", date(2026, 12, 31)))
+    assert report.written and not report.problems
+    zhang = db.scalar(select(Examiner).where(Examiner.document_number == ZHANG))
+    lathe = db.scalar(select(Occupation).where(Occupation.code == "6-18-01-01"))
+    assessment = make.session(place, make.venue(place), lathe)
+    db.add(PanelSeat(session_id=assessment.id, examiner_id=zhang.id, role=SeatRole.MEMBER))
+    db.flush()
+    return place, zhang, assessment
+
+
+def _written(db) -> tuple[int, int]:
+    return (
+        db.scalar(select(func.count()).select_from(Change)),
+        db.scalar(select(func.count()).select_from(AuditEvent)),
+    )
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_re_import_never_shortens_a_term_under_a_panel_in_force(
+    db, imported, tmp_path, dry_run
+) -> None:
+    place, zhang, assessment = imported
+    before = _written(db)
+    path = _sheet(tmp_path / "again.xlsx", date(2026, 2, 28), li_phone="13800000002")
+    with pytest.raises(Refused) as refused:
+        import_examiners(db, place, path, dry_run=dry_run)
+    [zh] = refused.value.lines("zh")
+    assert "2024-01-01 起的聘期不能改为 2026-02-28 结束" in zh
+    assert f"张伟（{zhang.code}）" in zh and f"{assessment.code}（2026-03-02）" in zh
+    assert "假设分析" in zh
+    [en] = refused.value.lines("en")
+    assert "the term from 2024-01-01 cannot end on 2026-02-28" in en and "What if" in en
+    # The whole file is refused, the dry run too: nothing written, 李娟's new phone neither.
+    db.expire_all()
+    assert [(a.start, a.end) for a in zhang.appointments] == [
+        (date(2024, 1, 1), date(2026, 12, 31))
+    ]
+    li = db.scalar(select(Examiner).where(Examiner.document_number == LI))
+    assert li.phone == "0519-86123456" and _written(db) == before
+
+
+def test_a_re_import_shortens_a_term_its_panels_still_fit_in(db, imported, tmp_path) -> None:
+    place, zhang, _ = imported
+    path = _sheet(tmp_path / "again.xlsx", date(2026, 6, 30))
+    assert import_examiners(db, place, path, dry_run=True).outcomes["updated"] == 1
+    report = import_examiners(db, place, path)
+    assert report.written and report.outcomes["updated"] == 1 and not report.problems
+    assert [a.end for a in zhang.appointments] == [date(2026, 6, 30)]
+    changed = examiner_history(db, zhang)[0]
+    assert "修改 聘约: 聘期结束 2026-12-31 → 2026-06-30" in changed.text("zh")

@@ -1,10 +1,12 @@
-"""Records on the examiner detail page: add or remove a qualification, an appointment or a
-certificate, end an appointment's term, confirm the data (R1).
+"""Records on the examiner detail page: add or remove a qualification, an appointment, a
+certificate or a period of unavailability, end an appointment's term, confirm the data (R1).
 
 Each change runs in a savepoint (`views.in_savepoint`) through one service: a refusal is shown
 next to the form or the row it concerns, the page answers 200 and nothing is written.
 Removals are refused while a panel in force relies on the record
-(`services.examiner_records`).
+(`services.examiner_records`). A period of unavailability is recorded even when it falls on
+panels in force (someone falls ill): the planner is told which sessions, to replace them
+through What if (`services.unavailability`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from services.examiner_records import (
 from services.examiner_writes import save_examiner
 from services.examiners import ExaminerIn, QualificationIn
 from services.messages import Problem
+from services.unavailability import add_period, period_problems, remove_period
 
 from .. import service_lang
 from ..database import db
@@ -154,6 +157,51 @@ def delete_certificate(code: str, record: int) -> str | Response:
     found = _one(examiner.certificates, record)
     work = lambda: remove_certificate(db(), found)  # noqa: E731
     return _change(examiner, f"certificate-{record}", work, _("Certificate removed."))
+
+
+PERIOD_FIELDS = {"period_start", "period_end", "period_reason"}
+
+
+@blueprint.route("/examiners/<code>/unavailability", methods=["POST"])
+@role_required(Role.PLANNER)
+def add_unavailability(code: str) -> str | Response:
+    """Record days the examiner cannot serve; name the panels in force they fall on."""
+    examiner = find(code)
+    problems: list[Problem] = []
+    start = _day("period_start", problems)
+    end = _day("period_end", problems)
+    reason = request.form.get("period_reason", "").strip()
+    unreadable = {p.field for p in problems}
+    problems += [
+        p for p in period_problems(start, end, reason) if p.field not in unreadable
+    ]  # a date that could not be read is not also "missing"
+    work = lambda: add_period(db(), examiner, start, end, reason)  # noqa: E731
+    added = None if problems else in_savepoint(work, problems)
+    if added is None:
+        errors = errors_by_field(problems, service_lang(), PERIOD_FIELDS)
+        return render_detail(examiner, errors, **request.form)
+    flash(_("Unavailability saved."))
+    notice = added.notice(examiner, service_lang())
+    if notice is not None:
+        flash(notice)
+    return redirect(url_for("examiners.detail", code=code, _anchor="unavailability"))
+
+
+@blueprint.route("/examiners/<code>/unavailability/<int:record>/delete", methods=["POST"])
+@role_required(Role.PLANNER)
+def delete_unavailability(code: str, record: int) -> str | Response:
+    """Remove a period (never refused: the examiner only becomes available again)."""
+    examiner = find(code)
+    found = _one(examiner.unavailability, record)
+    work = lambda: remove_period(db(), found)  # noqa: E731
+    return _change(examiner, f"period-{record}", work, _("Unavailability removed."))
+
+
+def _day(name: str, problems: list[Problem]) -> date | None:
+    """The date typed in form field `name` (any form the importer reads), None when empty."""
+    day, found = parse_date(request.form.get(name, "").strip(), name)
+    problems += found
+    return day
 
 
 def _one(records: Iterable[Any], record: int) -> Any:

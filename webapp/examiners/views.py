@@ -35,6 +35,7 @@ from services.examiners import ExaminerIn, Lookups, check
 from services.exports.layout import mask_id
 from services.history import examiner_history
 from services.messages import Problem, Refused
+from services.unavailability import examiner_periods
 
 from .. import service_lang
 from ..database import db
@@ -108,12 +109,14 @@ def detail(code: str) -> str:
 
 def render_detail(examiner: Examiner, errors: dict[str, Any] | None = None, **values: Any) -> str:
     """The detail page (with the errors of a refused add-record form, if any)."""
-    records = _records(examiner)
-    history = [line.text(service_lang()) for line in examiner_history(db(), examiner)]
+    records, lang = _records(examiner), service_lang()
+    whole_ids = may(Role.ADMIN)  # like the document number on the page: masked for the rest
+    history = [line.text(lang, whole_ids) for line in examiner_history(db(), examiner)]
     return render_template(
         "examiners/detail.html",
         examiner=examiner,
         history=history,
+        lang=lang,
         errors=errors or {},
         values=values,
         **records,
@@ -122,7 +125,7 @@ def render_detail(examiner: Examiner, errors: dict[str, Any] | None = None, **va
 
 
 def _records(examiner: Examiner) -> dict[str, Any]:
-    """Conflicts, warnings, revocations, ratings and reviews of `examiner`."""
+    """Qualifications, conflicts, warnings, revocations, ratings, reviews, unavailability."""
     session, mine = db(), examiner.id
 
     def rows(model: Any, *order: Any, options: tuple[Any, ...] = ()) -> list[Any]:
@@ -139,6 +142,7 @@ def _records(examiner: Examiner) -> dict[str, Any]:
         "revocations": rows(Revocation, Revocation.requested_on.desc()),
         "ratings": rows(Rating, Rating.id.desc()),
         "reviews": rows(Review, Review.year.desc()),
+        "periods": examiner_periods(session, examiner),
     }
 
 
