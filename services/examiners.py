@@ -26,6 +26,7 @@ from models import (
 )
 from models.base import DocumentType, Grade, Sex
 
+from .examiner_records import shortened_term_problems
 from .messages import Problem
 from .policy import effective_policy
 from .validation import (
@@ -216,7 +217,9 @@ def check(lookups: Lookups, data: ExaminerIn) -> list[Problem]:
     for k, (start, end) in enumerate(data.appointments):
         earlier = data.appointments[:k] + stored_terms(lookups, document, start)
         problems += appointment_problems(start, end, earlier)
-    return problems
+    # A term with a stored term's start corrects its end: never from under a panel in force.
+    examiner = lookups.examiners.get(document)
+    return problems + shortened_term_problems(lookups.session, examiner, data.appointments)
 
 
 def validity_problems(issue_date: date | None, valid_until: date | None) -> list[Problem]:

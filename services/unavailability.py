@@ -36,7 +36,7 @@ MESSAGES = {
     },
     "touches_panels": {
         "zh": "考评员 {name}（{examiner}）在此期间有在用考评小组的场次：{sessions_zh}。"
-        "请通过“假设分析”替换其席位并发布新方案；仪表板的复核也会标出该方案。",
+        "请通过“退出推演”替换其席位并发布新方案；工作台的复核也会标出该方案。",
         "en": "Examiner {name} ({examiner}) sits on panels in force during this period: "
         "{sessions_en}. Replace them through What if and publish; the dashboard's "
         "revalidation flags the plan too.",

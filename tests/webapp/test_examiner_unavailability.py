@@ -195,10 +195,10 @@ def test_a_period_on_a_panel_in_force_is_recorded_and_the_planner_told(client, a
     flashes = re.findall(r'<p class="flash">([^<]*)</p>', page)
     assert flashes[0] == "不可参加时段已保存。"
     assert "徐永明（E0001）" in flashes[1] and "S0001（2026-03-02）" in flashes[1]
-    assert "假设分析" in flashes[1] and "复核" in flashes[1]
+    assert "退出推演" in flashes[1] and "复核" in flashes[1]
     [warning] = re.findall(r'<div class="warning" role="alert">(.*?)</div>', section(page), re.S)
     assert "S0001（2026-03-02）" in warning
-    link = re.search(r'href="([^"]+)">在假设分析中替换', warning)
+    link = re.search(r'href="([^"]+)">在退出推演中替换', warning)
     assert link and link.group(1).startswith("/whatif?")
     query = link.group(1).replace("&amp;", "&")
     for part in ("examiner=E0001", "start=2026-03-01", "end=2026-03-03"):
@@ -240,7 +240,7 @@ def test_a_what_if_withdrawal_is_shown_with_its_source_and_removed(client, app) 
     path = delete_path(app)
     client.login("planner")
     page = text(client.get("/examiners/E0001"))
-    assert "假设分析：退出场次 H0010" in section(page)
+    assert "退出推演：退出场次 H0010" in section(page)
     assert "按此退出重排的方案保持不变" in section(page)  # confirmed first, and told
     response = client.post(path)
     assert response.status_code == 302
