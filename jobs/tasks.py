@@ -14,13 +14,12 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Institution
-from models.base import utcnow
+from models.base import LOCAL, utcnow
 from models.db import database_url, make_engine, session_factory, transaction
 from services import compliance, revalidation
 from services.notify import SmtpSettings, send_pending
@@ -28,7 +27,6 @@ from services.scheduler_state import beat
 
 log = logging.getLogger(__name__)
 ACTOR = "scheduler"  # the change history's actor for what the jobs write
-LOCAL = ZoneInfo("Asia/Shanghai")
 _factories: dict[str, sessionmaker[Session]] = {}
 
 

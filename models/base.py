@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, DateTime, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -19,9 +20,18 @@ NAMING_CONVENTION = {
 }
 
 
+LOCAL = ZoneInfo("Asia/Shanghai")  # the institutions' clock and calendar day (docs/jobs.md)
+
+
 def utcnow() -> datetime:
     """Now, timezone-aware UTC (a callable default, evaluated per row)."""
     return datetime.now(UTC)
+
+
+def local_time(moment: datetime) -> datetime:
+    """`moment` on the institutions' clock (SQLite hands stored times back without a zone: UTC)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(LOCAL)
 
 
 class Base(DeclarativeBase):

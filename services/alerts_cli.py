@@ -9,17 +9,14 @@ import argparse
 import os
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from models.base import utcnow
+from models.base import LOCAL, utcnow
 
 from . import alerts, compliance
 from .context import institution
 from .database_cli import add_common, run_unit
-
-LOCAL = ZoneInfo("Asia/Shanghai")  # the institutions' calendar day
 
 
 def register(commands: Any) -> None:

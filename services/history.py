@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AssessmentSession, Candidate, Change, Examiner, Occupation, Organization
+from models.base import local_time
 from solver.messages import STATUS_NAMES
 
 from .certificates import GRADE_NAMES
@@ -28,7 +28,6 @@ from .conflicts import KIND_NAMES
 from .exports.layout import mask_id
 from .messages import Catalog, label
 
-LOCAL = ZoneInfo("Asia/Shanghai")  # the institutions' clock
 LONG_TEXT = 60  # longer texts (a work history, an appointment's duties) are cut here
 HIDDEN = frozenset({"id", "examiner_id", "institution_id"})  # keys, never shown
 HIDDEN_BY_TABLE = {"certificates": frozenset({"year", "serial"})}  # the number carries them
@@ -189,7 +188,7 @@ class HistoryLine:
             elif value := (new if self.action == "insert" else old):
                 parts.append(f"{self._label(name, lang)} {value}")
         return (
-            f"{_local(self.at):%Y-%m-%d %H:%M} {self.actor or '-'} {action} {what}: "
+            f"{local_time(self.at):%Y-%m-%d %H:%M} {self.actor or '-'} {action} {what}: "
             + "; ".join(parts)
         )
 
@@ -260,9 +259,3 @@ def referenced_names(
 def _rows(session: Session, model: Any, ids: set[int]) -> list[Any]:
     """The rows of `model` with these ids (no query when there are none)."""
     return list(session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
-
-
-def _local(moment: datetime) -> datetime:
-    """`moment` on the institutions' clock (SQLite hands back UTC without a zone)."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(LOCAL)

@@ -10,20 +10,18 @@ published-plan revalidation then re-checks (the status change is in the change h
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AssessmentSession, AuditEvent, audit
-from models.base import SessionStatus
+from models.base import SessionStatus, local_time
 
 from .messages import Problem, Refused
 from .schedule_changes import plain, record_change
 from .session_writes import Saved, refuse_held, staffing_plans
 
-LOCAL = ZoneInfo("Asia/Shanghai")  # the institutions' clock
 REASON_LENGTH = 200  # a cancellation's reason, kept in its audit event
 MESSAGES = {
     "no_reason": {"zh": "请写明取消原因", "en": "say why the session is cancelled"},
@@ -103,5 +101,4 @@ def cancellation(db: Session, stored: AssessmentSession) -> Cancellation | None:
     )
     if event is None:  # cancelled by other means (a loaded data set)
         return None
-    at = event.at if event.at.tzinfo is not None else event.at.replace(tzinfo=UTC)  # SQLite
-    return Cancellation(at.astimezone(LOCAL), event.actor, str(event.details.get("reason", "")))
+    return Cancellation(local_time(event.at), event.actor, str(event.details.get("reason", "")))

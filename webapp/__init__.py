@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, render_template, request
@@ -9,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from models.base import Role
+from models.base import Role, local_time
 
 from . import database, plans
 from .config import Config
@@ -81,7 +82,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """What every template may use: the user's role checks and the language."""
+    """What every template may use: the user's role checks, the language, and `local` (a stored
+    time on the institutions' clock: `{{ plan.created_at|local }}`)."""
+
+    @app.template_filter("local")
+    def local(moment: datetime | None, form: str = "%Y-%m-%d %H:%M") -> str:
+        return local_time(moment).strftime(form) if moment else ""
 
     @app.context_processor
     def helpers() -> dict[str, Any]:

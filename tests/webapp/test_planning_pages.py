@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from planningtools import TERM, seed_sample, solve_in_process
@@ -159,6 +160,11 @@ def test_the_versions_list(app) -> None:
     assert "v1" in table and "草稿" in table and "OPTIMAL" in table
     assert "2026-03-02 ~ 2026-04-10" in table and "planner" in table
     assert "#1" in page  # recent solves
+    with app.extensions["panelplan.sessions"]() as db:
+        created = db.scalars(select(Plan)).one().created_at
+    utc = created if created.tzinfo else created.replace(tzinfo=UTC)
+    beijing = utc.astimezone(ZoneInfo("Asia/Shanghai"))  # the institutions' clock, not UTC
+    assert beijing.strftime("%Y-%m-%d %H:%M") in table
 
 
 def test_the_review_page_shows_panels_loads_and_how_it_was_solved(app) -> None:

@@ -4,7 +4,6 @@ actions on alerts."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -12,7 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from models import Institution
-from models.base import Role
+from models.base import LOCAL, Role
 from services.alerts import acknowledge, resolve
 from services.compliance import WARN_DAYS
 from services.messages import Refused
@@ -23,7 +22,6 @@ from ..roles import role_required
 from .dashboard import UNSTAFFED_WEEKS, attention
 
 blueprint = Blueprint("main", __name__)
-LOCAL = ZoneInfo("Asia/Shanghai")
 
 
 @blueprint.route("/")
