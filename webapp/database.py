@@ -8,9 +8,11 @@ Indico's `web/rh.py`. The actor recorded in the change history is the signed-in 
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, Response, abort, current_app, g, has_request_context, request
+from flask_login import current_user
 from sqlalchemy.orm import Session
 
+from models import Institution
 from models.db import make_engine, read_only, session_factory
 
 
@@ -23,6 +25,14 @@ def init_app(app: Flask) -> None:
     app.extensions["panelplan.engine"] = engine
     app.after_request(commit_session)
     app.teardown_appcontext(close_session)
+
+
+def institution() -> Institution:
+    """The signed-in user's institution (404 if it is gone)."""
+    found = db().get(Institution, current_user.institution_id)
+    if found is None:
+        abort(404)
+    return found
 
 
 def db() -> Session:

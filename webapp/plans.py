@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import Flask, abort, current_app, request, url_for
-from flask_login import current_user
 
-from models import Institution, Plan
+from models import Plan
 from services.messages import Refused
 from services.plan_cache import LoadedPlan, PlanCache
 from services.plans import find_plan
 from solver.schema import Session
 
-from .database import db
+from .database import db, institution
 
 SEARCH_LIMIT = 200  # sessions shown for a search over the whole plan
 
@@ -33,9 +32,8 @@ def init_app(app: Flask) -> None:
 
 def plan_or_404(version: int) -> Plan:
     """The signed-in user's institution's plan `version` (instance and result not read), or 404."""
-    inst = db().get_one(Institution, current_user.institution_id)
     try:
-        return find_plan(db(), inst, version, content=False)
+        return find_plan(db(), institution(), version, content=False)
     except Refused:
         abort(404)
 

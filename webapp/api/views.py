@@ -22,14 +22,13 @@ from sqlalchemy.orm import defer, selectinload
 
 from models import AssessmentSession, Examiner, Plan, SessionCandidate
 from models.base import Role
-from services.context import institution
 from services.exports.layout import mask_id
 from services.messages import Refused
 from services.solve_jobs import cancel, get_job, list_jobs, request_plan
 from solver.solve import Options
 
 from .. import service_lang
-from ..database import db
+from ..database import db, institution
 from ..plans import plan_cache
 from ..roles import may, role_required
 from .openapi import document
@@ -78,7 +77,7 @@ def examiners() -> ResponseReturnValue:
     params = Params()
     page = params.whole("page", 1, 1, FARTHEST)
     params.done()
-    query = select(Examiner).where(Examiner.institution_id == institution(db()).id)
+    query = select(Examiner).where(Examiner.institution_id == institution().id)
     if text := request.args.get("q"):
         query = query.where(Examiner.name.contains(text) | Examiner.code.contains(text))
     total = db().scalar(query.with_only_columns(func.count(Examiner.id))) or 0
@@ -101,9 +100,7 @@ def examiners() -> ResponseReturnValue:
 def examiner(code: str) -> ResponseReturnValue:
     """One examiner with qualifications, appointments and certificates."""
     found = db().scalar(
-        select(Examiner).where(
-            Examiner.institution_id == institution(db()).id, Examiner.code == code
-        )
+        select(Examiner).where(Examiner.institution_id == institution().id, Examiner.code == code)
     )
     if found is None:
         abort(404)
@@ -119,7 +116,7 @@ def sessions() -> ResponseReturnValue:
     part = window(params, *LIMITS["sessions"])
     params.done()
     query = _starting(
-        select(AssessmentSession).where(AssessmentSession.institution_id == institution(db()).id),
+        select(AssessmentSession).where(AssessmentSession.institution_id == institution().id),
         first,
         last,
     )
@@ -164,7 +161,7 @@ def plans() -> ResponseReturnValue:
     """Plan versions, newest first (without their panels)."""
     rows = db().scalars(
         select(Plan)
-        .where(Plan.institution_id == institution(db()).id)
+        .where(Plan.institution_id == institution().id)
         .options(defer(Plan.instance))  # megabytes at XL, not shown in the list
         .order_by(Plan.version.desc())
     )
@@ -180,7 +177,7 @@ def plan(version: int) -> ResponseReturnValue:
     first, last = params.days()
     part = window(params, *LIMITS["assignments"])
     params.done()
-    home = institution(db())
+    home = institution()
     found = db().scalar(
         select(Plan)
         .where(Plan.institution_id == home.id, Plan.version == version)
@@ -202,7 +199,7 @@ def plan(version: int) -> ResponseReturnValue:
 @role_required(Role.VIEWER)
 def jobs() -> ResponseReturnValue:
     """Solve jobs with their progress (`all=1`: ended ones too)."""
-    rows = list_jobs(db(), institution(db()), everything=request.args.get("all") == "1")
+    rows = list_jobs(db(), institution(), everything=request.args.get("all") == "1")
     return jsonify({"items": [job_json(j, service_lang()) for j in rows]})
 
 
@@ -210,7 +207,7 @@ def jobs() -> ResponseReturnValue:
 @role_required(Role.VIEWER)
 def job(job_id: int) -> ResponseReturnValue:
     """One solve job and its progress."""
-    return jsonify(job_json(get_job(db(), job_id, institution(db())), service_lang()))
+    return jsonify(job_json(get_job(db(), job_id, institution()), service_lang()))
 
 
 @blueprint.post("/jobs")
@@ -227,7 +224,7 @@ def new_job() -> ResponseReturnValue:
         )
     except (KeyError, TypeError, ValueError):
         return jsonify({"errors": ["from, to (YYYY-MM-DD), time_limit, seed, workers"]}), 400
-    created = request_plan(db(), institution(db()), first, last, options)
+    created = request_plan(db(), institution(), first, last, options)
     return jsonify(job_json(created, service_lang())), 201
 
 
@@ -235,7 +232,7 @@ def new_job() -> ResponseReturnValue:
 @role_required(Role.PLANNER)
 def cancel_job(job_id: int) -> ResponseReturnValue:
     """Cancel a queued job; a running one stops and keeps its best plan."""
-    return jsonify(job_json(cancel(db(), job_id, institution(db())), service_lang()))
+    return jsonify(job_json(cancel(db(), job_id, institution()), service_lang()))
 
 
 def _id_shown(number: str) -> str:

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from models import Institution, Plan
-
-from ..database import db
+from models import Plan
 
 blueprint = Blueprint("edits", __name__)
-
-
-def institution() -> Institution:
-    """The signed-in user's institution."""
-    return db().get_one(Institution, current_user.institution_id)
 
 
 def served(path: str) -> bool:

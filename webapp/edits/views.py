@@ -21,10 +21,10 @@ from services.publishing import publish as publish_plan
 from services.whatif import differences
 
 from .. import service_lang
-from ..database import db
+from ..database import db, institution
 from ..plans import loaded_plan, page, plan_or_404, week_of
 from ..roles import role_required
-from .common import announce_draft, blueprint, institution
+from .common import announce_draft, blueprint
 
 DIFF_PAGE = 100  # changed sessions a page
 

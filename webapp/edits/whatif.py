@@ -22,10 +22,10 @@ from services.whatif import Withdrawal, published_plan
 from solver.solve import Options
 
 from .. import service_lang
-from ..database import db
+from ..database import db, institution
 from ..plans import loaded_plan
 from ..roles import role_required
-from .common import announce_draft, blueprint, institution, served
+from .common import announce_draft, blueprint, served
 
 RERUN_SECONDS = 60.0  # the default search time of a rerun (the planner may change it)
 

@@ -28,10 +28,9 @@ from services.imports import ImportReport
 from services.messages import Problem, Refused
 
 from .. import service_lang
-from ..database import db
+from ..database import db, institution
 from ..roles import role_required
 from . import blueprint
-from .views import institution
 
 KINDS = {
     "examiners": _l("Examiners (Attachment 2 layout)"),

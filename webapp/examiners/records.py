@@ -35,11 +35,11 @@ from services.messages import Problem
 from services.unavailability import add_period, period_problems, remove_period
 
 from .. import service_lang
-from ..database import db
+from ..database import db, institution
 from ..roles import role_required
 from . import blueprint
 from .forms import MESSAGES, errors_by_field, parse_amount, parse_level, parse_term
-from .views import find, in_savepoint, institution, render_detail, write
+from .views import find, in_savepoint, render_detail, write
 
 
 def _for(examiner: Examiner) -> ExaminerIn:

@@ -23,7 +23,6 @@ from models import (
     Conflict,
     Examiner,
     ExaminerWarning,
-    Institution,
     Qualification,
     Rating,
     Review,
@@ -38,7 +37,7 @@ from services.messages import Problem, Refused
 from services.unavailability import examiner_periods
 
 from .. import service_lang
-from ..database import db
+from ..database import db, institution
 from ..roles import may, role_required
 from . import blueprint
 from .forms import Parsed, errors_by_field, exists_problem, parse_examiner, values_of
@@ -52,11 +51,6 @@ FORM_FIELDS = {
     "issue_date", "valid_until", "appointment", "status", "status_reason", "max_sessions",
 }  # fmt: skip
 T = TypeVar("T")
-
-
-def institution() -> Institution:
-    """The signed-in user's institution."""
-    return db().get_one(Institution, current_user.institution_id)
 
 
 def shown_id(number: str | None) -> str:

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from models import Institution
 from models.base import LOCAL, Role
 from services.alerts import acknowledge, resolve
 from services.compliance import WARN_DAYS
 from services.messages import Refused
 
 from .. import service_lang
-from ..database import db
+from ..database import db, institution
 from ..roles import role_required
 from .dashboard import UNSTAFFED_WEEKS, attention
 
@@ -45,7 +43,7 @@ def alert_action(ident: int, action: str) -> Response:
     """Acknowledge an alert (seen, stays listed) or resolve it (dealt with)."""
     change = acknowledge if action == "acknowledge" else resolve
     try:
-        change(db(), _institution(), ident, datetime.now(UTC))
+        change(db(), institution(), ident, datetime.now(UTC))
     except Refused as refused:
         for line in refused.lines(service_lang()):
             flash(line)
@@ -54,14 +52,7 @@ def alert_action(ident: int, action: str) -> Response:
     return redirect(url_for("main.dashboard"))
 
 
-def _institution() -> Institution:
-    institution = db().get(Institution, current_user.institution_id)
-    if institution is None:
-        abort(404)
-    return institution
-
-
 def _dashboard() -> str:
     now = datetime.now(UTC)
-    found = attention(db(), _institution(), now.astimezone(LOCAL).date(), now, service_lang())
+    found = attention(db(), institution(), now.astimezone(LOCAL).date(), now, service_lang())
     return render_template("home.html", attention=found, weeks=UNSTAFFED_WEEKS, warn_days=WARN_DAYS)

@@ -48,9 +48,9 @@ from services.plan_export import (
 )
 
 from .. import service_lang
-from ..database import db
+from ..database import db, institution
 from ..roles import role_required
-from .views import blueprint, institution, plan_or_404
+from .views import blueprint, plan_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

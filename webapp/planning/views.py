@@ -22,7 +22,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 from werkzeug.wrappers import Response
@@ -43,7 +42,7 @@ from solver.schema import Result
 from solver.solve import Options
 
 from .. import service_lang
-from ..database import db
+from ..database import db, institution
 from ..plans import loaded_plan, page, plan_or_404
 from ..roles import role_required
 from . import policy_form, review
@@ -63,11 +62,6 @@ STATUSES = {
     "revocation_pending": _l("awaiting revocation"),
     "revoked": _l("revoked"),
 }
-
-
-def institution() -> Institution:
-    """The signed-in user's institution."""
-    return db().get_one(Institution, current_user.institution_id)
 
 
 def next_range(inst: Institution) -> tuple[date, date]:

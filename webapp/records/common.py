@@ -5,33 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from flask import abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from models import AssessmentSession, Examiner, Institution
-from models.base import Role
+from models import AssessmentSession, Examiner
+from models.base import LOCAL, Role
 from services.exports.layout import mask_id
 from services.messages import Problem, Refused
 
 from .. import service_lang
-from ..database import db
+from ..database import db, institution
 
 Errors = dict[str, list[str]]
 T = TypeVar("T")
-LOCAL = ZoneInfo("Asia/Shanghai")  # the institutions' day, whatever the server's zone
 GENERAL = ""  # the key of problems not tied to a field of the form
 
 
-def home() -> Institution:
-    """The signed-in user's institution."""
-    institution = db().get(Institution, current_user.institution_id)
-    if institution is None:
-        abort(404)
-    return institution
+home = institution  # the records pages' name for the signed-in user's institution
 
 
 def today() -> date:
