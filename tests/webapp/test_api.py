@@ -10,7 +10,10 @@ from openapi_spec_validator import validate
 from webtools import Client, app_on_copy, seed_template
 
 from data.generate import generate
+from models import Institution
+from models.db import transaction
 from services.plan_cache import PlanCache
+from services.users import create_user
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +160,17 @@ def test_a_plan_read_twice_is_the_same(api) -> None:
     first, again = (client.get("/api/plans/1?limit=3").get_json() for _ in range(2))
     assert first == again and len(first["assignments"]) == 3
     assert len(api.extensions["panelplan.plans"]) == 1
+
+
+def test_a_user_of_another_institution_sees_only_its_own(api) -> None:
+    with transaction(api.extensions["panelplan.sessions"], "tester") as db:
+        other = Institution(code="3204999", name="另一评价机构")
+        db.add(other)
+        db.flush()
+        create_user(db, other, "other", "viewer", "other-pass-1")
+    client = Client(api.test_client())
+    assert client.login("other", "other-pass-1").status_code == 302
+    assert client.get("/api/examiners").get_json()["items"] == []
+    assert client.get("/api/plans").get_json()["items"] == []
+    assert client.get("/api/plans/1").status_code == 404
+    assert len(signed_in(api, "viewer").get("/api/examiners").get_json()["items"]) == 40
