@@ -19,15 +19,8 @@ from services.messages import Refused, label
 from services.policy import FIXED, GRADES, differing, shown
 from solver.schema import Policy
 
-NUMBERS = ("min_panel_size", "max_consecutive_same_venue", "leader_min_experience_days")
-FLAGS = ("odd_panel_size", "recuse_candidate_organization", "allow_unfilled")
-CHOICES = {
-    "rotation_scope": (("venue_occupation", _l("per venue and occupation")),
-                       ("occupation", _l("per occupation, across venues"))),
-    "consecutive_rule": (("examiner_sequence", _l("the examiner's own sessions in a row")),
-                         ("venue_sequence", _l("the venue's sessions in a row")),
-                         ("both", _l("both counts"))),
-}  # fmt: skip
+from ..records.policy import CHOICES, FLAGS, NUMBERS  # the institution's policy form's fields
+
 GRADE_NAMES = {"examiner": _l("examiner"), "senior": _l("senior examiner")}
 EDITABLE = tuple(key for key in Policy.model_fields if key not in FIXED)
 LEVELS = (1, 2, 3, 4, 5)

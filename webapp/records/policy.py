@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from models.base import Role
 from services.messages import Refused, label
-from services.policy import effective_policy, update_policy
+from services.policy import GRADES, effective_policy, update_policy
 from solver.schema import Policy
 
 from .. import service_lang
@@ -30,7 +30,6 @@ CHOICES = {
                          ("venue_sequence", _l("the venue's sessions in a row")),
                          ("both", _l("both counts"))),
 }  # fmt: skip
-GRADES = ("examiner", "senior")
 KEYS = (*NUMBERS, "turnover", *CHOICES, "grade_top_level", *FLAGS)
 
 
