@@ -11,6 +11,7 @@ from sqlalchemy import select
 from models import Alert, Appointment, AssessmentSession, Examiner, Institution
 from models.alerts import AlertKind, AlertState
 from services.scheduler_state import beat
+from webapp.main import views as main_views
 from webapp.main.dashboard import UNSTAFFED_WEEKS
 
 
@@ -99,3 +100,31 @@ def test_planners_acknowledge_and_resolve_alerts_viewers_may_not(site) -> None:
     assert one(app, select(Alert.state)) == AlertState.RESOLVED
     page = client.post("/dashboard/alerts/999/resolve", follow_redirects=True)
     assert "没有编号为 999 的提醒" in page.get_data(as_text=True)
+
+
+def three_alerts_and_expiries(session) -> None:
+    """Every appointment ends in 20 days; three plain alerts."""
+    institution = session.scalar(select(Institution))
+    soon = datetime.now().date() + timedelta(days=20)
+    for appointment in session.scalars(select(Appointment)):
+        appointment.end = soon
+        appointment.start = min(appointment.start, soon)
+    for k in range(3):
+        session.add(Alert(institution_id=institution.id, kind=AlertKind.CERTIFICATE_EXPIRING,
+                          subject_id=100 + k, live_key=f"certificate_expiring:{100 + k}",
+                          params={"code": f"X{k}", "name": "某", "until": str(soon), "days": 20, "number": f"N{k}"}))  # fmt: skip
+
+
+def test_long_lists_show_their_first_rows_and_link_to_the_rest(site, monkeypatch) -> None:
+    app, client = site
+    write(app, three_alerts_and_expiries)
+    monkeypatch.setattr(main_views, "SHOWN", 2)
+    client.login("viewer")
+    page = client.get("/dashboard").get_data(as_text=True)
+    expiring = page.split('id="expiring"')[1].split("</section>")[0]
+    assert expiring.count("<tr>") == 1 + 2 and 'id="expiring-more"' in expiring
+    assert "ending=60" in expiring  # the examiners list with every term ending
+    alerts = page.split('id="alerts"')[1].split("</section>")[0]
+    assert alerts.count("<li>") == 2 and "共 3 条" in alerts
+    every = client.get("/dashboard?alerts=all").get_data(as_text=True)
+    assert every.split('id="alerts"')[1].split("</section>")[0].count("<li>") == 3

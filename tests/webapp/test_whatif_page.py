@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections import Counter
 from typing import Any
 
@@ -109,6 +110,10 @@ def test_the_page_shows_the_seats_and_ranked_substitutes(app, planner) -> None:
     assert "考评资格" in page  # why eligible, in Chinese
     with database(app) as db:
         assert db.query(Unavailability).count() == ABSENCES
+    # The form keeps what was chosen (its options are rendered once per plan).
+    assert re.findall(r'<option value="([^"]+)" selected>', page) == [examiner]
+    again = planner.get(f"/whatif?examiner={examiner}&session=S0002").get_data(as_text=True)
+    assert re.findall(r'<option value="([^"]+)" selected>', again) == [examiner, "S0002"]
 
 
 def test_replacing_records_the_withdrawal_and_stores_a_draft_that_publishes(app, planner) -> None:

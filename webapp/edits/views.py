@@ -145,7 +145,10 @@ def diff(version: int, other: int) -> str:
     plan, before = plan_or_404(version), plan_or_404(other)
     lang = service_lang()
     old, new = loaded_plan(before), loaded_plan(plan)
-    changes = differences(_panels_of(old), _panels_of(new))
+    changes = new.memo(
+        ("diff", before.id, before.created_at),
+        lambda: differences(_panels_of(old), _panels_of(new)),
+    )
     names = old.names | new.names
     counts = {
         "sessions": len(changes),

@@ -10,6 +10,7 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
@@ -74,7 +75,7 @@ def _page(values: MultiDict[str, str], problems: list[str] | None = None) -> str
     return render_template(
         "edits/whatif.html",
         published=published,
-        options=_choices(view),
+        options=_choices(view, values),
         values=values,
         problems=problems,
         preview=found,
@@ -82,12 +83,33 @@ def _page(values: MultiDict[str, str], problems: list[str] | None = None) -> str
     )
 
 
-def _choices(view: LoadedPlan) -> dict[str, list[tuple[str, str]]]:
-    """The examiners sitting on the published plan and its sessions, for the form."""
-    seated = {m for a in view.panels.values() for m in a.members}
-    examiners = [(e.id, f"{e.id} {e.name}") for e in view.instance.examiners if e.id in seated]
-    sessions = [(s.id, f"{s.id} {s.start:%Y-%m-%d %H:%M}") for s in view.sessions]
-    return {"examiners": examiners, "sessions": sessions}
+def _choices(view: LoadedPlan, values: MultiDict[str, str]) -> dict[str, Markup]:
+    """The form's options — examiners sitting on the published plan, its sessions — rendered
+    once per plan (thousands at XL), the chosen ones marked."""
+
+    def render() -> dict[str, Markup]:
+        seated = {m for a in view.panels.values() for m in a.members}
+        examiners = [(e.id, f"{e.id} {e.name}") for e in view.instance.examiners if e.id in seated]
+        sessions = [(s.id, f"{s.id} {s.start:%Y-%m-%d %H:%M}") for s in view.sessions]
+        return {"examiners": _options(examiners), "sessions": _options(sessions)}
+
+    rendered = view.memo(("whatif-options",), render)
+    return {
+        "examiners": _chosen(rendered["examiners"], values.get("examiner", "")),
+        "sessions": _chosen(rendered["sessions"], values.get("session", "")),
+    }
+
+
+def _options(pairs: list[tuple[str, str]]) -> Markup:
+    return Markup("").join(Markup('<option value="{}">{}</option>').format(v, t) for v, t in pairs)
+
+
+def _chosen(options: Markup, value: str) -> Markup:
+    """`options` with the one of `value` selected."""
+    if not value:
+        return options
+    mark = str(Markup('value="{}"').format(value))
+    return Markup(str(options).replace(mark, f"{mark} selected", 1))
 
 
 @blueprint.route("/whatif/replace", methods=["POST"])

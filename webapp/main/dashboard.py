@@ -20,6 +20,7 @@ from services.discipline import pending_revocations
 from services.scheduler_state import scheduler_alive
 
 UNSTAFFED_WEEKS = 6  # how far ahead a session without a panel needs planning now
+SHOWN = 50  # rows of a long list on the dashboard (the rest one link away)
 EXPIRY_KINDS = {
     AlertKind.APPOINTMENT_EXPIRING: "appointment",
     AlertKind.APPOINTMENT_EXPIRED: "appointment",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -17,7 +17,7 @@ from services.messages import Refused
 from .. import service_lang
 from ..database import db, institution
 from ..roles import role_required
-from .dashboard import UNSTAFFED_WEEKS, attention
+from .dashboard import SHOWN, UNSTAFFED_WEEKS, attention
 
 blueprint = Blueprint("main", __name__)
 
@@ -55,4 +55,7 @@ def alert_action(ident: int, action: str) -> Response:
 def _dashboard() -> str:
     now = datetime.now(UTC)
     found = attention(db(), institution(), now.astimezone(LOCAL).date(), now, service_lang())
-    return render_template("home.html", attention=found, weeks=UNSTAFFED_WEEKS, warn_days=WARN_DAYS)
+    return render_template(
+        "home.html", attention=found, weeks=UNSTAFFED_WEEKS, warn_days=WARN_DAYS, shown=SHOWN,
+        every_alert=request.args.get("alerts") == "all",
+    )  # fmt: skip
