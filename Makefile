@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_ARGS ?=
 
-.PHONY: setup demo test lint bench bench-db schemas translations screenshots
+.PHONY: setup demo test lint bench bench-db bench-web schemas translations screenshots
 
 setup: $(STAMP)
 
@@ -32,6 +32,10 @@ test: lint
 
 bench: setup
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Web page latency at XL (solves and publishes the XL term first; about 5 minutes).
+bench-web: setup
+	$(BIN)/python -m bench.web_pages
 
 # Database benchmarks (need PostgreSQL, like the tests): import, instance building, exports.
 bench-db: setup
