@@ -31,6 +31,7 @@ from models.base import SessionStatus
 from .examiners import occupation_index
 from .imports import ImportReport, write_all
 from .messages import Problem
+from .schedule_changes import plain, record_change
 from .session_rows import (
     CANDIDATE_LAYOUT,
     SESSION_LAYOUT,
@@ -61,6 +62,8 @@ MESSAGES = {
     },
 }
 
+LISTED = 20  # candidate codes named in a history row of a grown list
+
 
 class _Catalog:
     """The institution's venues, sessions, candidates and organisations, loaded once."""
@@ -86,6 +89,8 @@ class _Catalog:
             c.code: c
             for c in session.scalars(select(Candidate).where(Candidate.institution_id == mine))
         }
+        self.stored = set(self.sessions)  # the codes of the sessions stored before this import
+        self.grown: dict[str, list[str]] = {}  # stored session code -> candidates listed now
         self.organizations = {
             o.name: o
             for o in session.scalars(
@@ -216,13 +221,26 @@ def _save_session(catalog: _Catalog, item: SessionIn) -> str:
         catalog.db.add(stored)
         catalog.sessions[item.code] = stored
         return "created"
-    changed = stored.venue is not venue
+    before = _facts(stored)
     stored.venue = venue
     for key, value in _values(catalog, item).items():
         if value is not None and getattr(stored, key) != value:
             setattr(stored, key, value)
-            changed = True
-    return "updated" if changed else "unchanged"
+    after = _facts(stored)
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if changes:  # a published plan may staff it: the change history wakes the revalidation
+        record_change(catalog.db, stored, "update", changes)
+    return "updated" if changes else "unchanged"
+
+
+def _facts(stored: AssessmentSession) -> dict[str, Any]:
+    """What a re-imported row may change, as the change history stores it."""
+    return {
+        "venue": stored.venue.code if stored.venue else None,
+        "occupation": stored.occupation.code if stored.occupation else None,
+        **{k: plain(getattr(stored, k)) for k in ("level", "start", "end", "candidate_count",
+                                                   "modules", "panel_size")},
+    }  # fmt: skip
 
 
 def _check_candidates(
@@ -297,6 +315,10 @@ def _save_candidates(catalog: _Catalog, items: list[CandidateIn]) -> Iterator[st
         if _list(catalog, item.session, stored) and outcome == "unchanged":
             outcome = "updated"
         yield outcome
+    for code, added in catalog.grown.items():  # one history row per stored session's list
+        listed = ", ".join(added[:LISTED]) + (" …" if len(added) > LISTED else "")
+        change = {"candidates": [None, f"+{len(added)}: {listed}"]}
+        record_change(catalog.db, catalog.sessions[code], "update", change)
 
 
 def _update_candidate(stored: Candidate, item: CandidateIn, org: Organization | None) -> bool:
@@ -321,4 +343,6 @@ def _list(catalog: _Catalog, code: str, candidate: Candidate) -> bool:
     if any(listed):
         return False
     session.candidates.append(SessionCandidate(candidate=candidate))
+    if code in catalog.stored:  # a stored session's list grew: H4 may now bar its panel
+        catalog.grown.setdefault(code, []).append(candidate.code)
     return True

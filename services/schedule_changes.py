@@ -45,8 +45,9 @@ def diff(row: Any, wanted: Mapping[str, Any]) -> Diff:
 
 
 def record_change(db: Session, row: Any, action: str, changes: Diff) -> None:
-    """Add the change history row of `row` (flushed: it needs its id)."""
-    db.flush()
+    """Add the change history row of `row` (flushed first when new: it needs its id)."""
+    if row.id is None:
+        db.flush()
     db.add(
         Change(
             actor=db.info.get("actor"),

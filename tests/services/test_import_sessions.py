@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from data.generate import generate
 from data.sheets import CANDIDATE_HEADINGS, write_sessions
-from models import AssessmentSession, AuditEvent, Candidate, SessionCandidate, Venue
+from models import AssessmentSession, AuditEvent, Candidate, Change, SessionCandidate, Venue
 from models.base import SessionStatus
 from services import import_sessions as importer
 from services.import_sessions import import_sessions
@@ -125,6 +125,24 @@ def test_reimport_updates_and_never_duplicates(db, place, tmp_path):
     assert (sessions.outcomes["updated"], candidates.outcomes["updated"]) == (1, 1)
     assert count(db, AssessmentSession) == 2 and count(db, SessionCandidate) == 4
     assert count(db, Candidate) == 2
+
+
+def test_a_re_import_writes_the_change_history_that_wakes_the_revalidation(db, place, tmp_path):
+    import_sessions(db, place, workbook(tmp_path / "a.xlsx", SESSIONS, CANDIDATES))
+    assert count(db, Change) == 0  # new sessions are nobody's panel yet
+    later = [list(r) for r in SESSIONS]
+    later[0][5], later[0][6] = T.replace(hour=13), T.replace(hour=16)  # S001 moves to 13:00
+    extra = [*CANDIDATES, ["S002", "A0002", "刘洋", None, "武进电机厂"]]
+    import_sessions(db, place, workbook(tmp_path / "b.xlsx", later, extra))
+    rows = {c.entity_id: c.changes for c in db.scalars(select(Change))}
+    s001, s002 = (db.scalar(select(AssessmentSession.id).where(AssessmentSession.code == c))
+                  for c in ("S001", "S002"))  # fmt: skip
+    assert rows[s001] == {
+        "start": [T.isoformat(), T.replace(hour=13).isoformat()],
+        "end": [T.replace(hour=11).isoformat(), T.replace(hour=16).isoformat()],
+    }
+    assert rows[s002] == {"candidates": [None, "+1: A0002"]}
+    assert all(c.entity == "sessions" for c in db.scalars(select(Change)))
 
 
 def test_candidate_list_in_a_separate_file_joins_stored_sessions(db, place, tmp_path):
