@@ -2,7 +2,7 @@
 
 The withdrawal is read against the published plan: every seat of the examiner in a session
 touching the withdrawn days (or the one session named) is affected. For each, the examiners
-the checker accepts in that seat (`services.edits.seat_candidates`, on the published plan's
+the checker accepts in that seat (`services.edit_checks.seat_candidates`, on the published plan's
 instance with the withdrawal added) are ranked by what they do to fairness: their load after
 taking the seat against the fair share, then their leaderships. Choosing substitutes records
 the withdrawal (`services.whatif.record_withdrawals`) and stores a draft through the edit
@@ -26,7 +26,8 @@ from solver.facts import Facts
 from solver.messages import GRADE_NAMES, name
 from solver.schema import Diagnostic, Instance, Period, Result
 
-from .edits import Change, Verdict, save_draft, seat_candidates
+from .edit_checks import Verdict, seat_candidates
+from .edits import Change, save_draft
 from .messages import Problem, Refused
 from .plan_cache import LoadedPlan
 from .plans import loaded

@@ -18,16 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from data.generate import generate
-from services.edits import (
-    LEADER,
-    Change,
-    apply,
-    findings_after,
-    new_findings,
-    panel,
-    seat_candidates,
-    validate,
-)
+from services.edit_checks import findings_after, new_findings, seat_candidates
+from services.edits import LEADER, Change, apply, panel, validate
 from services.messages import Refused
 from solver.check import check, required_size
 from solver.load import load_instance

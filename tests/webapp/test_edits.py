@@ -10,7 +10,8 @@ from webtools import Client, database
 
 from models import Plan
 from models.base import PlanStatus
-from services.edits import LEADER, Change, apply, new_findings, seat_candidates, stored
+from services.edit_checks import new_findings, seat_candidates
+from services.edits import LEADER, Change, apply, stored
 from services.plans import find_plan
 from webapp.edits import views as edit_views
 

@@ -9,7 +9,8 @@ from browser import browser_page, screenshot, sign_in
 from edittools import conflicted_seat, institution_of, published_template
 from webtools import PASSWORDS, LiveServer, app_on_copy
 
-from services.edits import seat_candidates, stored
+from services.edit_checks import seat_candidates
+from services.edits import stored
 from services.plans import find_plan
 
 

@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from models.base import PlanStatus, Role
-from services.edits import LEADER, Change, findings_after, save_draft, seat_candidates, validate
+from services.edit_checks import findings_after, seat_candidates
+from services.edits import LEADER, Change, save_draft, validate
 from services.messages import Refused
 from services.plan_cache import LoadedPlan
 from services.plans import status_name
