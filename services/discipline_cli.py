@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from models import AssessmentSession, Examiner, Institution
 from solver.messages import STATUS_NAMES
 
-from .conflicts import invalid_results
+from .conflict_lists import invalid_results
 from .context import institution
 from .database_cli import add_common, run_unit
 from .discipline import warn

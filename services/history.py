@@ -24,7 +24,7 @@ from models.base import local_time
 from solver.messages import STATUS_NAMES
 
 from .certificates import GRADE_NAMES
-from .conflicts import KIND_NAMES
+from .conflict_lists import KIND_NAMES
 from .exports.layout import mask_id
 from .messages import Catalog, label
 

@@ -1,6 +1,6 @@
 """Rows of the invalid-result report (R5) and `panelplan export invalid [-o PATH]`.
 
-The voided results are `services.conflicts.invalid_results`' (one per session and
+The voided results are `services.conflict_lists.invalid_results`' (one per session and
 candidate, in its order); the conflict's dates (since, declared) are read alongside.
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from models import AssessmentSession, Candidate, Conflict, Institution, InvalidResult
 
-from .conflicts import KIND_NAMES, invalid_results
+from .conflict_lists import KIND_NAMES, invalid_results
 from .context import institution
 from .database_cli import add_common, run_unit
 from .exports.invalid import InvalidRow, invalid_workbook

@@ -1,4 +1,4 @@
-"""Invalid-result report (R5): rows from `services.conflicts.invalid_results` with the
+"""Invalid-result report (R5): rows from `services.conflict_lists.invalid_results` with the
 conflict's dates (services/invalid_export.py), and the workbook (services/exports/invalid.py)."""
 
 from __future__ import annotations

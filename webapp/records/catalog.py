@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from models import Occupation, Venue
 from models.base import Role
-from services.conflicts import organizations_like
+from services.conflict_lists import organizations_like
 from services.messages import Refused
 from services.occupations import Catalogue, read_occupation
 from services.venues import FIELDS as VENUE_FIELDS

@@ -18,14 +18,14 @@ from sqlalchemy import select
 
 from models import Candidate, Organization
 from models.base import ConflictKind, Role
-from services.conflicts import (
+from services.conflict_lists import (
     Page,
     conflict_page,
     invalid_page,
     organization_named,
     organizations_like,
-    register_conflict,
 )
+from services.conflicts import register_conflict
 from services.messages import Refused
 
 from .. import service_lang
