@@ -26,6 +26,7 @@ from .messages import Problem, Refused
 from .plans import loaded, store_result
 from .policy import rerun_policy_of
 
+REASON_LIMIT = 200  # characters (Unavailability.reason)
 MESSAGES = {
     "no_published": {
         "zh": "还没有已发布的方案，无法推演",
@@ -42,6 +43,10 @@ MESSAGES = {
     "bad_period": {
         "zh": "退出期间 {start} 至 {end} 有误：结束早于开始",
         "en": "withdrawal period {start} to {end} ends before it starts",
+    },
+    "long_reason": {
+        "zh": "退出原因最多 {limit} 个字（现有 {length} 个字）",
+        "en": "the reason for withdrawing has at most {limit} characters (it has {length})",
     },
 }
 
@@ -193,6 +198,10 @@ def _check(
     w: Withdrawal, examiners: dict, sessions: dict, planned: set[str], published: Plan
 ) -> Problem | tuple[date, date]:
     """The withdrawal's period, or why it cannot be recorded."""
+    if w.reason is not None and len(w.reason) > REASON_LIMIT:
+        return Problem.of(
+            MESSAGES, "long_reason", "reason", limit=REASON_LIMIT, length=len(w.reason)
+        )
     if w.examiner not in examiners:
         return Problem.of(MESSAGES, "unknown_examiner", "examiner", code=w.examiner)
     if w.session is not None:

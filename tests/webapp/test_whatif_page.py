@@ -161,6 +161,10 @@ def test_wrong_withdrawals_are_explained_and_nothing_is_written(app, planner) ->
     assert response.status_code == 200 and "E9999" in response.get_data(as_text=True)
     response = planner.post("/whatif/rerun", {"examiner": busiest(app), "time_limit": "0"})
     assert response.status_code == 200
+    long = {"examiner": busiest(app), "reason": "因" * 201}  # the reason is stored in 200
+    for path in ("/whatif/replace", "/whatif/rerun"):
+        refused = planner.post(path, long).get_data(as_text=True)
+        assert "退出原因最多 200 个字（现有 201 个字）" in refused, path
     with database(app) as db:
         assert db.query(SolveJob).count() == 0 and db.query(Unavailability).count() == ABSENCES
         assert db.query(Plan).count() == 1
