@@ -41,6 +41,13 @@ MESSAGES = {
         "{sessions_en}. Replace them through What if and publish; the dashboard's "
         "revalidation flags the plan too.",
     },
+    "suspended_on_panels": {
+        "zh": "考评员 {name}（{examiner}）已暂停，但仍在在用考评小组的场次中：{sessions_zh}。"
+        "请通过“退出推演”替换其席位并发布新方案；工作台的复核也会标出该方案。",
+        "en": "Examiner {name} ({examiner}) is suspended but still sits on panels in force: "
+        "{sessions_en}. Replace them through What if and publish; the dashboard's "
+        "revalidation flags the plan too.",
+    },
 }
 
 
@@ -139,6 +146,16 @@ def clash_problem(examiner: Examiner, seats: list[Seat]) -> Problem | None:
         examiner=examiner.code,
         **listed_sessions(seats),
     )
+
+
+def suspension_problem(session: Session, examiner: Examiner) -> Problem | None:
+    """The warning naming the sessions not yet held whose panels in force a suspended examiner
+    still sits on, None when there are none."""
+    seats = [s for s in seats_in_force(session, examiner) if not s.held]
+    if not seats:
+        return None
+    params = {"name": examiner.name, "examiner": examiner.code, **listed_sessions(seats)}
+    return Problem.of(MESSAGES, "suspended_on_panels", "status", **params)
 
 
 def _falling_on(seats: list[Seat], start: date, end: date) -> list[Seat]:

@@ -12,7 +12,16 @@ import re
 from datetime import date
 
 import pytest
-from examinertools import deletes, errors_next_to, history, in_db, records, s_template, text
+from examinertools import (
+    deletes,
+    edit_form,
+    errors_next_to,
+    history,
+    in_db,
+    records,
+    s_template,
+    text,
+)
 from sqlalchemy import select
 
 from models import AssessmentSession, Examiner, PanelSeat, Unavailability
@@ -327,3 +336,19 @@ def test_only_admins_read_whole_document_numbers_in_the_history(client, app) -> 
     admin.login("admin")
     code = re.search(r"编号 (K\d+)", history(page)[-1]).group(1)
     assert f"证件号码 {number}" in history(text(admin.get(f"/examiners/{code}")))[-1]
+
+
+def test_suspending_an_examiner_on_panels_in_force_names_the_sessions(client, app) -> None:
+    client.login("planner")
+    form = edit_form(app, status="suspended", status_reason="因病休养")
+    page = text(client.post("/examiners/E0001/edit", form, follow_redirects=True))
+    assert re.findall(r'<p class="flash">([^<]*)</p>', page) == ["考评人员 E0001 已保存。"]
+    seat(app)  # E0001 on S0001, not held yet
+    back = edit_form(app, status="active", status_reason="已康复")
+    reply = text(client.post("/examiners/E0001/edit", back, follow_redirects=True))
+    assert "状态 暂停 → 在岗" in " ".join(history(reply)), reply[:3000]
+    page = text(client.post("/examiners/E0001/edit", form, follow_redirects=True))
+    flashes = re.findall(r'<p class="flash">([^<]*)</p>', page)
+    assert flashes[0] == "考评人员 E0001 已保存。"
+    assert "已暂停" in flashes[1] and "S0001（2026-03-02）" in flashes[1]
+    assert "退出推演" in flashes[1]

@@ -34,7 +34,7 @@ from services.examiners import ExaminerIn, Lookups, check
 from services.exports.layout import mask_id
 from services.history import examiner_history
 from services.messages import Problem, Refused
-from services.unavailability import examiner_periods
+from services.unavailability import examiner_periods, suspension_problem
 
 from .. import service_lang
 from ..database import db, institution
@@ -192,6 +192,10 @@ def _save(parsed: Parsed, existing: Examiner | None) -> Response | None:
     if saved is None:
         return None
     flash(_("Examiner %(code)s saved.", code=saved.code))
+    if saved.status == ExaminerStatus.SUSPENDED and status != ExaminerStatus.SUSPENDED:
+        still = suspension_problem(db(), saved)  # suspended, yet on panels in force
+        if still is not None:
+            flash(still.text(service_lang()))
     return redirect(url_for("examiners.detail", code=saved.code))
 
 
