@@ -9,7 +9,9 @@ The JSON API, which sends panels as stored, asks for the result alone (the insta
 the first time a page needs it).
 
 A cache belongs to one database (the web app keeps one per app): row ids are only unique
-within a database.
+within a database. It relies on stored plans never changing: code that ever rewrote a plan's
+`instance` or `result` in place would have to give it a new `created_at` (the key) or clear
+the cache.
 """
 
 from __future__ import annotations
