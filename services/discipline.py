@@ -15,6 +15,7 @@ Refusals to serve are in `services.refusals`, ratings and reviews in `services.r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from models import (
     AssessmentSession,
+    AuditEvent,
     Examiner,
     ExaminerWarning,
     Institution,
@@ -235,6 +237,35 @@ def suspend(session: Session, examiner: Examiner, on: date, reason: str) -> Exam
     session.flush()
     audit_examiner(session, "suspend_examiner", examiner, on=on, reason=reason)
     return examiner
+
+
+@dataclass(frozen=True)
+class Suspension:
+    """Why and since when a suspended examiner is off duty, as recorded by `suspend`."""
+
+    on: date
+    reason: str
+    actor: str | None
+
+
+def suspension(session: Session, examiner: Examiner) -> Suspension | None:
+    """The suspension in force for a suspended examiner (None for any other status)."""
+    if examiner.status != ExaminerStatus.SUSPENDED:
+        return None
+    event = session.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.action == "suspend_examiner",
+            AuditEvent.institution_id == examiner.institution_id,
+            AuditEvent.details["examiner"].as_integer() == examiner.id,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    if event is None:  # suspended by other means (an import, a loaded data set)
+        return None
+    details = event.details
+    return Suspension(date.fromisoformat(str(details["on"])), str(details["reason"]), event.actor)
 
 
 def reinstate(session: Session, examiner: Examiner, on: date, reason: str) -> Examiner:

@@ -11,12 +11,14 @@ from models import AuditEvent, Change, ExaminerWarning, Refusal, Revocation
 from models.base import ExaminerStatus
 from models.discipline import RevocationStatus
 from services.discipline import (
+    Suspension,
     approve_revocation,
     pending_revocation,
     pending_revocations,
     reinstate,
     reject_revocation,
     suspend,
+    suspension,
     warn,
 )
 from services.messages import Refused
@@ -198,12 +200,16 @@ def test_a_decided_request_cannot_be_decided_again(db, make) -> None:
 
 
 def test_suspend_and_reinstate(db, make) -> None:
-    examiner = make.examiner(make.institution())
+    home = make.institution()
+    examiner, other = make.examiner(home), make.examiner(home)
+    suspend(db, other, DAY, "另案")
     suspend(db, examiner, DAY, "病休")
     assert examiner.status == ExaminerStatus.SUSPENDED
+    assert suspension(db, examiner) == Suspension(DAY, "病休", db.info.get("actor"))
+    assert suspension(db, other).reason == "另案"  # each examiner's own
     reinstate(db, examiner, date(2026, 6, 1), "病愈")
-    assert examiner.status == ExaminerStatus.ACTIVE
-    assert _actions(db) == ["suspend_examiner", "reinstate_examiner"]
+    assert examiner.status == ExaminerStatus.ACTIVE and suspension(db, examiner) is None
+    assert _actions(db) == ["suspend_examiner", "suspend_examiner", "reinstate_examiner"]
 
 
 def test_a_revoked_examiner_is_never_reinstated(db, make) -> None:

@@ -352,3 +352,6 @@ def test_suspending_an_examiner_on_panels_in_force_names_the_sessions(client, ap
     assert flashes[0] == "考评人员 E0001 已保存。"
     assert "已暂停" in flashes[1] and "S0001（2026-03-02）" in flashes[1]
     assert "退出推演" in flashes[1]
+    status = re.search(r'<dd id="status">(.*?)</dd>', page, re.S).group(1)
+    assert "暂停" in status and "由 planner 操作，原因：因病休养" in status
+    assert date.today().isoformat() in status

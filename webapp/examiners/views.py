@@ -29,6 +29,7 @@ from models import (
     Revocation,
 )
 from models.base import DocumentType, ExaminerStatus, Grade, Role, Sex
+from services.discipline import suspension
 from services.examiner_writes import SETTABLE_STATUSES, duty_problems, save_examiner, set_duty
 from services.examiners import ExaminerIn, Lookups, check
 from services.exports.layout import mask_id
@@ -110,6 +111,7 @@ def render_detail(examiner: Examiner, errors: dict[str, Any] | None = None, **va
         "examiners/detail.html",
         examiner=examiner,
         history=history,
+        suspension=suspension(db(), examiner),
         lang=lang,
         errors=errors or {},
         values=values,
