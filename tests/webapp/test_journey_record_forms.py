@@ -236,7 +236,9 @@ def test_a_planner_records_and_removes_an_unavailability_then_suspends_the_exami
         page.wait_for_url(f"**/examiners/{code}")
         assert f"考评人员 {code} 已保存。" in page.inner_text(".flash")
         status = page.locator("dl.fields dt:text-is('状态') + dd").inner_text()
-        assert status.startswith("暂停 · 自 ") and status.endswith("由 planner 操作，原因：因病休养")
+        assert status.startswith("暂停 · 自 ") and status.endswith(
+            "由 planner 操作，原因：因病休养"
+        )
         assert "状态 在岗 → 暂停" in page.locator("ol.history li").first.inner_text()
 
     assert one(app, periods.select_from(Unavailability)) == before
