@@ -96,6 +96,7 @@ def page(
         key = monday(s.start.date())
         counts[key] = counts.get(key, 0) + 1
     weeks = [Week(m, n) for m, n in sorted(counts.items())]
+    query = query.strip()
     if query and matcher is not None:
         found = [s for s in sessions if matcher(s, query)]
         return Page(weeks, None, found[:SEARCH_LIMIT], len(found))
