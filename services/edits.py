@@ -75,12 +75,6 @@ class Change:
         return f"{self.session} {'★' if self.seat == LEADER else self.seat}→{self.into}"
 
 
-def stored(plan: Plan) -> tuple[Instance, Result]:
-    """The plan's stored instance (loaded) and result."""
-    instance, _ = loaded(plan.instance)
-    return instance, Result.model_validate(plan.result)
-
-
 def panel(result: Result, session: str) -> Assignment | None:
     """The session's (first) assignment in `result`."""
     return next((a for a in result.assignments if a.session == session), None)

@@ -45,6 +45,11 @@ class LoadedPlan:
         self._lock = threading.RLock()  # a computation may use another one
         self._memo: OrderedDict[Hashable, Any] = OrderedDict()
 
+    @classmethod
+    def of(cls, plan: Plan) -> LoadedPlan:
+        """`plan` loaded here and now, outside any cache."""
+        return cls(plan.result, loaded(plan.instance)[0])
+
     @property
     def instance(self) -> Instance:
         """The instance that was solved (loaded by `PlanCache.get` unless told not to)."""

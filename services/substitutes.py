@@ -30,7 +30,6 @@ from .edit_checks import Verdict, seat_candidates
 from .edits import Change, save_draft
 from .messages import Problem, Refused
 from .plan_cache import LoadedPlan
-from .plans import loaded
 from .whatif import (
     Withdrawal,
     drop_broken_locks,
@@ -102,7 +101,7 @@ def preview(
     """
     published = published_plan(db, institution, content=view is None)
     if view is None:
-        view = LoadedPlan(published.result, loaded(published.instance)[0])
+        view = LoadedPlan.of(published)
     planned = {s.id for s in view.instance.sessions}
     periods = withdrawal_periods(db, institution, published, [withdrawal], planned)
     instance, result = with_withdrawals(view.instance, periods), view.result
@@ -200,8 +199,8 @@ def replace_withdrawn(
     """Record the withdrawal and store a draft with the chosen substitutes (session -> code)."""
     published = published_plan(db, institution)
     periods = withdrawal_periods(db, institution, published, [withdrawal])
-    instance, _ = loaded(published.instance)
-    result = Result.model_validate(published.result)
+    view = LoadedPlan.of(published)
+    instance, result = view.instance, view.result
     seats = set(affected(instance, result, withdrawal.examiner, periods))
     wrong = [Problem.of(MESSAGES, "not_affected", "session", session=s) for s in choices]
     wrong = [p for p in wrong if p.params["session"] not in seats]

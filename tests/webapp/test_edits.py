@@ -11,7 +11,8 @@ from webtools import Client, database
 from models import Plan
 from models.base import PlanStatus
 from services.edit_checks import new_findings, seat_candidates
-from services.edits import LEADER, Change, apply, stored
+from services.edits import LEADER, Change, apply
+from services.plan_cache import LoadedPlan
 from services.plans import find_plan
 from webapp.edits import views as edit_views
 
@@ -27,7 +28,8 @@ def template(tmp_path_factory: pytest.TempPathFactory):
 
 def plan_v1(app: Any) -> tuple[Any, Any]:
     with database(app) as db:
-        return stored(find_plan(db, institution_of(db), 1))
+        view = LoadedPlan.of(find_plan(db, institution_of(db), 1))
+        return view.instance, view.result
 
 
 def edit(client: Client, session: str, seat: str, into: str) -> Any:

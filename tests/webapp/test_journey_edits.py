@@ -10,7 +10,7 @@ from edittools import conflicted_seat, institution_of, published_template
 from webtools import PASSWORDS, LiveServer, app_on_copy
 
 from services.edit_checks import seat_candidates
-from services.edits import stored
+from services.plan_cache import LoadedPlan
 from services.plans import find_plan
 
 
@@ -25,7 +25,8 @@ def test_a_planner_sees_a_violation_saves_a_valid_edit_and_finds_substitutes(
     app = app_on_copy(published, tmp_path)
     with app.extensions["panelplan.sessions"]() as db:
         plan = find_plan(db, institution_of(db), 1)
-        instance, result = stored(plan)
+        view = LoadedPlan.of(plan)
+        instance, result = view.instance, view.result
         load = Counter(m for a in plan.result["assignments"] for m in a["members"])
     session, member, conflicted = conflicted_seat(instance, result, "H4")
     valid = next(v for v in seat_candidates(instance, result, session, member) if v.accepted)

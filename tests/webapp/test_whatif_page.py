@@ -187,7 +187,7 @@ def test_the_cached_published_plan_gives_the_same_substitutes(app) -> None:
     with database(app) as db:
         institution = institution_of(db)
         published = find_plan(db, institution, 1)
-        view = LoadedPlan(published.result, loaded(published.instance)[0])
+        view = LoadedPlan.of(published)
         fresh = preview(db, institution, Withdrawal(examiner), "zh")
         cached = preview(db, institution, Withdrawal(examiner), "zh", view)
     assert cached.seats == fresh.seats and cached.seats

@@ -29,7 +29,7 @@ from solver.solve import Options
 
 from .. import service_lang
 from ..database import db, institution
-from ..plans import plan_cache
+from ..plans import plan_cache, plan_or_404
 from ..roles import may, role_required
 from .openapi import document
 from .params import FARTHEST, LIMITS, BadParameters, Params, window
@@ -177,15 +177,8 @@ def plan(version: int) -> ResponseReturnValue:
     first, last = params.days()
     part = window(params, *LIMITS["assignments"])
     params.done()
-    home = institution()
-    found = db().scalar(
-        select(Plan)
-        .where(Plan.institution_id == home.id, Plan.version == version)
-        .options(defer(Plan.instance), defer(Plan.result))  # megabytes; the result is cached
-    )
-    if found is None:
-        abort(404)
-    result = plan_cache().get(found, instance=False).raw_result
+    home, found = institution(), plan_or_404(version)
+    result = plan_cache().get(found, instance=False).raw_result  # the instance is not read
     panels = result.get("assignments", [])
     if first or last:
         codes = select(AssessmentSession.code).where(AssessmentSession.institution_id == home.id)
