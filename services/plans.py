@@ -191,6 +191,10 @@ def session_ids(db: Session, institution_id: int, codes: set[str]) -> dict[str, 
     return dict(db.execute(query).all())
 
 
+# A plan row without its megabytes of JSON (read on first access if ever needed).
+WITHOUT_CONTENT = (defer(Plan.instance), defer(Plan.result))
+
+
 def find_plan(db: Session, institution: Institution, version: int, content: bool = True) -> Plan:
     """The institution's plan `version`; refused when there is none.
 
@@ -199,7 +203,7 @@ def find_plan(db: Session, institution: Institution, version: int, content: bool
     """
     query = select(Plan).where(Plan.institution_id == institution.id, Plan.version == version)
     if not content:
-        query = query.options(defer(Plan.instance), defer(Plan.result))
+        query = query.options(*WITHOUT_CONTENT)
     plan = db.scalar(query)
     if plan is None:
         raise Refused([Problem.of(MESSAGES, "unknown_version", "plan", version=version)])

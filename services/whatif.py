@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from models import AssessmentSession, Examiner, Institution, Plan, Unavailability, audit
 from models.base import PlanStatus
@@ -23,7 +23,7 @@ from solver.solve import Control, Options, Progress, solve
 
 from .instance import build_instance
 from .messages import Problem, Refused
-from .plans import loaded, store_result
+from .plans import WITHOUT_CONTENT, loaded, store_result
 from .policy import rerun_policy_of
 
 REASON_LIMIT = 200  # characters (Unavailability.reason)
@@ -98,7 +98,7 @@ def published_plan(db: Session, institution: Institution, content: bool = True) 
         .limit(1)
     )
     if not content:
-        query = query.options(defer(Plan.instance), defer(Plan.result))
+        query = query.options(*WITHOUT_CONTENT)
     plan = db.scalar(query)
     if plan is None:
         raise Refused([Problem.of(MESSAGES, "no_published", "plan")])

@@ -23,14 +23,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import defer
 from werkzeug.wrappers import Response
 
 from models import AssessmentSession, Institution, JobStatus, PanelSeat, Plan, SolveJob
 from models.base import PlanStatus, Role, SessionStatus, utcnow
 from services.messages import Refused
 from services.plan_export import panel_rows
-from services.plans import status_name
+from services.plans import WITHOUT_CONTENT, status_name
 from services.policy import effective_policy
 from services.policy import shown as shown_value
 from services.publishing import publish
@@ -232,7 +231,7 @@ def plans() -> str:
     # The objective alone is read out of each stored result (megabytes each at XL).
     versions = db().execute(
         select(Plan, Plan.result["objective"])
-        .options(defer(Plan.instance), defer(Plan.result))
+        .options(*WITHOUT_CONTENT)
         .where(Plan.institution_id == inst.id)
         .order_by(Plan.version.desc())
     )
