@@ -32,6 +32,10 @@ class Built:
             self._terms[name] = OBJECTIVE[name](self.v)
         return self._terms[name]
 
+    def terms(self) -> list[Term]:
+        """The objective levels added to the model so far."""
+        return list(self._terms.values())
+
 
 def build(
     facts: Facts,

@@ -21,12 +21,23 @@ TERMS = ("unfilled", "changes", "load_squares", "leader_squares")
 
 
 @dataclass(frozen=True)
+class Square:
+    """One examiner's square in a term: `sq >= load²` as tangent cuts (constraint indices)."""
+
+    load: cp_model.IntVar
+    sq: cp_model.IntVar
+    cap: int
+    cuts: range
+
+
+@dataclass(frozen=True)
 class Term:
-    """One level of the objective: its expression, and whether it can be other than 0."""
+    """One level of the objective: its expression, whether it can be other than 0, its squares."""
 
     name: str
     expr: cp_model.LinearExprT
     trivial: bool
+    squares: tuple[Square, ...] = ()
 
 
 def unfilled(v: Variables) -> Term:
@@ -48,12 +59,14 @@ def changes(v: Variables) -> Term:
 def load_squares(v: Variables) -> Term:
     """Sum over examiners of (sessions served)^2."""
     counts = {e: [lit for _, lit in items] for e, items in v.sessions_of().items()}
-    return Term("load_squares", _squares(v, "load", counts), False)
+    squares = _squares(v, "load", counts)
+    return Term("load_squares", sum(q.sq for q in squares), False, squares)
 
 
 def leader_squares(v: Variables) -> Term:
     """Sum over examiners of (sessions led)^2."""
-    return Term("leader_squares", _squares(v, "led", v.led_by()), False)
+    squares = _squares(v, "led", v.led_by())
+    return Term("leader_squares", sum(q.sq for q in squares), False, squares)
 
 
 OBJECTIVE: dict[str, Callable[[Variables], Term]] = {
@@ -87,9 +100,9 @@ def evaluate(v: Variables, value: Callable[[cp_model.IntVar], int]) -> dict[str,
     }
 
 
-def _squares(v: Variables, label: str, literals: dict[str, list]) -> cp_model.LinearExprT:
+def _squares(v: Variables, label: str, literals: dict[str, list]) -> tuple[Square, ...]:
     model = v.model
-    total: cp_model.LinearExpr | int = 0
+    out = []
     for e, lits in sorted(literals.items()):
         cap = _cap(v, e, len(lits))
         if cap == 0:
@@ -97,10 +110,11 @@ def _squares(v: Variables, label: str, literals: dict[str, list]) -> cp_model.Li
         load = model.new_int_var(0, cap, f"{label}[{e}]")
         model.add(load == sum(lits))
         sq = model.new_int_var(0, cap * cap, f"{label}_sq[{e}]")
+        first = len(model.proto.constraints)
         for k in range(cap):
             model.add(sq >= (2 * k + 1) * load - k * (k + 1))
-        total += sq
-    return total
+        out.append(Square(load, sq, cap, range(first, len(model.proto.constraints))))
+    return tuple(out)
 
 
 def _cap(v: Variables, examiner: str, possible: int) -> int:

@@ -22,6 +22,7 @@ copy of a large model is made per neighbourhood.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 import signal
@@ -32,9 +33,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
+from ortools.util.python import solve_interrupter
 
 from .model import Built
-from .objective import Term
+from .objective import Term, evaluate
+from .relax import lp_bound, mip_solve
 
 
 @dataclass
@@ -43,15 +46,23 @@ class Control:
 
     stopped: threading.Event = field(default_factory=threading.Event)
     current: cp_model.CpSolver | None = None
+    interrupter: solve_interrupter.SolveInterrupter = field(
+        default_factory=solve_interrupter.SolveInterrupter
+    )
 
     def stop(self) -> None:
         """Stop now; the solve returns its best plan so far as FEASIBLE."""
         self.stopped.set()
+        self.interrupter.interrupt()  # an LP or MIP under way
         if self.current is not None:
             self.current.stop_search()
 
 
-def solve_keeping_sigint(solver: cp_model.CpSolver, model: cp_model.CpModel) -> Any:
+def solve_keeping_sigint(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+) -> Any:
     """`solver.solve(model)`, then give Ctrl-C back to Python.
 
     CP-SAT catches SIGINT during a solve (stopping the search, which is what we want) but
@@ -61,7 +72,7 @@ def solve_keeping_sigint(solver: cp_model.CpSolver, model: cp_model.CpModel) -> 
     """
     handler = signal.getsignal(signal.SIGINT)
     try:
-        return solver.solve(model)
+        return solver.solve(model, callback)
     finally:
         if threading.current_thread() is threading.main_thread() and handler is not None:
             signal.signal(signal.SIGINT, handler)
@@ -111,6 +122,7 @@ class Searcher:
     make_solver: Callable[[float | None, int], cp_model.CpSolver]
     control: Control
     on_solution: Callable[[Outcome], None] | None = None
+    lower: int = 0  # the level's best lower bound: a plan meeting it ends the level
 
     def minimize(
         self,
@@ -119,8 +131,13 @@ class Searcher:
         hint: list[int] | None,
         feasible: bool = False,
         broken: set[str] | None = None,
+        flow_lower: int | None = None,
     ) -> Outcome:
         """Best plan for `term` within the budget; OPTIMAL when proven.
+
+        `lower` is the best known lower bound (a plan meeting it is optimal); `flow_lower`,
+        the flow's, is also added to the model (it is exact integer arithmetic; the LP's
+        bound is not, so it only stops the search).
 
         `feasible` says the hint satisfies every constraint (it is the previous
         level's optimum): the search then starts from it as it is. `broken`
@@ -129,50 +146,89 @@ class Searcher:
         """
         model = self.built.model
         model.minimize(term.expr)
-        if lower is not None:
-            model.add(term.expr >= lower)  # implied by the relaxation; tells CP-SAT at once
-        repaired = None
+        self.lower = lower or 0
+        if flow_lower is not None:
+            model.add(term.expr >= flow_lower)  # implied by the relaxation; tells CP-SAT at once
+        lp_seconds = self._lp_bound(term)
         if hint is not None and broken is not None and not feasible:
             repaired = self._repair(hint, broken, term.name)
-        if repaired is not None:
-            # The window solve returns every variable: a valid plan and its value, no re-solve.
-            first = Outcome("FEASIBLE", repaired.value, lower or 0, repaired.values)
-            feasible = True
+            if repaired is not None:
+                hint, feasible = repaired.values, True
+        first = Outcome("UNKNOWN")
+        if feasible and hint is not None:
+            value = evaluate(self.built.v, lambda lit: hint[lit.index])[term.name]
+            first = Outcome("FEASIBLE", value, self.lower, hint)
             if self.on_solution:
                 self.on_solution(first)
-        else:
-            first = self._full(hint, _first_slice(self.budget), first_only=True, fixed=feasible)
-            if feasible and first.values is None and not self._halted():
-                # A start the model rejects would be a model/checker disagreement: search anyway.
-                feasible = False
-                first = self._full(hint, _first_slice(self.budget), first_only=True)
-        if first.status == "UNKNOWN" and not self._halted():
-            return self._full(hint, None)  # no plan yet: keep looking with all the time left
-        if feasible and first.values is not None and repaired is None:
-            # Solved with every variable fixed to the hint: its "proof" and bound mean nothing.
-            first.status, first.bound = "FEASIBLE", lower or 0
-            if self.on_solution:
-                self.on_solution(first)
+        if lp_seconds is not None and lp_seconds <= MIP_AFTER_LP and not self._proven(first):
+            first = self._mip(term, first)
+        if first.values is None:
+            first = self._full(hint, _first_slice(self.budget), first_only=True)
+            if first.status == "UNKNOWN" and not self._halted():
+                return self._full(hint, None)  # no plan yet: keep looking with all the time left
+        if first.status == "FEASIBLE" and self._proven(first):
+            first.status = "OPTIMAL"
         if first.status != "FEASIBLE":
             return first
-        best = self._neighbourhoods(first, max(first.bound, lower or 0), term.name)
+        # The exact model from the start, while it keeps improving (small terms end here).
+        opening = self._full(first.values, _opening_slice(self.budget), stall=_stall(self.budget))
+        if opening.status == "OPTIMAL":
+            return opening
+        first = opening if _better(opening, first) else first
+        best = self._neighbourhoods(first, max(first.bound, self.lower), term.name)
         if best.value is not None and best.value <= best.bound:
             best.status = "OPTIMAL"
             return best
         if self._halted():
             return best
         final = self._full(best.values, None)
-        return final if final.values is not None else best
+        return final if _better(final, best) or final.status == "OPTIMAL" else best
 
     # ----- phases -------------------------------------------------------------
+
+    def _proven(self, out: Outcome) -> bool:
+        return out.value is not None and out.value <= self.lower
+
+    def _lp_bound(self, term: Term) -> float | None:
+        """Raise the lower bound to the LP relaxation's; how long the LP took (None: not solved)."""
+        if not term.squares or self._halted():
+            return None
+        started = time.monotonic()
+        seconds = (
+            None
+            if self.budget.deterministic
+            else self.budget.cap(LP_SHARE * (self.budget.left() or 600))
+        )
+        relaxed = lp_bound(self.built, term, seconds, self.control.interrupter)
+        if relaxed.bound is None:
+            return None
+        self.lower = max(self.lower, relaxed.bound)
+        return time.monotonic() - started
+
+    def _mip(self, term: Term, first: Outcome) -> Outcome:
+        """Branch and bound on the LP's rows from `first`: a better bound, perhaps a better plan."""
+        if self.budget.deterministic or self._halted():
+            return first  # HiGHS has no deterministic time limit: deterministic mode skips it
+        seconds = self.budget.cap(MIP_SHARE * (self.budget.left() or MIP_SECONDS / MIP_SHARE))
+        out = mip_solve(self.built, term, min(seconds, MIP_SECONDS), self.control.interrupter)
+        if out.bound is not None:
+            self.lower = max(self.lower, out.bound)
+            first.bound = max(first.bound, self.lower)
+        if out.values is None:
+            return first
+        # Confirm the MIP's plan on the model itself (every variable fixed: instant).
+        confirmed = self._full(out.values, None, fixed=True)
+        return confirmed if _better(confirmed, first) else first
 
     def _full(
         self,
         hint: list[int] | None,
         seconds: float | None,
         first_only: bool = False,
+        stall: float | None = None,
         fixed: bool = False,
     ) -> Outcome:
+        """A solve of the whole model from `hint`; `stall`: stop once it stops improving."""
         model = self.built.model
         model.clear_hints()
         if hint is not None:
@@ -183,16 +239,20 @@ class Searcher:
         )
         solver.parameters.stop_after_first_solution = first_only
         solver.parameters.fix_variables_to_their_hinted_value = fixed
-        return self._run(solver, report=not fixed)
+        out = self._run(solver, _Watch(solver, self.lower, stall))
+        if fixed and out.values is not None:
+            out.status, out.bound = "FEASIBLE", self.lower  # a check of the hint, not a proof
+        return out
 
     def _halted(self) -> bool:
         return self.control.stopped.is_set() or self.budget.left() == 0
 
-    def _run(self, solver: cp_model.CpSolver, report: bool = True) -> Outcome:
+    def _run(self, solver: cp_model.CpSolver, watch: _Watch | None = None) -> Outcome:
         self.control.current = solver
         if self.control.stopped.is_set():
             return Outcome("UNKNOWN")
-        code = solve_keeping_sigint(solver, self.built.model)
+        with watch or contextlib.nullcontext():
+            code = solve_keeping_sigint(solver, self.built.model, watch)
         self.budget.charge(solver)
         name = solver.status_name(code)
         if name not in ("OPTIMAL", "FEASIBLE"):
@@ -205,7 +265,9 @@ class Searcher:
             math.ceil(solver.best_objective_bound - 1e-6),
             solution,
         )
-        if report and self.on_solution:
+        if out.value is not None and out.value <= self.lower:
+            out.status = "OPTIMAL"  # the plan meets a proven lower bound
+        if watch is not None and self.on_solution:
             self.on_solution(out)
         return out
 
@@ -258,7 +320,7 @@ class Searcher:
             p.num_workers = self.workers
             # Almost every variable is fixed: a light presolve is enough and saves most of the time.
             p.max_presolve_iterations, p.symmetry_level, p.cp_model_probing_level = 1, 0, 0
-            out = self._run(solver, report=False)
+            out = self._run(solver)
         finally:
             for lit in fixed:
                 domain = model.proto.variables[lit.index].domain
@@ -268,7 +330,71 @@ class Searcher:
 
 
 WINDOW_SECONDS = 3.0
+LP_SHARE = 0.25  # at most this share of the time left for the LP bound
+MIP_AFTER_LP = 2.0  # run the MIP when the LP took at most this long (its nodes cost as much)
+MIP_SHARE, MIP_SECONDS = 0.5, 60.0  # the MIP's time: this share of the time left, at most
+STALL_SECONDS = 2.0  # the opening full solve stops after this long without a better plan
 REPAIR_DAYS = (0, 1, 3, 7, 14, 28, 10_000)  # neighbourhoods of a repair, in days around it
+
+
+def _stall(budget: Budget) -> float | None:
+    """How long the opening full solve may go without improving (wall clock only).
+
+    In deterministic mode a wall-clock watchdog would make the plan depend on the machine's
+    speed, so the opening solve gets a fixed deterministic slice instead (`_first_slice`).
+    """
+    return None if budget.deterministic else STALL_SECONDS
+
+
+def _better(a: Outcome, b: Outcome) -> bool:
+    """`a` holds a plan strictly better than `b`'s."""
+    return a.value is not None and a.values is not None and (b.value is None or a.value < b.value)
+
+
+class _Watch(cp_model.CpSolverSolutionCallback):
+    """Stops a full solve once a plan meets the lower bound, or once it stalls.
+
+    The stall clock runs from the last plan found (not from the start: presolving a large
+    term takes a while), checked by a watchdog thread that calls `stop_search`.
+    """
+
+    def __init__(self, solver: cp_model.CpSolver, lower: int, stall: float | None) -> None:
+        super().__init__()
+        self.solver, self.lower, self.stall = solver, lower, stall
+        self.last: float | None = None
+        self.done = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def on_solution_callback(self) -> None:
+        self.last = time.monotonic()
+        if self.objective_value <= self.lower + 1e-6:
+            self.stop_search()
+
+    def __enter__(self) -> _Watch:
+        if self.stall is not None:
+            self.thread = threading.Thread(target=self._watch, daemon=True)
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        if self.thread is not None:
+            self.thread.join()
+
+    def _watch(self) -> None:
+        assert self.stall is not None
+        while not self.done.wait(0.05):
+            if self.last is not None and time.monotonic() - self.last > self.stall:
+                self.solver.stop_search()
+                return
+
+
+def _opening_slice(budget: Budget) -> float | None:
+    """At most half the time left for the opening full solve (deterministic: a fixed slice)."""
+    if budget.deterministic:
+        return _first_slice(budget)
+    left = budget.left()
+    return None if left is None else left / 2
 
 
 def _first_slice(budget: Budget) -> float:

@@ -153,17 +153,18 @@ class _Run:
         return self._result(status, outcome, best)
 
     def _minimize(self, term: Term, best: list[int] | None) -> Outcome:
-        """One level: its lower bound, where its search starts, the search."""
+        """One level: its lower bounds, where its search starts, the search."""
         relaxed = self._relaxation(term.name)
-        lower = relaxed.cost if relaxed else None
+        flow = relaxed.cost if relaxed else None
+        lower = flow
         broken = None
         if term.name == "changes":
-            lower = _unavoidable_changes(self.built, self.facts)
+            lower = flow = _unavoidable_changes(self.built, self.facts)
             broken = _broken(self.built, self.facts) if best is None else None
         hint, feasible = _start(
             self.built, self.facts, term.name, best, relaxed, self.warm, self.options.seed
         )
-        outcome = self.searcher.minimize(term, lower, hint, feasible, broken)
+        outcome = self.searcher.minimize(term, lower, hint, feasible, broken, flow)
         outcome.bound = max(outcome.bound, lower or 0)
         return outcome
 

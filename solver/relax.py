@@ -1,0 +1,201 @@
+"""Bounds that see every rule, and an exact second engine: the model as a linear program.
+
+The flow of `solver.bound` drops H6 and H7, and on terms with few venues, history and bigger
+panels those are the rules that decide the optimum: there it stays 4-20 % below it. The LP
+relaxation of the CP-SAT model keeps them (H7 through its counters and its aggregate cut per
+examiner and venue, H6 through the shared-member literals) and on such terms meets the
+optimum or comes within a few units of it (docs/solver.md has the figures). Solved as a MIP
+by HiGHS, the same rows prove small and medium terms outright: branch and bound on an LP
+this tight is what CP-SAT's clause learning is slow at.
+
+The program is read off the model's proto, so it cannot drift from the model: every linear,
+at-most-one, exactly-one, clause and implication constraint is copied, anything else is left
+out (H7's rare history-between-visits chain), which only relaxes it further: the LP value and
+the MIP's best bound stay lower bounds, and a MIP plan is confirmed by CP-SAT before use.
+The squares' tangent cuts (one row per possible load) become the equivalent incremental form
+`sq = Σ (2k + 1) y_k`, `load = Σ y_k`, `0 ≤ y_k ≤ 1`: the same LP value with one row per
+examiner, three times faster at L. Both are solved through OR-Tools' MathOpt (GLOP for the LP, HiGHS for the MIP, output
+off); both release the GIL and can be interrupted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from ortools.math_opt import model_pb2
+from ortools.math_opt.python import mathopt
+from ortools.sat.python import cp_model, cp_model_helper
+from ortools.util.python import solve_interrupter
+
+from .model import Built
+from .objective import Term
+
+TOLERANCE = 1e-3  # objective values are integers; the solvers' errors are far below this
+INFINITY = float("inf")
+
+
+@dataclass
+class Relaxed:
+    """What a solve of the program gave: a lower bound, and (MIP) a plan's literal values."""
+
+    bound: int | None
+    values: list[int] | None = None
+
+
+def lp_bound(
+    built: Built,
+    term: Term,
+    seconds: float | None,
+    stop: solve_interrupter.SolveInterrupter | None = None,
+) -> Relaxed:
+    """The LP relaxation's optimum of `term`, rounded up (None if not solved in time)."""
+    model = mathopt.Model.from_model_proto(_program(built, term, integer=False))
+    result = mathopt.solve(
+        model, mathopt.SolverType.GLOP, params=_parameters(seconds), interrupter=stop
+    )
+    if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
+        return Relaxed(None)
+    return Relaxed(_round_up(result.objective_value()))
+
+
+def mip_solve(
+    built: Built, term: Term, seconds: float, stop: solve_interrupter.SolveInterrupter | None = None
+) -> Relaxed:
+    """Branch and bound on the same rows (HiGHS): its best bound and, if any, its best plan."""
+    model = mathopt.Model.from_model_proto(_program(built, term, integer=True))
+    params = _parameters(seconds)
+    params.relative_gap_tolerance = params.absolute_gap_tolerance = 0.0
+    result = mathopt.solve(model, mathopt.SolverType.HIGHS, params=params, interrupter=stop)
+    dual = result.termination.objective_bounds.dual_bound
+    bound = _round_up(dual) if math.isfinite(dual) else None
+    if not result.has_primal_feasible_solution():
+        return Relaxed(bound)
+    values = [0] * len(built.model.proto.variables)
+    solution = result.variable_values()
+    for lit in built.v.all_literals():
+        values[lit.index] = round(solution[model.get_variable(lit.index)])
+    return Relaxed(bound, values)
+
+
+def _parameters(seconds: float | None) -> mathopt.SolveParameters:
+    params = mathopt.SolveParameters(enable_output=False)
+    if seconds is not None:
+        params.time_limit = timedelta(seconds=max(0.01, seconds))
+    return params
+
+
+def _round_up(value: float) -> int:
+    return math.ceil(value - TOLERANCE - 1e-9 * abs(value))
+
+
+class _Rows:
+    """Rows `lower <= Σ coeff x <= upper` over the columns, gathered for a ModelProto."""
+
+    def __init__(self) -> None:
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.entries: list[dict[int, float]] = []
+
+    def add(self, terms: dict[int, float], constant: float, lower: float, upper: float) -> None:
+        """Add `lower <= Σ terms + constant <= upper`."""
+        self.entries.append(terms)
+        self.lower.append(lower - constant)
+        self.upper.append(upper - constant)
+
+    def literals(self, refs: list[int], lower: float, upper: float) -> None:
+        """Add `lower <= Σ literals <= upper` (a negative ref is the negation 1 - x)."""
+        terms: dict[int, float] = defaultdict(float)
+        constant = 0
+        for ref in refs:
+            if ref >= 0:
+                terms[ref] += 1
+            else:
+                terms[-ref - 1] -= 1
+                constant += 1
+        self.add(terms, constant, lower, upper)
+
+
+def _program(built: Built, term: Term, integer: bool) -> model_pb2.ModelProto:
+    """The model's rows over one column per model variable, minimising `term`."""
+    proto = built.model.proto
+    out = model_pb2.ModelProto()
+    n = len(proto.variables)
+    lows, highs = [], []
+    for v in proto.variables:
+        domain = list(v.domain)
+        lows.append(domain[0])
+        highs.append(domain[-1])
+    squares = [q for t in built.terms() for q in t.squares]
+    cuts = {i for q in squares for i in q.cuts}
+    rows = _Rows()
+    for index, constraint in enumerate(proto.constraints):
+        if index not in cuts:
+            _copy(rows, constraint)
+    for q in squares:  # sq = Σ (2k + 1) y_k and load = Σ y_k, 0 <= y_k <= 1
+        ys = range(len(lows), len(lows) + q.cap)
+        lows.extend([0] * q.cap)
+        highs.extend([1] * q.cap)
+        rows.add({**dict.fromkeys(ys, 1.0), q.load.index: -1.0}, 0, 0, 0)
+        steps = {y: 2.0 * k + 1 for k, y in enumerate(ys)}
+        rows.add({**steps, q.sq.index: -1.0}, 0, 0, 0)
+    out.variables.ids.extend(range(len(lows)))
+    out.variables.lower_bounds.extend(lows)
+    out.variables.upper_bounds.extend(highs)
+    out.variables.integers.extend([integer] * n + [False] * (len(lows) - n))
+    out.linear_constraints.ids.extend(range(len(rows.entries)))
+    out.linear_constraints.lower_bounds.extend(rows.lower)
+    out.linear_constraints.upper_bounds.extend(rows.upper)
+    matrix = out.linear_constraint_matrix
+    for row, terms in enumerate(rows.entries):
+        columns = sorted(c for c, k in terms.items() if k)
+        matrix.row_ids.extend([row] * len(columns))
+        matrix.column_ids.extend(columns)
+        matrix.coefficients.extend(terms[c] for c in columns)
+    objective, offset = _flatten(term.expr)
+    out.objective.offset = offset
+    columns = sorted(c for c, k in objective.items() if k)
+    out.objective.linear_coefficients.ids.extend(columns)
+    out.objective.linear_coefficients.values.extend(objective[c] for c in columns)
+    return out
+
+
+def _copy(rows: _Rows, c: cp_model_helper.ConstraintProto) -> None:
+    """Add constraint `c` when it is linear in its literals; leave it out otherwise."""
+    enforced = list(c.enforcement_literal)
+    if enforced:
+        if c.has_bool_and() and len(enforced) == 1:  # a -> b, i.e. b - a >= 0
+            for ref in c.bool_and.literals:
+                rows.literals([ref, _negate(enforced[0])], 1, INFINITY)
+        return
+    if c.has_linear() and len(c.linear.vars):
+        terms: dict[int, float] = defaultdict(float)
+        for v, k in zip(c.linear.vars, c.linear.coeffs, strict=True):
+            terms[v] += k
+        domain = list(c.linear.domain)
+        lower = domain[0] if domain[0] > -(2**62) else -INFINITY
+        upper = domain[-1] if domain[-1] < 2**62 else INFINITY
+        rows.add(terms, 0, lower, upper)
+    elif c.has_at_most_one():
+        rows.literals(list(c.at_most_one.literals), -INFINITY, 1)
+    elif c.has_exactly_one():
+        rows.literals(list(c.exactly_one.literals), 1, 1)
+    elif c.has_bool_or():
+        rows.literals(list(c.bool_or.literals), 1, INFINITY)
+
+
+def _negate(ref: int) -> int:
+    return -ref - 1
+
+
+def _flatten(expr: cp_model.LinearExprT) -> tuple[dict[int, float], float]:
+    """Variable index -> coefficient, and the constant, of a CP-SAT linear expression."""
+    if not isinstance(expr, cp_model.LinearExpr):
+        return {}, float(expr)
+    flat = cp_model_helper.FlatIntExpr(expr)
+    terms: dict[int, float] = defaultdict(float)
+    for v, k in zip(flat.vars, flat.coeffs, strict=True):
+        terms[v.index] += k
+    return terms, float(flat.offset)
