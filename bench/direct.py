@@ -228,14 +228,14 @@ def _squares(model: cp_model.CpModel, table: dict, label: str) -> cp_model.Linea
     by_examiner: dict[str, list] = defaultdict(list)
     for (_, e), var in table.items():
         by_examiner[e].append(var)
-    total: cp_model.LinearExprT = 0
+    squares = []
     for e, lits in sorted(by_examiner.items()):
         n = len(lits)
         sq = model.new_int_var(0, n * n, f"{label}_sq[{e}]")
         for j in range(n):
             model.add(sq >= (2 * j + 1) * sum(lits) - j * (j + 1))
-        total += sq
-    return total
+        squares.append(sq)
+    return cp_model.LinearExpr.sum(squares)
 
 
 def _plan(facts: Facts, x: dict, lead: dict, solver: cp_model.CpSolver) -> list[dict]:
