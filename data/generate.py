@@ -18,6 +18,7 @@ import json
 import random
 import sys
 from datetime import date, timedelta
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -27,7 +28,7 @@ from data.history import make_history
 from data.names import OCCUPATIONS
 from data.people import Horizon, make_examiners, make_organizations, make_venues
 from data.scenarios import infeasible, what_if
-from data.sessions import Drafter, fill_candidates, workdays
+from data.sessions import PANEL_WEIGHTS, Drafter, fill_candidates, workdays
 
 __all__ = ["SIZES", "generate", "generate_custom", "infeasible", "main", "what_if"]
 
@@ -84,13 +85,22 @@ def generate_custom(
     start: date = DEFAULT_START,
     venues: int | None = None,
     occupations: int | None = None,
+    concentration: float = 0.0,
+    panel_weights: Sequence[int] = PANEL_WEIGHTS,
+    history_weeks: int = HISTORY_WEEKS,
+    policy: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Return an instance with the given counts over `weeks` weeks from `start`."""
+    """Return an instance with the given counts over `weeks` weeks from `start`.
+
+    The shape of the term (see `data.shapes`): `concentration` gathers sessions at the
+    first venues, `panel_weights` draws panels of 3, 5, 7 and 9, `history_weeks` of
+    served panels come before it, and `policy` is the institution's (SPEC 4.2).
+    """
     streams = _Streams(seed, n_examiners, n_sessions, weeks)
     n_venues = venues or max(3, min(40, n_sessions // 15))
     occs = OCCUPATIONS[: occupations or max(3, min(len(OCCUPATIONS), n_examiners // 10))]
     horizon = Horizon(
-        start, start + timedelta(weeks=weeks, days=-1), start - timedelta(weeks=HISTORY_WEEKS)
+        start, start + timedelta(weeks=weeks, days=-1), start - timedelta(weeks=history_weeks)
     )
     orgs = make_organizations(streams("orgs"), occs, n_venues)
     venue_list, hosts = make_venues(streams("venues"), orgs, occs, n_venues)
@@ -98,7 +108,7 @@ def generate_custom(
     instance: dict[str, Any] = {
         "format": "panel-instance/1",
         "institution": dict(INSTITUTION),
-        "policy": {},
+        "policy": dict(policy or {}),
         "occupations": [
             {"code": o.code, "name": o.name, "candidates_per_examiner": o.candidates_per_examiner}
             for o in occs
@@ -109,7 +119,8 @@ def generate_custom(
         ),
     }
     venue_org = {v["id"]: v["organization"] for v in venue_list}
-    drafter = Drafter(streams("drafts"), occs, hosts, venue_org, orgs)
+    style = {"concentration": concentration, "panel_weights": panel_weights}
+    drafter = Drafter(streams("drafts"), occs, hosts, venue_org, orgs, **style)
     sessions = _sessions(streams("calendar"), drafter, Roster(instance), horizon, n_sessions)
     count_only = _pick(streams("counts"), len(sessions), 0.05)
     instance["candidates"] = fill_candidates(streams("candidates"), sessions, count_only)
@@ -117,7 +128,7 @@ def generate_custom(
     roster = Roster(instance)
     maker = ConflictMaker(streams("conflicts"), instance, roster, start)
     instance["conflicts"] = maker.make(round(0.5 * n_examiners), max(2, round(0.04 * n_examiners)))
-    history_drafter = Drafter(streams("history-drafts"), occs, hosts, venue_org, orgs)
+    history_drafter = Drafter(streams("history-drafts"), occs, hosts, venue_org, orgs, **style)
     per_day = n_sessions / len(workdays(horizon.start, horizon.end))
     instance["history"] = make_history(
         streams("history"),

@@ -21,6 +21,7 @@ SLOTS = (("08:30", "11:30"), ("13:30", "16:30"), ("09:00", "16:00"))
 HOLIDAYS = ("01-01", *(f"05-0{d}" for d in range(1, 6)), *(f"10-0{d}" for d in range(1, 8)))
 LEVEL_WEIGHTS = (4, 10, 28, 32, 26)  # levels 1..5; most candidates sit levels 3-5
 TRIES = 40
+PANEL_WEIGHTS = (52, 42, 6, 0)  # target panel sizes 3, 5, 7, 9 at levels 3-5
 
 
 def workdays(first: date, last: date) -> list[date]:
@@ -52,13 +53,18 @@ class Drafter:
         hosts: Mapping[str, list[str]],
         venue_org: Mapping[str, str],
         orgs: Sequence[Org],
+        *,
+        concentration: float = 0.0,
+        panel_weights: Sequence[int] = PANEL_WEIGHTS,
     ) -> None:
-        """Keep the instance's vocabulary for drawing."""
+        """Keep the instance's vocabulary for drawing, and how sessions gather and how big."""
         self.rng = rng
         self.occupations = occupations
         self.hosts = hosts
         self.venue_org = venue_org
         self.orgs = orgs
+        self.concentration = concentration
+        self.panel_weights = panel_weights
         # placed (session, size) pairs under each day they touch (sessions span a day or two)
         self.placed: defaultdict[str, list[tuple[dict[str, Any], int]]] = defaultdict(list)
         self.visits: Counter[str] = Counter()
@@ -118,15 +124,24 @@ class Drafter:
         }
 
     def _venue(self, occ: Occupation) -> str:
-        """Spread an occupation over its venues, so examiners can rotate between them (H7)."""
+        """Spread an occupation over its venues, so examiners can rotate between them (H7).
+
+        With a `concentration` c > 0 the institution's first venues draw most sessions
+        instead: venue number r (in id order) weighs r^(-4c), as at an institution that
+        assesses mostly at its own site.
+        """
         hosts = self.hosts[occ.code]
-        return self.rng.choices(hosts, [1 / (1 + self.visits[v]) ** 2 for v in hosts])[0]
+        if self.concentration > 0:
+            weights = [int(v[1:]) ** (-4 * self.concentration) for v in hosts]
+        else:
+            weights = [1 / (1 + self.visits[v]) ** 2 for v in hosts]
+        return self.rng.choices(hosts, weights)[0]
 
     def _target_size(self, level: int, ratio: int) -> int:
         if level <= 2:
             return 3 if self.rng.random() < 0.85 else 5
-        size = self.rng.choices((3, 5, 7), (52, 42, 6))[0]
-        return 5 if size == 7 and ratio > 8 else size
+        size = self.rng.choices((3, 5, 7, 9), self.panel_weights)[0]
+        return min(size, 5) if ratio > 8 else size
 
     def _count(self, size: int, level: int, ratio: int) -> int:
         if size == 3:
