@@ -17,8 +17,8 @@ import argparse
 import json
 import random
 import sys
-from datetime import date, timedelta
 from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
