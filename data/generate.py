@@ -119,8 +119,14 @@ def generate_custom(
         ),
     }
     venue_org = {v["id"]: v["organization"] for v in venue_list}
-    style = {"concentration": concentration, "panel_weights": panel_weights}
-    drafter = Drafter(streams("drafts"), occs, hosts, venue_org, orgs, **style)
+
+    def drafter_of(stage: str) -> Drafter:
+        return Drafter(
+            streams(stage), occs, hosts, venue_org, orgs,
+            concentration=concentration, panel_weights=panel_weights,
+        )  # fmt: skip
+
+    drafter = drafter_of("drafts")
     sessions = _sessions(streams("calendar"), drafter, Roster(instance), horizon, n_sessions)
     count_only = _pick(streams("counts"), len(sessions), 0.05)
     instance["candidates"] = fill_candidates(streams("candidates"), sessions, count_only)
@@ -128,7 +134,7 @@ def generate_custom(
     roster = Roster(instance)
     maker = ConflictMaker(streams("conflicts"), instance, roster, start)
     instance["conflicts"] = maker.make(round(0.5 * n_examiners), max(2, round(0.04 * n_examiners)))
-    history_drafter = Drafter(streams("history-drafts"), occs, hosts, venue_org, orgs, **style)
+    history_drafter = drafter_of("history-drafts")
     per_day = n_sessions / len(workdays(horizon.start, horizon.end))
     instance["history"] = make_history(
         streams("history"),
