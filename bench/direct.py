@@ -38,6 +38,7 @@ class DirectOutcome:
     proven: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
     assignments: list[dict] = field(default_factory=list)
+    trail: list[tuple[float, list[int]]] = field(default_factory=list)  # (seconds, vector)
 
 
 def solve_direct(
@@ -70,7 +71,7 @@ def solve_direct(
             for i, value in enumerate(hint):
                 model.proto.solution_hint.vars.append(i)
                 model.proto.solution_hint.values.append(value)
-        code = solver.solve(model)
+        code = solver.solve(model, _Trail(out, started, facts, x, lead))
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             out.status = "UNKNOWN" if hint is None else "FEASIBLE"
             break
@@ -86,6 +87,31 @@ def solve_direct(
         model.add(expr <= value)
     out.seconds = round(time.monotonic() - started, 2)
     return out
+
+
+class _Trail(cp_model.CpSolverSolutionCallback):
+    """Records each plan's whole objective vector and when it was found."""
+
+    def __init__(self, out: DirectOutcome, started: float, facts: Facts, x: dict, lead: dict):
+        super().__init__()
+        self.out, self.started, self.facts, self.x, self.lead = out, started, facts, x, lead
+
+    def on_solution_callback(self) -> None:
+        loads: dict[str, int] = defaultdict(int)
+        led: dict[str, int] = defaultdict(int)
+        for (_, e), var in self.x.items():
+            loads[e] += self.boolean_value(var)
+        for (_, e), var in self.lead.items():
+            led[e] += self.boolean_value(var)
+        pairs = [(b.session, e) for b in self.facts.instance.baseline for e in b.members]
+        changes = sum(
+            1
+            for s, e in pairs
+            if s in self.facts.sessions
+            and not ((s, e) in self.x and self.boolean_value(self.x[s, e]))
+        )
+        vector = [0, changes, sum(n * n for n in loads.values()), sum(n * n for n in led.values())]
+        self.out.trail.append((round(time.monotonic() - self.started, 2), vector))
 
 
 def _variables(model: cp_model.CpModel, facts: Facts) -> tuple[dict, dict]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import timedelta
 
 from ortools.math_opt import model_pb2
@@ -37,47 +36,58 @@ TOLERANCE = 1e-3  # objective values are integers; the solvers' errors are far b
 INFINITY = float("inf")
 
 
-@dataclass
-class Relaxed:
-    """What a solve of the program gave: a lower bound, and (MIP) a plan's literal values."""
+class Program:
+    """The model's rows as a linear program over one column per model variable."""
 
-    bound: int | None
-    values: list[int] | None = None
+    def __init__(self, proto: model_pb2.ModelProto, literals: list[int], size: int) -> None:
+        self.proto, self.literals, self.size = proto, literals, size
+
+    def lp_bound(
+        self, seconds: float | None, stop: solve_interrupter.SolveInterrupter | None = None
+    ) -> int | None:
+        """The LP relaxation's optimum, rounded up; None if not solved in time."""
+        model = mathopt.Model.from_model_proto(self.proto)
+        result = mathopt.solve(
+            model, mathopt.SolverType.GLOP, params=_parameters(seconds), interrupter=stop
+        )
+        if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
+            return None
+        return _round_up(result.objective_value())
+
+    def mip(
+        self, seconds: float, stop: solve_interrupter.SolveInterrupter | None = None
+    ) -> tuple[int | None, list[int] | None]:
+        """Branch and bound (HiGHS): its best bound, and its best plan's literal values."""
+        proto = model_pb2.ModelProto()
+        proto.CopyFrom(self.proto)
+        del proto.variables.integers[:]
+        proto.variables.integers.extend(
+            [True] * self.size + [False] * (len(proto.variables.ids) - self.size)
+        )
+        model = mathopt.Model.from_model_proto(proto)
+        params = _parameters(seconds)
+        params.relative_gap_tolerance = params.absolute_gap_tolerance = 0.0
+        result = mathopt.solve(model, mathopt.SolverType.HIGHS, params=params, interrupter=stop)
+        dual = result.termination.objective_bounds.dual_bound
+        bound = _round_up(dual) if math.isfinite(dual) else None
+        if not result.has_primal_feasible_solution():
+            return bound, None
+        values = [0] * self.size
+        solution = result.variable_values()
+        for index in self.literals:
+            values[index] = round(solution[model.get_variable(index)])
+        return bound, values
 
 
-def lp_bound(
-    built: Built,
-    term: Term,
-    seconds: float | None,
-    stop: solve_interrupter.SolveInterrupter | None = None,
-) -> Relaxed:
+def program(built: Built, term: Term) -> Program:
+    """The linear program of `built` minimising `term` (every level added so far kept)."""
+    literals = [lit.index for lit in built.v.all_literals()]
+    return Program(_program(built, term), literals, len(built.model.proto.variables))
+
+
+def lp_bound(built: Built, term: Term, seconds: float | None) -> int | None:
     """The LP relaxation's optimum of `term`, rounded up (None if not solved in time)."""
-    model = mathopt.Model.from_model_proto(_program(built, term, integer=False))
-    result = mathopt.solve(
-        model, mathopt.SolverType.GLOP, params=_parameters(seconds), interrupter=stop
-    )
-    if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
-        return Relaxed(None)
-    return Relaxed(_round_up(result.objective_value()))
-
-
-def mip_solve(
-    built: Built, term: Term, seconds: float, stop: solve_interrupter.SolveInterrupter | None = None
-) -> Relaxed:
-    """Branch and bound on the same rows (HiGHS): its best bound and, if any, its best plan."""
-    model = mathopt.Model.from_model_proto(_program(built, term, integer=True))
-    params = _parameters(seconds)
-    params.relative_gap_tolerance = params.absolute_gap_tolerance = 0.0
-    result = mathopt.solve(model, mathopt.SolverType.HIGHS, params=params, interrupter=stop)
-    dual = result.termination.objective_bounds.dual_bound
-    bound = _round_up(dual) if math.isfinite(dual) else None
-    if not result.has_primal_feasible_solution():
-        return Relaxed(bound)
-    values = [0] * len(built.model.proto.variables)
-    solution = result.variable_values()
-    for lit in built.v.all_literals():
-        values[lit.index] = round(solution[model.get_variable(lit.index)])
-    return Relaxed(bound, values)
+    return program(built, term).lp_bound(seconds)
 
 
 def _parameters(seconds: float | None) -> mathopt.SolveParameters:
@@ -118,11 +128,10 @@ class _Rows:
         self.add(terms, constant, lower, upper)
 
 
-def _program(built: Built, term: Term, integer: bool) -> model_pb2.ModelProto:
+def _program(built: Built, term: Term) -> model_pb2.ModelProto:
     """The model's rows over one column per model variable, minimising `term`."""
     proto = built.model.proto
     out = model_pb2.ModelProto()
-    n = len(proto.variables)
     lows, highs = [], []
     for v in proto.variables:
         domain = list(v.domain)
@@ -144,7 +153,7 @@ def _program(built: Built, term: Term, integer: bool) -> model_pb2.ModelProto:
     out.variables.ids.extend(range(len(lows)))
     out.variables.lower_bounds.extend(lows)
     out.variables.upper_bounds.extend(highs)
-    out.variables.integers.extend([integer] * n + [False] * (len(lows) - n))
+    out.variables.integers.extend([False] * len(lows))
     out.linear_constraints.ids.extend(range(len(rows.entries)))
     out.linear_constraints.lower_bounds.extend(rows.lower)
     out.linear_constraints.upper_bounds.extend(rows.upper)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import random
 import signal
 import threading
@@ -33,11 +34,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
-from ortools.util.python import solve_interrupter
 
+from .beside import Beside
 from .model import Built
 from .objective import Term, evaluate
-from .relax import lp_bound, mip_solve
+from .relax import lp_bound
 
 
 @dataclass
@@ -46,14 +47,10 @@ class Control:
 
     stopped: threading.Event = field(default_factory=threading.Event)
     current: cp_model.CpSolver | None = None
-    interrupter: solve_interrupter.SolveInterrupter = field(
-        default_factory=solve_interrupter.SolveInterrupter
-    )
 
     def stop(self) -> None:
         """Stop now; the solve returns its best plan so far as FEASIBLE."""
         self.stopped.set()
-        self.interrupter.interrupt()  # an LP or MIP under way
         if self.current is not None:
             self.current.stop_search()
 
@@ -113,7 +110,7 @@ class Outcome:
 
 @dataclass
 class Searcher:
-    """Runs the three phases for one level on a built model."""
+    """Runs the phases for one level on a built model, with the LP/MIP engine beside it."""
 
     built: Built
     workers: int
@@ -123,6 +120,8 @@ class Searcher:
     control: Control
     on_solution: Callable[[Outcome], None] | None = None
     lower: int = 0  # the level's best lower bound: a plan meeting it ends the level
+    beside: Beside | None = None
+    adopted: bool = False  # the MIP's plan was taken in (or refused)
 
     def minimize(
         self,
@@ -135,21 +134,18 @@ class Searcher:
     ) -> Outcome:
         """Best plan for `term` within the budget; OPTIMAL when proven.
 
-        `lower` is the best known lower bound (a plan meeting it is optimal); `flow_lower`,
-        the flow's, is also added to the model (it is exact integer arithmetic; the LP's
-        bound is not, so it only stops the search).
-
-        `feasible` says the hint satisfies every constraint (it is the previous
-        level's optimum): the search then starts from it as it is. `broken`
-        names the sessions where the hint is known to fail (a baseline after a
+        `lower` is the best bound known so far (a plan meeting it is optimal); `flow_lower`,
+        the flow's, is also added to the model (exact integer arithmetic; the LP's and the
+        MIP's bounds are floating point, so they only stop the search). `feasible` says the
+        hint satisfies every constraint (the warm start, the previous level's optimum).
+        `broken` names the sessions where the hint is known to fail (a baseline after a
         withdrawal): they are re-staffed first, keeping the rest of the hint.
         """
         model = self.built.model
         model.minimize(term.expr)
-        self.lower = lower or 0
+        self.lower, self.adopted = lower or 0, False
         if flow_lower is not None:
             model.add(term.expr >= flow_lower)  # implied by the relaxation; tells CP-SAT at once
-        lp_seconds = self._lp_bound(term)
         if hint is not None and broken is not None and not feasible:
             repaired = self._repair(hint, broken, term.name)
             if repaired is not None:
@@ -157,68 +153,103 @@ class Searcher:
         first = Outcome("UNKNOWN")
         if feasible and hint is not None:
             value = evaluate(self.built.v, lambda lit: hint[lit.index])[term.name]
-            first = Outcome("FEASIBLE", value, self.lower, hint)
+            first = self._settle(Outcome("FEASIBLE", value, self.lower, hint))
             if self.on_solution:
                 self.on_solution(first)
-        if lp_seconds is not None and lp_seconds <= MIP_AFTER_LP and not self._proven(first):
-            first = self._mip(term, first)
+            if first.status == "OPTIMAL":
+                return first
+        self.beside = self._start_beside(term)
+        if self.beside is not None:
+            # A head start: on small terms LP and MIP settle the level in about a second,
+            # and CP-SAT beside them would only halve their share of the cores.
+            self.beside.done.wait(self.budget.cap(HEAD_START))
+        try:
+            return self._search(first, hint, term.name)
+        finally:
+            if self.beside is not None:
+                self.beside.stop()
+                self.beside = None
+
+    def _search(self, first: Outcome, hint: list[int] | None, level: str) -> Outcome:
+        """The CP-SAT phases: a first plan, the opening full solve, windows, a final solve."""
+        first = self._adopt(first)
         if first.values is None:
             first = self._full(hint, _first_slice(self.budget), first_only=True)
             if first.status == "UNKNOWN" and not self._halted():
-                return self._full(hint, None)  # no plan yet: keep looking with all the time left
-        if first.status == "FEASIBLE" and self._proven(first):
-            first.status = "OPTIMAL"
-        if first.status != "FEASIBLE":
+                first = self._full(hint, None)  # no plan yet: keep looking with all the time
+                return self._settle(self._adopt(first)) if first.values else first
+        first = self._settle(self._adopt(first))
+        if first.status != "FEASIBLE" or self._halted():
             return first
-        # The exact model from the start, while it keeps improving (small terms end here).
+        # The exact model, while it keeps improving (small terms are proven here).
         opening = self._full(first.values, _opening_slice(self.budget), stall=_stall(self.budget))
-        if opening.status == "OPTIMAL":
-            return opening
-        first = opening if _better(opening, first) else first
-        best = self._neighbourhoods(first, max(first.bound, self.lower), term.name)
-        if best.value is not None and best.value <= best.bound:
-            best.status = "OPTIMAL"
-            return best
-        if self._halted():
+        best = self._settle(self._adopt(opening if _better(opening, first) else first))
+        if opening.status == "OPTIMAL" or best.status == "OPTIMAL" or self._halted():
+            return opening if opening.status == "OPTIMAL" else best
+        best = self._settle(self._neighbourhoods(best, level))
+        if best.status == "OPTIMAL" or self._halted():
             return best
         final = self._full(best.values, None)
-        return final if _better(final, best) or final.status == "OPTIMAL" else best
+        if final.status == "OPTIMAL":
+            return final
+        return self._settle(self._adopt(final if _better(final, best) else best))
 
-    # ----- phases -------------------------------------------------------------
+    # ----- the engine beside --------------------------------------------------
 
-    def _proven(self, out: Outcome) -> bool:
-        return out.value is not None and out.value <= self.lower
-
-    def _lp_bound(self, term: Term) -> float | None:
-        """Raise the lower bound to the LP relaxation's; how long the LP took (None: not solved)."""
+    def _start_beside(self, term: Term) -> Beside | None:
+        """LP (and maybe MIP) in a thread; in deterministic mode, the LP bound here and now."""
         if not term.squares or self._halted():
             return None
-        started = time.monotonic()
-        seconds = (
-            None
-            if self.budget.deterministic
-            else self.budget.cap(LP_SHARE * (self.budget.left() or 600))
-        )
-        relaxed = lp_bound(self.built, term, seconds, self.control.interrupter)
-        if relaxed.bound is None:
+        left = self.budget.left()
+        if self.budget.deterministic:
+            # Results arriving at machine-dependent moments would change the plan: no thread,
+            # no MIP (HiGHS has no deterministic time limit), the LP bound before the search.
+            bound = lp_bound(self.built, term, None)
+            self.lower = max(self.lower, bound or 0)
             return None
-        self.lower = max(self.lower, relaxed.bound)
-        return time.monotonic() - started
+        return Beside(self.built, term, left, mip=True).start()
 
-    def _mip(self, term: Term, first: Outcome) -> Outcome:
-        """Branch and bound on the LP's rows from `first`: a better bound, perhaps a better plan."""
-        if self.budget.deterministic or self._halted():
-            return first  # HiGHS has no deterministic time limit: deterministic mode skips it
-        seconds = self.budget.cap(MIP_SHARE * (self.budget.left() or MIP_SECONDS / MIP_SHARE))
-        out = mip_solve(self.built, term, min(seconds, MIP_SECONDS), self.control.interrupter)
-        if out.bound is not None:
-            self.lower = max(self.lower, out.bound)
-            first.bound = max(first.bound, self.lower)
-        if out.values is None:
-            return first
-        # Confirm the MIP's plan on the model itself (every variable fixed: instant).
-        confirmed = self._full(out.values, None, fixed=True)
-        return confirmed if _better(confirmed, first) else first
+    def _workers(self) -> int:
+        """CP-SAT's workers: one core fewer while the engine beside is busy."""
+        cores = self.workers or os.cpu_count() or 1
+        busy = self.beside is not None and not self.beside.done.is_set()
+        return max(1, cores - 1) if busy else cores
+
+    def _bound(self) -> int:
+        """The level's lower bound, with whatever the engine beside has proven meanwhile."""
+        if self.beside is not None:
+            self.lower = max(self.lower, self.beside.bound)
+        return self.lower
+
+    def _settle(self, out: Outcome) -> Outcome:
+        """`out` with the current bound; OPTIMAL when its plan meets it."""
+        if out.values is not None and out.value is not None:
+            out.bound = max(out.bound, self._bound())
+            if out.value <= out.bound:
+                out.status = "OPTIMAL"
+        return out
+
+    def _offered(self) -> bool:
+        """The engine beside has finished with a plan not yet taken in."""
+        side = self.beside
+        return (
+            side is not None and side.done.is_set() and side.plan is not None and not self.adopted
+        )
+
+    def _adopt(self, best: Outcome) -> Outcome:
+        """Take the MIP's plan when it is better, after confirming it on the model itself."""
+        if not self._offered():
+            return best
+        assert self.beside is not None and self.beside.plan is not None
+        side, self.adopted = self.beside, True
+        confirmed = self._full(side.plan, None, fixed=True)  # every variable fixed: instant
+        if _better(confirmed, best):
+            if self.on_solution:
+                self.on_solution(confirmed)
+            return confirmed
+        return best
+
+    # ----- phases -------------------------------------------------------------
 
     def _full(
         self,
@@ -239,7 +270,10 @@ class Searcher:
         )
         solver.parameters.stop_after_first_solution = first_only
         solver.parameters.fix_variables_to_their_hinted_value = fixed
-        out = self._run(solver, _Watch(solver, self.lower, stall))
+        if not self.budget.deterministic:
+            solver.parameters.num_workers = self._workers()
+        watch = None if fixed else _Watch(solver, self._bound, stall, self._offered)
+        out = self._run(solver, watch)
         if fixed and out.values is not None:
             out.status, out.bound = "FEASIBLE", self.lower  # a check of the hint, not a proof
         return out
@@ -265,29 +299,27 @@ class Searcher:
             math.ceil(solver.best_objective_bound - 1e-6),
             solution,
         )
-        if out.value is not None and out.value <= self.lower:
-            out.status = "OPTIMAL"  # the plan meets a proven lower bound
+        if name == "FEASIBLE":
+            out = self._settle(out)
         if watch is not None and self.on_solution:
             self.on_solution(out)
         return out
 
-    def _neighbourhoods(self, best: Outcome, bound: int, level: str) -> Outcome:
+    def _neighbourhoods(self, best: Outcome, level: str) -> Outcome:
         """Re-staff windows of sessions while they improve and time remains."""
         windows = Windows(self.built, random.Random(self.seed), level)
-        best.bound = bound
         stale = 0
-        while stale < windows.patience and best.value is not None and best.value > bound:
-            if self._halted():
-                break
-            assert best.values is not None
+        while stale < windows.patience and best.status != "OPTIMAL" and not self._halted():
+            assert best.values is not None and best.value is not None
             trial = self._solve_window(windows.next(best.values), best)
             if trial.values is not None and trial.value is not None and trial.value < best.value:
-                best = Outcome("FEASIBLE", trial.value, bound, trial.values)
+                best = Outcome("FEASIBLE", trial.value, best.bound, trial.values)
                 if self.on_solution:
                     self.on_solution(best)
                 stale = 0
             else:
                 stale += 1
+            best = self._settle(self._adopt(best))
         return best
 
     def _repair(self, hint: list[int], broken: set[str], level: str) -> Outcome | None:
@@ -317,7 +349,7 @@ class Searcher:
         try:
             solver = self.make_solver(self.budget.cap(WINDOW_SECONDS), self.seed + 1)
             p = solver.parameters
-            p.num_workers = self.workers
+            p.num_workers = self._workers()
             # Almost every variable is fixed: a light presolve is enough and saves most of the time.
             p.max_presolve_iterations, p.symmetry_level, p.cp_model_probing_level = 1, 0, 0
             out = self._run(solver)
@@ -330,9 +362,7 @@ class Searcher:
 
 
 WINDOW_SECONDS = 3.0
-LP_SHARE = 0.25  # at most this share of the time left for the LP bound
-MIP_AFTER_LP = 2.0  # run the MIP when the LP took at most this long (its nodes cost as much)
-MIP_SHARE, MIP_SECONDS = 0.5, 60.0  # the MIP's time: this share of the time left, at most
+HEAD_START = 2.0  # seconds the LP/MIP engine runs alone at the start of a level
 STALL_SECONDS = 2.0  # the opening full solve stops after this long without a better plan
 REPAIR_DAYS = (0, 1, 3, 7, 14, 28, 10_000)  # neighbourhoods of a repair, in days around it
 
@@ -352,39 +382,46 @@ def _better(a: Outcome, b: Outcome) -> bool:
 
 
 class _Watch(cp_model.CpSolverSolutionCallback):
-    """Stops a full solve once a plan meets the lower bound, or once it stalls.
+    """Stops a full solve once a plan meets the lower bound, once the engine beside has a
+    plan to offer, or once the solve stalls.
 
-    The stall clock runs from the last plan found (not from the start: presolving a large
-    term takes a while), checked by a watchdog thread that calls `stop_search`.
+    The stall clock runs from the start of the solve and from each plan it finds; a
+    watchdog thread checks the clocks and the engine beside and calls `stop_search`.
     """
 
-    def __init__(self, solver: cp_model.CpSolver, lower: int, stall: float | None) -> None:
+    def __init__(
+        self,
+        solver: cp_model.CpSolver,
+        lower: Callable[[], int],
+        stall: float | None,
+        offered: Callable[[], bool],
+    ) -> None:
         super().__init__()
-        self.solver, self.lower, self.stall = solver, lower, stall
-        self.last: float | None = None
+        self.solver, self.lower, self.stall, self.offered = solver, lower, stall, offered
+        self.last = time.monotonic()
+        self.best: float | None = None
         self.done = threading.Event()
-        self.thread: threading.Thread | None = None
+        self.thread = threading.Thread(target=self._watch, daemon=True)
 
     def on_solution_callback(self) -> None:
         self.last = time.monotonic()
-        if self.objective_value <= self.lower + 1e-6:
+        self.best = self.objective_value
+        if self.objective_value <= self.lower() + 1e-6:
             self.stop_search()
 
     def __enter__(self) -> _Watch:
-        if self.stall is not None:
-            self.thread = threading.Thread(target=self._watch, daemon=True)
-            self.thread.start()
+        self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.done.set()
-        if self.thread is not None:
-            self.thread.join()
+        self.thread.join()
 
     def _watch(self) -> None:
-        assert self.stall is not None
         while not self.done.wait(0.05):
-            if self.last is not None and time.monotonic() - self.last > self.stall:
+            stalled = self.stall is not None and time.monotonic() - self.last > self.stall
+            proven = self.best is not None and self.best <= self.lower() + 1e-6
+            if stalled or proven or self.offered():
                 self.solver.stop_search()
                 return
 
