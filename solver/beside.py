@@ -26,6 +26,7 @@ from .relax import Program, program
 MIP_AFTER_LP = 2.0  # run the MIP when the LP took at most this long (wall seconds)
 MIP_PER_LP = 15.0  # and give it this many times the LP's time, at least MIP_FLOOR
 MIP_FLOOR = 3.0
+STOP_WAIT = 0.2  # seconds to wait for the thread after interrupting it
 
 
 class Beside:
@@ -46,9 +47,13 @@ class Beside:
         return self
 
     def stop(self) -> None:
-        """Interrupt whatever is running and wait for the thread."""
+        """Interrupt whatever is running; wait for the thread only briefly.
+
+        GLOP answers an interruption only between its iterations (about a second on an L
+        term); the thread then ends on its own, and its results are no longer read.
+        """
         self.interrupter.interrupt()
-        self.thread.join()
+        self.thread.join(timeout=STOP_WAIT)
 
     def _run(self) -> None:
         try:

@@ -77,7 +77,13 @@ def solve_keeping_sigint(
 
 @dataclass
 class Budget:
-    """Time left for one solve, in seconds or (deterministic mode) deterministic units."""
+    """Time left for one solve, in seconds or (deterministic mode) deterministic units.
+
+    In deterministic mode the limit also holds as wall-clock seconds: CP-SAT's
+    deterministic time runs slower than the clock on a busy or slow machine (a 20 s limit
+    once took 27.8 s), so every solve is also given the wall seconds left, and a solve cut
+    by the clock rather than by its deterministic limit may then differ from run to run.
+    """
 
     limit: float | None
     deterministic: bool
@@ -90,12 +96,25 @@ class Budget:
         spent = self.used if self.deterministic else time.monotonic() - self.started
         return max(0.0, self.limit - spent)
 
+    def wall_left(self) -> float | None:
+        """Wall-clock seconds left (None: no limit)."""
+        if self.limit is None:
+            return None
+        return max(0.0, self.limit - (time.monotonic() - self.started))
+
     def charge(self, solver: cp_model.CpSolver) -> None:
         self.used += solver.response_proto.deterministic_time
 
     def cap(self, seconds: float) -> float:
         left = self.left()
         return seconds if left is None else min(seconds, left)
+
+    def limit_solver(self, solver: cp_model.CpSolver) -> cp_model.CpSolver:
+        """In deterministic mode, add the wall-clock limit to the deterministic one."""
+        wall = self.wall_left()
+        if self.deterministic and wall is not None:
+            solver.parameters.max_time_in_seconds = wall
+        return solver
 
 
 @dataclass
@@ -173,11 +192,12 @@ class Searcher:
     def _search(self, first: Outcome, hint: list[int] | None, level: str) -> Outcome:
         """The CP-SAT phases: a first plan, the opening full solve, windows, a final solve."""
         first = self._adopt(first)
-        if first.values is None:
-            first = self._full(hint, _first_slice(self.budget), first_only=True)
+        if first.values is None:  # the watch stops a solve when the MIP offers a plan: adopt
+            first = self._adopt(self._full(hint, _first_slice(self.budget), first_only=True))
             if first.status == "UNKNOWN" and not self._halted():
-                first = self._full(hint, None)  # no plan yet: keep looking with all the time
-                return self._settle(self._adopt(first)) if first.values else first
+                first = self._adopt(self._full(hint, None))  # keep looking with all the time
+            if first.values is None:
+                return first
         first = self._settle(self._adopt(first))
         if first.status != "FEASIBLE" or self._halted():
             return first
@@ -204,7 +224,7 @@ class Searcher:
         if self.budget.deterministic:
             # Results arriving at machine-dependent moments would change the plan: no thread,
             # no MIP (HiGHS has no deterministic time limit), the LP bound before the search.
-            bound = lp_bound(self.built, term, None)
+            bound = lp_bound(self.built, term, self.budget.wall_left())
             self.lower = max(self.lower, bound or 0)
             return None
         return Beside(self.built, term, left, mip=True).start()
@@ -265,8 +285,8 @@ class Searcher:
         if hint is not None:
             for lit in self.built.v.all_literals():
                 model.add_hint(lit, hint[lit.index])
-        solver = self.make_solver(
-            self.budget.cap(seconds) if seconds else self.budget.left(), self.seed
+        solver = self.budget.limit_solver(
+            self.make_solver(self.budget.cap(seconds) if seconds else self.budget.left(), self.seed)
         )
         solver.parameters.stop_after_first_solution = first_only
         solver.parameters.fix_variables_to_their_hinted_value = fixed
@@ -279,7 +299,8 @@ class Searcher:
         return out
 
     def _halted(self) -> bool:
-        return self.control.stopped.is_set() or self.budget.left() == 0
+        budget = self.budget
+        return self.control.stopped.is_set() or 0 in (budget.left(), budget.wall_left())
 
     def _run(self, solver: cp_model.CpSolver, watch: _Watch | None = None) -> Outcome:
         self.control.current = solver
@@ -347,7 +368,9 @@ class Searcher:
             if lit.index in free:
                 model.add_hint(lit, best.values[lit.index])
         try:
-            solver = self.make_solver(self.budget.cap(WINDOW_SECONDS), self.seed + 1)
+            solver = self.budget.limit_solver(
+                self.make_solver(self.budget.cap(WINDOW_SECONDS), self.seed + 1)
+            )
             p = solver.parameters
             p.num_workers = self._workers()
             # Almost every variable is fixed: a light presolve is enough and saves most of the time.

@@ -12,9 +12,12 @@ from builders import examiner, history_entry, raw_instance, session
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
+from solver import relax
 from solver.check import verify
 from solver.facts import Facts
 from solver.load import load_instance
+from solver.model import build
+from solver.objective import evaluate
 from solver.schema import Instance
 from solver.solve import Options, solve
 
@@ -235,6 +238,41 @@ def test_every_plan_the_solver_returns_passes_the_checker(raw):
 def test_solver_optimum_equals_brute_force_on_tiny_instances(raw):
     instance, best = tiny_optimum(raw)
     result = solve(instance, OPTIONS)
+    event(result.status)
+    if best is None:
+        assert result.status == "INFEASIBLE"
+    else:
+        assert result.status == "OPTIMAL"
+        assert result.objective.as_tuple() == best
+        assert verify(instance, result) == []
+
+
+@settings(PROPERTY, max_examples=150)
+@given(raw=instances(max_examiners=MAX_EXAMINERS, max_sessions=MAX_SESSIONS))
+def test_lp_and_mip_bounds_never_pass_the_brute_force_optimum(raw):
+    # A bound above the optimum would end a level early with a plan that is not optimal.
+    instance, best = tiny_optimum(raw)
+    assume(best is not None and not instance.policy.allow_unfilled)
+    assert best is not None
+    built = build(Facts(instance))
+    load = built.term("load_squares")
+    program = relax.program(built, load)
+    assert (program.lp_bound(None) or 0) <= best[2]
+    bound, plan = program.mip(30)
+    assert bound is not None and bound <= best[2]
+    assert plan is not None  # tiny: the MIP finds the optimum
+    assert evaluate(built.v, lambda lit: plan[lit.index])["load_squares"] == best[2]
+    built.model.add(load.expr <= best[2])
+    lead = built.term("leader_squares")
+    assert (relax.lp_bound(built, lead, None) or 0) <= best[3]
+
+
+@settings(PROPERTY, max_examples=100)
+@given(raw=instances(max_examiners=MAX_EXAMINERS, max_sessions=MAX_SESSIONS))
+def test_wall_clock_mode_with_the_lp_and_mip_engine_equals_brute_force(raw):
+    # Deterministic mode skips the engine beside CP-SAT; this runs it (one CP-SAT worker).
+    instance, best = tiny_optimum(raw)
+    result = solve(instance, Options(time_limit=30, workers=1))
     event(result.status)
     if best is None:
         assert result.status == "INFEASIBLE"
