@@ -1,7 +1,7 @@
-"""The `panelplan` console script: every command of `services.cli`, plus `panelplan scheduler`.
+"""The `panelplan` console script: every command of `cli.app`, plus `panelplan scheduler`.
 
 `services/` may not import `jobs/`, so the entry point lives here and adds the scheduler's
-command to the parser `services.cli.build_parser()` builds.
+command to the parser `cli.app.build_parser()` builds.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import logging
 import sys
 from typing import Any
 
+from cli import app as services_cli
 from models.db import database_url
-from services import cli as services_cli
 
 from . import plan_cli
 from .scheduler import serve

@@ -1,7 +1,7 @@
 """Waiting for a solve job from a terminal: progress lines, Ctrl-C to stop, no scheduler needed.
 
 `follow` polls the job row and prints each improvement. While the job is queued and no
-scheduler is alive (`services.scheduler_state`), it claims the job and runs it itself in
+scheduler is alive (`services.institution.scheduler_state`), it claims the job and runs it itself in
 a worker process, exactly as the scheduler would (`jobs.solving.spawn_worker`), and says
 so; a worker of its own that dies fails the job as the dispatcher would.
 """
@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import JobStatus, SolveJob
 from models.base import utcnow
 from models.db import transaction
-from services.scheduler_state import scheduler_alive
-from services.solve_jobs import cancel, get_job
-from services.solve_runs import ENDED, attach, claim, fail, objective_tuple
+from services.institution.scheduler_state import scheduler_alive
+from services.planning.solve_jobs import cancel, get_job
+from services.planning.solve_runs import ENDED, attach, claim, fail, objective_tuple
 
 from .solving import spawn_worker, worker_gone
 

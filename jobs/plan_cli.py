@@ -19,14 +19,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cli.database import EXIT_REFUSED, add_common, open_database, run_unit
+from cli.plans import lang_of, options_from, print_plan, print_refusal, solve_options
 from models import JobStatus, Plan, SolveJob
 from models.db import database_url
-from services.context import institution
-from services.database_cli import EXIT_REFUSED, add_common, open_database, run_unit
+from services.institution.context import institution
 from services.messages import Refused
-from services.plan_cli import lang_of, options_from, print_plan, print_refusal, solve_options
-from services.publishing import publish
-from services.solve_jobs import cancel, describe, list_jobs, request_plan
+from services.planning.publishing import publish
+from services.planning.solve_jobs import cancel, describe, list_jobs, request_plan
 from solver.cli import EXIT
 
 from .follow import Say, follow

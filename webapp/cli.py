@@ -11,8 +11,8 @@ import gc
 import sys
 from typing import Any
 
+from cli import app as services_cli
 from jobs import cli as jobs_cli
-from services import cli as services_cli
 
 from . import demo
 

@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from models import User
 from models.db import make_engine, session_factory, transaction
-from services import users
-from services.context import institution
-from services.demo import DEMO_DATABASE, run_demo
+from services.demo.run import DEMO_DATABASE, run_demo
+from services.institution import users
+from services.institution.context import institution
 
 DEMO_USERS = {"admin": "admin-demo", "planner": "planner-demo", "viewer": "viewer-demo"}
 

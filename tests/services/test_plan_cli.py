@@ -1,7 +1,7 @@
 """`panelplan plan`, `jobs`, `cancel`, `publish` and `what-if` on a SQLite file.
 
 `plan` is a solve job (jobs/plan_cli.py): with no scheduler running it runs the job itself
-in a worker process; `publish` and `what-if` run in-process (services/plan_cli.py).
+in a worker process; `publish` and `what-if` run in-process (cli/plans.py).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from jobs.solving import dispatch_solves
 from models import Plan
 from models.base import PlanStatus, utcnow
 from models.db import make_engine, session_factory, transaction
-from services.loading import load_generated
+from services.demo.loading import load_generated
+from services.institution.scheduler_state import beat
 from services.messages import Problem, Refused
-from services.publishing import MESSAGES
-from services.scheduler_state import beat
+from services.planning.publishing import MESSAGES
 
 RANGE = ["--from", "2026-03-02", "--to", "2026-04-12"]
 FAST = ["--time-limit", "10", "--workers", "1", "--deterministic", "--quiet"]

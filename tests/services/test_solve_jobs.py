@@ -1,4 +1,4 @@
-"""Solve requests and the runner's bookkeeping (services/solve_jobs.py, services/solve_runs.py).
+"""Solve requests and the runner's bookkeeping (services/planning/solve_jobs.py, services/planning/solve_runs.py).
 
 Requests, cancellation, claims, heartbeats and restart recovery on both databases; then
 several processes claiming at once, each job taken exactly once (PostgreSQL and SQLite); then
@@ -24,12 +24,18 @@ from jobs.solving import worker_gone
 from models import Institution, JobKind, JobStatus, Plan, SolveJob
 from models.base import utcnow
 from models.db import session_factory, transaction
-from services.loading import load_generated
+from services.demo.loading import load_generated
 from services.messages import Refused
-from services.plans import loaded
-from services.policy import effective_policy, looser_than, policy_json, rerun_policy, update_policy
-from services.publishing import publish, publish_problems
-from services.solve_jobs import (
+from services.planning.plans import loaded
+from services.planning.policy import (
+    effective_policy,
+    looser_than,
+    policy_json,
+    rerun_policy,
+    update_policy,
+)
+from services.planning.publishing import publish, publish_problems
+from services.planning.solve_jobs import (
     DEFAULT_TIME_LIMIT,
     cancel,
     describe,
@@ -38,7 +44,7 @@ from services.solve_jobs import (
     request_plan,
     request_what_if,
 )
-from services.solve_runs import (
+from services.planning.solve_runs import (
     claim,
     heartbeat,
     mark_interrupted,
@@ -47,7 +53,7 @@ from services.solve_runs import (
     rehearse_what_if,
     store_job,
 )
-from services.whatif import Withdrawal
+from services.whatif.rerun import Withdrawal
 from solver.check import check
 from solver.schema import Objective, Policy, Result
 from solver.solve import Options, Progress, solve
@@ -218,7 +224,7 @@ def _run_claimers(url: str, tmp_path: Path) -> list[int]:
     return claimed
 
 
-# A policy of one solve (services.policy.solve_policy): stricter than the institution's, stored
+# A policy of one solve (services.planning.policy.solve_policy): stricter than the institution's, stored
 # with the job, solved by the worker, carried by the stored plan's instance.
 STRICTER = {
     "turnover": [2, 3],

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from models.db import make_engine, session_factory
-from services.scheduler_state import scheduler_alive
+from services.institution.scheduler_state import scheduler_alive
 
 
 def test_demo_output_cut_short_by_a_closed_pipe_is_not_a_traceback(tmp_path: Path):

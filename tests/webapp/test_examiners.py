@@ -11,7 +11,7 @@ from webtools import seed_template
 
 from data.generate import generate
 from models import Examiner
-from services.loading import load_generated
+from services.demo.loading import load_generated
 
 GET_ROUTES = ["/examiners", "/examiners/E0001", "/examiners/new", "/examiners/E0001/edit"]
 PLANNER_GETS = ["/examiners/new", "/examiners/E0001/edit"]

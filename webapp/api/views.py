@@ -24,7 +24,7 @@ from models import AssessmentSession, Examiner, Plan, SessionCandidate
 from models.base import Role
 from services.exports.layout import mask_id
 from services.messages import Refused
-from services.solve_jobs import cancel, get_job, list_jobs, request_plan
+from services.planning.solve_jobs import cancel, get_job, list_jobs, request_plan
 from solver.solve import Options
 
 from .. import service_lang

@@ -23,8 +23,8 @@ from wtforms.validators import DataRequired
 
 from models import User
 from models.db import acting_as
+from services.institution.users import sign_in
 from services.messages import Refused
-from services.users import sign_in
 
 from .. import LOCALES, service_lang
 from ..database import db

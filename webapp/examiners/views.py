@@ -1,7 +1,7 @@
 """The examiner list, the detail page, and the create / edit forms (records: `records.py`).
 
 Every write goes through a service that checks everything before writing
-(`services.examiner_writes.save_examiner`, then `set_duty` for the status and the cap per
+(`services.people.writes.save_examiner`, then `set_duty` for the status and the cap per
 term) inside a savepoint (`in_savepoint`), so a refusal leaves nothing behind even though the
 request itself ends with 200 and is committed.
 """
@@ -29,13 +29,13 @@ from models import (
     Revocation,
 )
 from models.base import DocumentType, ExaminerStatus, Grade, Role, Sex
-from services.discipline import suspension
-from services.examiner_writes import SETTABLE_STATUSES, duty_problems, save_examiner, set_duty
-from services.examiners import ExaminerIn, Lookups, check
+from services.discipline.actions import suspension
 from services.exports.layout import mask_id
-from services.history import examiner_history
 from services.messages import Problem, Refused
-from services.unavailability import examiner_periods, suspension_problem
+from services.people.checks import ExaminerIn, Lookups, check
+from services.people.history import examiner_history
+from services.people.unavailability import examiner_periods, suspension_problem
+from services.people.writes import SETTABLE_STATUSES, duty_problems, save_examiner, set_duty
 
 from .. import service_lang
 from ..database import db, institution

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session, selectinload
 from models import AssessmentSession, Examiner, Institution, PanelSeat, Revocation
 from models.alerts import AlertKind, AlertState
 from models.base import ExaminerStatus, SessionStatus
-from services import compliance
-from services.alerts import AlertLine, describe, list_alerts
-from services.discipline import pending_revocations
-from services.scheduler_state import scheduler_alive
+from services.alerts import compliance
+from services.alerts.store import AlertLine, describe, list_alerts
+from services.discipline.actions import pending_revocations
+from services.institution.scheduler_state import scheduler_alive
 
 UNSTAFFED_WEEKS = 6  # how far ahead a session without a panel needs planning now
 SHOWN = 50  # rows of a long list on the dashboard (the rest one link away)

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from models.base import LOCAL, Role
-from services.alerts import acknowledge, resolve
-from services.compliance import WARN_DAYS
+from services.alerts.compliance import WARN_DAYS
+from services.alerts.store import acknowledge, resolve
 from services.messages import Refused
 
 from .. import service_lang

@@ -1,6 +1,6 @@
 """Plan a term (record a solve job), follow it live, stop it; list, review and publish plans.
 
-The web app only records the solve (`services.solve_jobs`): the scheduler process runs it
+The web app only records the solve (`services.planning.solve_jobs`): the scheduler process runs it
 in a child process, and the job page polls the job row once a second.
 """
 
@@ -27,16 +27,16 @@ from werkzeug.wrappers import Response
 
 from models import AssessmentSession, Institution, JobStatus, PanelSeat, Plan, SolveJob
 from models.base import PlanStatus, Role, SessionStatus, utcnow
+from services.institution.scheduler_state import scheduler_alive
 from services.messages import Refused
-from services.plan_export import panel_rows
-from services.plans import WITHOUT_CONTENT, status_name
-from services.policy import effective_policy
-from services.policy import shown as shown_value
-from services.publishing import publish
-from services.scheduler_state import scheduler_alive
-from services.solve_jobs import cancel, get_job, list_jobs, request_plan
-from services.solve_jobs import status_name as job_status_name
-from services.solve_runs import ENDED, objective_tuple
+from services.planning.plans import WITHOUT_CONTENT, status_name
+from services.planning.policy import effective_policy
+from services.planning.policy import shown as shown_value
+from services.planning.publishing import publish
+from services.planning.sheet_rows import panel_rows
+from services.planning.solve_jobs import cancel, get_job, list_jobs, request_plan
+from services.planning.solve_jobs import status_name as job_status_name
+from services.planning.solve_runs import ENDED, objective_tuple
 from solver.schema import Result
 from solver.solve import Options
 

@@ -1,5 +1,5 @@
 """Venues and the occupation catalogue: listed for everyone, added and edited by planners
-through `services.venues` and `services.occupations`, which check every value."""
+through `services.schedule.venues` and `services.institution.occupations`, which check every value."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from werkzeug.wrappers import Response
 
 from models import Occupation, Venue
 from models.base import Role
-from services.conflict_lists import organizations_like
+from services.discipline.conflict_lists import organizations_like
+from services.institution.occupations import Catalogue, read_occupation
 from services.messages import Refused
-from services.occupations import Catalogue, read_occupation
-from services.venues import FIELDS as VENUE_FIELDS
-from services.venues import save_venue
+from services.schedule.venues import FIELDS as VENUE_FIELDS
+from services.schedule.venues import save_venue
 
 from .. import service_lang
 from ..database import db

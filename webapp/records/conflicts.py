@@ -1,5 +1,5 @@
 """Conflicts of interest (回避关系): the register, registering one (planners), and the
-results it voids after the fact (the report `services.conflicts.register_conflict` returns).
+results it voids after the fact (the report `services.discipline.conflicts.register_conflict` returns).
 
 Both lists come a page at a time with their totals (`page`, `invalid_page`; `q` searches
 the register), and the organisation is typed by name with a short list of suggestions:
@@ -18,14 +18,14 @@ from sqlalchemy import select
 
 from models import Candidate, Organization
 from models.base import ConflictKind, Role
-from services.conflict_lists import (
+from services.discipline.conflict_lists import (
     Page,
     conflict_page,
     invalid_page,
     organization_named,
     organizations_like,
 )
-from services.conflicts import register_conflict
+from services.discipline.conflicts import register_conflict
 from services.messages import Refused
 
 from .. import service_lang

@@ -12,9 +12,14 @@ from werkzeug.wrappers import Response
 from models import Examiner, ExaminerWarning, Refusal, Revocation
 from models.base import Role
 from models.discipline import RevocationStatus
-from services.discipline import approve_revocation, reject_revocation, warn
+from services.discipline.actions import approve_revocation, reject_revocation, warn
+from services.discipline.refusals import (
+    dismiss_offer,
+    record_refusal,
+    warn_for_refusal,
+    warning_offers,
+)
 from services.messages import Refused
-from services.refusals import dismiss_offer, record_refusal, warn_for_refusal, warning_offers
 
 from .. import service_lang
 from ..database import db

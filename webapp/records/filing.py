@@ -17,15 +17,15 @@ from werkzeug.wrappers import Response
 
 from models import Examiner, FilingBatch, TrainingPlan
 from models.base import Role
-from services import filing as plans_service
-from services import filing_batches as batches_service
-from services.forms_export import (
+from services.filing import batches as batches_service
+from services.filing import training as plans_service
+from services.filing.forms import (
     attachment1_name,
     attachment2_name,
     write_attachment1,
     write_attachment2,
 )
-from services.forms_rows import batch_examiners
+from services.filing.forms_rows import batch_examiners
 from services.messages import Refused
 
 from .. import service_lang

@@ -1,5 +1,5 @@
 """The institution's policy settings (SPEC 4.2): everyone may read them, admins change them
-through `services.policy.update_policy`, which refuses any value looser than the notice."""
+through `services.planning.policy.update_policy`, which refuses any value looser than the notice."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from models.base import Role
 from services.messages import Refused, label
-from services.policy import GRADES, effective_policy, update_policy
+from services.planning.policy import GRADES, effective_policy, update_policy
 from solver.schema import Policy
 
 from .. import service_lang

@@ -1,5 +1,5 @@
 """Appointments (聘约) ending in a year, and the yearly review that proposes renewal or
-dismissal (computed by planners through `services.review`, decided by admins)."""
+dismissal (computed by planners through `services.discipline.review`, decided by admins)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from werkzeug.wrappers import Response
 from models import Appointment, Examiner, Review
 from models.base import Role
 from models.discipline import ReviewOutcome
+from services.discipline.review import decide_review, review_year
 from services.messages import Refused
-from services.review import decide_review, review_year
 
 from ..database import db
 from ..roles import role_required

@@ -1,6 +1,6 @@
 """Sessions by hand (planners): add one, edit one, cancel one with a reason, restore it.
 
-Every value is checked by `services.session_writes` as the session import checks a row; the
+Every value is checked by `services.schedule.sessions` as the session import checks a row; the
 reasons come back next to their fields. A held session is never changed: its edit page and
 actions send the planner back to the session with the reason. A change to a session staffed by
 a published plan is saved all the same, and the planner is told that the plan will be
@@ -19,10 +19,10 @@ from werkzeug.wrappers import Response
 from models import AssessmentSession, Occupation, Venue
 from models.base import Role, SessionStatus
 from services.cells import LEVEL_WORDS
-from services.examiners import occupation_index
 from services.messages import Refused
-from services.session_cancel import cancel_session, restore_session
-from services.session_writes import (
+from services.people.checks import occupation_index
+from services.schedule.cancel import cancel_session, restore_session
+from services.schedule.sessions import (
     FIELDS,
     Saved,
     create_session,

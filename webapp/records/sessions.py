@@ -21,8 +21,8 @@ from models import (
     Venue,
 )
 from models.base import Role, SeatRole, SessionStatus
-from services.session_cancel import cancellation
-from services.session_writes import held_problem, staffing_plans
+from services.schedule.cancel import cancellation
+from services.schedule.sessions import held_problem, staffing_plans
 
 from .. import service_lang
 from ..database import db

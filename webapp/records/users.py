@@ -1,4 +1,4 @@
-"""Users (admins only): list, create with a role (`services.users`), deactivate."""
+"""Users (admins only): list, create with a role (`services.institution.users`), deactivate."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 
 from models import User
 from models.base import Role
+from services.institution.users import create_user, deactivate_user
 from services.messages import Refused
-from services.users import create_user, deactivate_user
 
 from .. import service_lang
 from ..database import db

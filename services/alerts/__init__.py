@@ -1,0 +1,5 @@
+"""Alerts: the daily compliance sweep (R1, R2, R5), alerts kept with a state, their e-mail.
+
+Owns: `store` (open / acknowledged / resolved), `compliance`, `notify`.
+May import: models, `services.messages`, `services.discipline.actions`.
+"""

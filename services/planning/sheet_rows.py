@@ -1,0 +1,259 @@
+"""Rows for the assignment sheets and calendars from a stored plan, and their commands.
+
+A plan's data is its stored `result` (panels, leader first; unfilled seats) joined with the
+database for names, phones, organisations, venues, occupations and candidate counts. Any
+version can be exported, draft or published; every sheet says which. ID numbers are masked
+here, so no full number reaches a plan, dispatch or examiner sheet.
+
+    panelplan export plan VERSION [-o PATH]
+    panelplan export dispatch VERSION [--session CODE ...] [-o PATH]
+    panelplan export examiner VERSION [--examiner CODE ...] [-o DIR]   (xlsx + one .ics each)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable, Collection, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cli.database import add_common, run_unit
+from models import AssessmentSession, Examiner, Institution, Occupation, Organization, Plan, Venue
+from models import SessionCandidate as Listed
+from services.exports.assignments import plan_workbook, schedules
+from services.exports.calendar import examiner_calendar
+from services.exports.dispatch import dispatch_workbook
+from services.exports.examiner_sheets import examiner_workbook
+from services.exports.layout import file_name, mask_id, output_path
+from services.exports.plan_rows import PanelRow, Person, PlanHeader
+from services.institution.context import institution
+from services.messages import Problem, Refused
+from services.planning.plans import find_plan, status_name
+
+MESSAGES = {
+    "unknown_session": {
+        "zh": "方案 v{version} 中没有场次 {code}",
+        "en": "plan v{version} has no session {code}",
+    },
+    "unknown_examiner": {
+        "zh": "没有编号为 {code} 的考评人员",
+        "en": "no examiner with code {code}",
+    },
+}
+
+
+def plan_header(db: Session, inst: Institution, plan: Plan) -> PlanHeader:
+    """What every sheet of `plan` says about it."""
+    return PlanHeader(
+        institution_code=inst.code,
+        institution_name=inst.name,
+        version=plan.version,
+        status=plan.status.value,
+        status_zh=status_name(plan.status),
+        date_from=plan.date_from,
+        date_to=plan.date_to,
+        stamp=plan.published_at or plan.created_at,
+    )
+
+
+def plan_rows(db: Session, inst: Institution, plan: Plan) -> list[PanelRow]:
+    """Every session of the plan with its panel, by start and code."""
+    panels = {
+        a["session"]: (a.get("leader"), a["members"]) for a in plan.result.get("assignments", ())
+    }
+    unfilled = {u["session"]: u["seats"] for u in plan.result.get("unfilled", ())}
+    codes = {s["id"] for s in plan.instance.get("sessions", ())} | set(panels)
+    return panel_rows(db, inst, panels, unfilled, codes)
+
+
+def panel_rows(
+    db: Session,
+    inst: Institution,
+    panels: Mapping[str, tuple[str | None, Sequence[str]]],
+    unfilled: Mapping[str, int],
+    codes: Collection[str],
+) -> list[PanelRow]:
+    """Sessions `codes` with their panels ((leader, members) by session; empty seats), by
+    start and code (one query per table)."""
+    people = _people(db, inst, {m for code in codes for m in panels.get(code, (None, ()))[1]})
+    rows = []
+    for s, venue, occupation, listed in _sessions(db, inst, set(codes)):
+        leader, members = panels.get(s.code, (None, ()))
+        order = sorted(dict.fromkeys(members), key=lambda m: m != leader)
+        rows.append(
+            PanelRow(
+                code=s.code, start=s.start, end=s.end, venue=venue.name,
+                venue_address=venue.address or "", occupation_code=occupation.code,
+                occupation_name=occupation.name, level=s.level,
+                candidates=listed or s.candidate_count, leader=people.get(leader or ""),
+                members=tuple(people[m] for m in order if m in people),
+                unfilled=unfilled.get(s.code, 0),
+            )
+        )  # fmt: skip
+    return rows
+
+
+def _sessions(db: Session, inst: Institution, codes: set[str]) -> list[Any]:
+    # Counted per session (primary-key lookups): a week's page counts only its sessions.
+    listed = (
+        select(func.count())
+        .where(Listed.session_id == AssessmentSession.id)
+        .correlate(AssessmentSession)
+        .scalar_subquery()
+    )
+    query = (
+        select(AssessmentSession, Venue, Occupation, listed)
+        .join(Venue, Venue.id == AssessmentSession.venue_id)
+        .join(Occupation, Occupation.id == AssessmentSession.occupation_id)
+        .where(AssessmentSession.institution_id == inst.id, AssessmentSession.code.in_(codes))
+        .order_by(AssessmentSession.start, AssessmentSession.code)
+    )
+    return list(db.execute(query).all()) if codes else []
+
+
+def _people(db: Session, inst: Institution, codes: set[str]) -> dict[str, Person]:
+    """The examiners with these codes: contacts and masked ID numbers."""
+    query = (
+        select(Examiner.code, Examiner.name, Examiner.phone, Examiner.document_number,
+               Organization.name)
+        .outerjoin(Organization, Organization.id == Examiner.organization_id)
+        .where(Examiner.institution_id == inst.id, Examiner.code.in_(codes))
+    )  # fmt: skip
+    return {
+        code: Person(code, name, phone or "", organization or "", mask_id(number))
+        for code, name, phone, number, organization in db.execute(query)
+    }
+
+
+def chosen(rows: list[PanelRow], codes: list[str] | None, version: int) -> list[PanelRow]:
+    """The rows of the sessions named (all when none are); unknown codes are refused."""
+    if not codes:
+        return rows
+    known = {r.code for r in rows}
+    missing = [c for c in dict.fromkeys(codes) if c not in known]
+    if missing:
+        problems = [Problem.of(MESSAGES, "unknown_session", "session", version=version, code=c)
+                    for c in missing]  # fmt: skip
+        raise Refused(problems)
+    wanted = set(codes)
+    return [r for r in rows if r.code in wanted]
+
+
+def examiners_named(db: Session, inst: Institution, codes: list[str]) -> list[Person]:
+    """The examiners with these codes, in the order given; unknown codes are refused."""
+    found = _people(db, inst, set(codes))
+    missing = [c for c in dict.fromkeys(codes) if c not in found]
+    if missing:
+        raise Refused(
+            [Problem.of(MESSAGES, "unknown_examiner", "examiner", code=c) for c in missing]
+        )
+    return [found[c] for c in dict.fromkeys(codes)]
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+def register_exports(kinds: Any) -> None:
+    """Add `plan`, `dispatch` and `examiner` to `panelplan export`."""
+    plan = _kind(kinds, "plan", "the whole plan: one row per session (考评小组安排表)", _plan)
+    plan.add_argument("-o", "--output", type=Path, metavar="PATH")
+    dispatch = _kind(kinds, "dispatch", "one dispatch sheet (派遣单) per session", _dispatch)
+    dispatch.add_argument("--session", nargs="+", metavar="CODE", help="only these sessions")
+    dispatch.add_argument("-o", "--output", type=Path, metavar="PATH")
+    mine = _kind(kinds, "examiner", "one sheet and one .ics calendar per examiner", _examiner)
+    mine.add_argument("--examiner", nargs="+", metavar="CODE", help="only these examiners")
+    mine.add_argument("-o", "--output", type=Path, metavar="DIR")
+
+
+def _kind(kinds: Any, name: str, text: str, run: Callable[[argparse.Namespace], int]) -> Any:
+    parser = kinds.add_parser(name, help=text)
+    add_common(parser)
+    parser.add_argument("version", type=int, help="plan version (draft or published)")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def lang(args: argparse.Namespace) -> str:
+    """The language of messages: --lang, else $PANELPLAN_LANG, else Chinese."""
+    return args.lang or os.environ.get("PANELPLAN_LANG", "zh")
+
+
+def plan_file(header: PlanHeader) -> str:
+    """The plan sheet's file name (考评小组安排表)."""
+    return file_name(f"{header.institution_name}考评小组安排表_v{header.version}")
+
+
+def dispatch_file(header: PlanHeader) -> str:
+    """The dispatch sheets' file name (派遣单)."""
+    return file_name(f"{header.institution_name}考评人员派遣单_v{header.version}")
+
+
+def examiner_files(header: PlanHeader) -> tuple[str, str]:
+    """The examiner workbook's file name and the name of the folder (or zip) with calendars."""
+    return file_name(f"考评人员任务表_v{header.version}"), file_name(
+        f"考评人员任务安排_v{header.version}", ""
+    )
+
+
+def calendar_file(person: Person) -> str:
+    """One examiner's .ics file name."""
+    return file_name(f"{person.code}_{person.name}", ".ics")
+
+
+def save(wb: Workbook, path: Path) -> Path:
+    """Write a workbook (creating its directory) and say where."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    print(f"已写出 / wrote {path}")
+    return path
+
+
+def _loaded(db: Session, args: argparse.Namespace) -> tuple[PlanHeader, list[PanelRow]]:
+    inst = institution(db, args.institution)
+    plan = find_plan(db, inst, args.version)
+    return plan_header(db, inst, plan), plan_rows(db, inst, plan)
+
+
+def _plan(args: argparse.Namespace) -> int:
+    def work(db: Session) -> int:
+        header, rows = _loaded(db, args)
+        default = plan_file(header)
+        save(plan_workbook(header, rows), output_path(args.output, default))
+        return 0
+
+    return run_unit(work, lang(args), args.database)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    def work(db: Session) -> int:
+        header, rows = _loaded(db, args)
+        rows = chosen(rows, args.session, header.version)
+        default = dispatch_file(header)
+        save(dispatch_workbook(header, rows), output_path(args.output, default))
+        return 0
+
+    return run_unit(work, lang(args), args.database)
+
+
+def _examiner(args: argparse.Namespace) -> int:
+    def work(db: Session) -> int:
+        header, rows = _loaded(db, args)
+        inst = institution(db, args.institution)
+        named = examiners_named(db, inst, args.examiner) if args.examiner else None
+        plans = schedules(rows, named)
+        workbook, bundle = examiner_files(header)
+        folder = args.output or Path(bundle)
+        save(examiner_workbook(header, plans), folder / workbook)
+        for s in plans:
+            (folder / calendar_file(s.person)).write_bytes(
+                examiner_calendar(header, s.person, s.sessions)
+            )
+        print(f"{len(plans)} 个日历文件 / calendar files in {folder}")
+        return 0
+
+    return run_unit(work, lang(args), args.database)

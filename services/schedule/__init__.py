@@ -1,0 +1,7 @@
+"""The assessment schedule typed by hand: venues, sessions (add, change, cancel, restore) and
+the change history of schedule rows a published plan depends on.
+
+Owns: `venues`, `sessions`, `cancel`, `changes`.
+May import: models, `services.messages`, `services.cells`, `services.imports` (a session typed
+into the form is read exactly as a row of the session sheet), `services.people.checks`.
+"""
