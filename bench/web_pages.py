@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
             [
                 sys.executable,
                 "-m",
-                "webapp.cli",
+                "cli",
                 "serve",
                 "--database",
                 setup.url,

@@ -1,5 +1,5 @@
 """`panelplan publish` and `panelplan what-if`: planning from the database; the helpers
-`panelplan plan` (`jobs.plan_cli`, a solve job) shares with them.
+`panelplan plan` (`cli.solving`, a solve job) shares with them.
 
 Exit codes follow `panelplan solve`: 0 when a plan was stored (OPTIMAL, FEASIBLE), 1 when
 the solver found none (INFEASIBLE, UNKNOWN: the attempt is still stored as a draft), 2 when
@@ -31,7 +31,7 @@ SHOWN_SESSIONS = 15  # rows of the short table; the full plan is in the web app 
 
 
 def register(commands: Any) -> None:
-    """Add `publish` and `what-if` to the `panelplan` command (`plan` is `jobs.plan_cli`'s)."""
+    """Add `publish` and `what-if` to the `panelplan` command (`plan` is `cli.solving`'s)."""
     pub = commands.add_parser("publish", help="publish a checked draft plan version")
     add_common(pub)
     pub.add_argument("version", type=int)

@@ -1,4 +1,4 @@
-"""Rows of the invalid-result report (R5) and `panelplan export invalid [-o PATH]`.
+"""Rows of the invalid-result report (R5; `panelplan export invalid`: `cli.exports`).
 
 The voided results are `services.discipline.conflict_lists.invalid_results`' (one per session and
 candidate, in its order); the conflict's dates (since, declared) are read alongside.
@@ -6,21 +6,16 @@ candidate, in its order); the conflict's dates (since, declared) are read alongs
 
 from __future__ import annotations
 
-import argparse
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cli.database import add_common, run_unit
 from models import AssessmentSession, Candidate, Conflict, Institution, InvalidResult
 from services.discipline.conflict_lists import KIND_NAMES, invalid_results
-from services.exports.invalid import InvalidRow, invalid_workbook
-from services.exports.layout import file_name, output_path
-from services.institution.context import institution
-from services.planning.sheet_rows import lang, save
+from services.exports.invalid import InvalidRow
+from services.exports.layout import file_name
 
 
 def invalid_file(inst: Institution, day: date) -> str:
@@ -58,22 +53,3 @@ def _conflict_dates(db: Session, inst: Institution) -> dict[tuple[str, str], tup
         .where(AssessmentSession.institution_id == inst.id)
     )
     return {(s, c): (since, declared) for s, c, since, declared in db.execute(query)}
-
-
-def register_exports(kinds: Any) -> None:
-    """Add `invalid` to `panelplan export`."""
-    parser = kinds.add_parser("invalid", help="candidates whose result is void (R5, 成绩无效)")
-    add_common(parser)
-    parser.add_argument("-o", "--output", type=Path, metavar="PATH")
-    parser.set_defaults(run=_invalid)
-
-
-def _invalid(args: argparse.Namespace) -> int:
-    def work(db: Session) -> int:
-        inst = institution(db, args.institution)
-        today = date.today()
-        wb = invalid_workbook(inst.name, today, invalid_rows(db, inst))
-        save(wb, output_path(args.output, invalid_file(inst, today)))
-        return 0
-
-    return run_unit(work, lang(args), args.database)

@@ -1,5 +1,5 @@
 """Attachments 1 and 2 from the database: turn the examiners (`forms_rows`) into the forms'
-rows, write the workbooks, and `panelplan export attachment1|attachment2`.
+rows and write the workbooks (`panelplan export attachment1|attachment2`: `cli.exports`).
 
 Full ID numbers only when the caller says
 `full_ids=True` (admins; the CLI is an admin tool, `--masked` for copies that leave the
@@ -8,28 +8,19 @@ office); each export with full numbers is an audit event.
 
 from __future__ import annotations
 
-import argparse
-import os
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cli.database import add_common, run_unit
 from models import Examiner, Institution, audit
 from models.base import Grade, Sex
 from services.exports import attachment1, attachment2
-from services.exports.layout import file_name, mask_id, output_path
+from services.exports.layout import file_name, mask_id
 from services.filing.forms_rows import (
     Filed,
-    batch_examiners,
-    chosen_examiners,
-    find_batch,
-    year_roster,
 )
-from services.institution.context import institution as find_institution
 from services.messages import Problem, Refused
 from services.planning.policy import effective_policy
 from solver.schema import Policy
@@ -138,65 +129,6 @@ def attachment2_name(home: Institution, year: int, label: str = "") -> str:
     return file_name(f"{attachment2.title_text(year)}{'_' + label if label else ''}")
 
 
-def register_exports(kinds: Any) -> None:
-    """Add `attachment1` and `attachment2` to `panelplan export`."""
-    one = kinds.add_parser("attachment1", help="附件1 考评人员信息表 (one sheet per examiner)")
-    add_common(one)
-    which = one.add_mutually_exclusive_group(required=True)
-    which.add_argument("--batch", type=int, metavar="ID", help="the examiners of a filing batch")
-    which.add_argument("--examiner", nargs="+", metavar="CODE", help="these examiners")
-    _output_options(one)
-    one.set_defaults(run=_attachment1)
-    two = kinds.add_parser("attachment2", help="附件2 考评人员汇总表")
-    add_common(two)
-    which = two.add_mutually_exclusive_group(required=True)
-    which.add_argument("--batch", type=int, metavar="ID", help="the examiners of a filing batch")
-    which.add_argument("--year", type=int, metavar="YYYY", help="every examiner valid that year")
-    _output_options(two)
-    two.set_defaults(run=_attachment2)
-
-
-def _output_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-o", "--output", type=Path, help="file or directory (default: here)")
-    parser.add_argument(
-        "--masked", action="store_true", help="mask ID numbers (copies that leave the office)"
-    )
-
-
-def _attachment1(args: argparse.Namespace) -> int:
-    def work(session: Session) -> int:
-        home = find_institution(session, args.institution)
-        if args.batch is not None:
-            filed, label = (
-                batch_examiners(session, find_batch(session, home, args.batch)),
-                f"批次{args.batch}",
-            )
-        else:
-            filed, label = chosen_examiners(session, home, args.examiner), args.examiner[0]
-        path = output_path(args.output, attachment1_name(home, label))
-        write_attachment1(session, home, filed, path, full_ids=not args.masked)
-        print(path)
-        return 0
-
-    return run_unit(work, _lang(args), args.database)
-
-
-def _attachment2(args: argparse.Namespace) -> int:
-    def work(session: Session) -> int:
-        home = find_institution(session, args.institution)
-        if args.batch is not None:
-            batch = find_batch(session, home, args.batch)
-            filed, year, label = batch_examiners(session, batch), batch.year, f"批次{batch.id}"
-        else:
-            filed, year, label = year_roster(session, home, args.year), args.year, ""
-        path = output_path(args.output, attachment2_name(home, year, label))
-        write_attachment2(session, home, year, filed, path, full_ids=not args.masked)
-        print(path)
-        return 0
-
-    return run_unit(work, _lang(args), args.database)
-
-
 def _refuse_empty(filed: Sequence[Filed]) -> None:
     if not filed:
         raise Refused([Problem.of(MESSAGES, "nothing_to_export", "examiner")])
@@ -222,7 +154,3 @@ def _audit(
 ) -> None:
     audit(session, action, path.name, home.id, examiners=len(filed), full_ids=full_ids)
     session.flush()
-
-
-def _lang(args: argparse.Namespace) -> str:
-    return args.lang or os.environ.get("PANELPLAN_LANG", "zh")

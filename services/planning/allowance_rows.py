@@ -13,17 +13,14 @@ without a rate, leaves the rate empty and the statement flags the seat.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cli.database import add_common, run_unit
 from models import (
     Appointment,
     AssessmentSession,
@@ -35,11 +32,9 @@ from models import (
     Venue,
 )
 from models.base import SessionStatus
-from services.exports.allowance import ServedSeat, allowance_workbook
-from services.exports.layout import file_name, output_path
-from services.institution.context import institution
+from services.exports.allowance import ServedSeat
+from services.exports.layout import file_name
 from services.messages import Problem, Refused
-from services.planning.sheet_rows import lang, save
 
 MESSAGES = {
     "range_order": {
@@ -127,29 +122,3 @@ def rate_on(terms: Sequence[Term], day: date) -> Decimal | None:
         return None
     rate = max(covering, key=lambda t: t[0])[2]
     return None if rate is None else Decimal(rate).quantize(Decimal("0.01"))
-
-
-def register_exports(kinds: Any) -> None:
-    """Add `allowance` to `panelplan export`."""
-    parser = kinds.add_parser("allowance", help="allowance statement per examiner (津贴补助)")
-    add_common(parser)
-    parser.add_argument("--from", dest="date_from", type=date.fromisoformat, required=True)
-    parser.add_argument("--to", dest="date_to", type=date.fromisoformat, required=True)
-    parser.add_argument(
-        "--include-planned",
-        action="store_true",
-        help="also count published panels of sessions not yet held (marked expected)",
-    )
-    parser.add_argument("-o", "--output", type=Path, metavar="PATH")
-    parser.set_defaults(run=_allowance)
-
-
-def _allowance(args: argparse.Namespace) -> int:
-    def work(db: Session) -> int:
-        inst = institution(db, args.institution)
-        seats = served_seats(db, inst, args.date_from, args.date_to, args.include_planned)
-        wb = allowance_workbook(inst.name, args.date_from, args.date_to, seats)
-        save(wb, output_path(args.output, allowance_file(inst, args.date_from, args.date_to)))
-        return 0
-
-    return run_unit(work, lang(args), args.database)

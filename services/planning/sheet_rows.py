@@ -1,4 +1,5 @@
-"""Rows for the assignment sheets and calendars from a stored plan, and their commands.
+"""Rows for the assignment sheets and calendars from a stored plan (`cli.exports` and the
+web downloads write them).
 
 A plan's data is its stored `result` (panels, leader first; unfilled seats) joined with the
 database for names, phones, organisations, venues, occupations and candidate counts. Any
@@ -12,28 +13,18 @@ here, so no full number reaches a plan, dispatch or examiner sheet.
 
 from __future__ import annotations
 
-import argparse
-import os
-from collections.abc import Callable, Collection, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cli.database import add_common, run_unit
 from models import AssessmentSession, Examiner, Institution, Occupation, Organization, Plan, Venue
 from models import SessionCandidate as Listed
-from services.exports.assignments import plan_workbook, schedules
-from services.exports.calendar import examiner_calendar
-from services.exports.dispatch import dispatch_workbook
-from services.exports.examiner_sheets import examiner_workbook
-from services.exports.layout import file_name, mask_id, output_path
+from services.exports.layout import file_name, mask_id
 from services.exports.plan_rows import PanelRow, Person, PlanHeader
-from services.institution.context import institution
 from services.messages import Problem, Refused
-from services.planning.plans import find_plan, status_name
+from services.planning.plans import status_name
 
 MESSAGES = {
     "unknown_session": {
@@ -155,34 +146,6 @@ def examiners_named(db: Session, inst: Institution, codes: list[str]) -> list[Pe
     return [found[c] for c in dict.fromkeys(codes)]
 
 
-# --- commands -------------------------------------------------------------------------
-
-
-def register_exports(kinds: Any) -> None:
-    """Add `plan`, `dispatch` and `examiner` to `panelplan export`."""
-    plan = _kind(kinds, "plan", "the whole plan: one row per session (考评小组安排表)", _plan)
-    plan.add_argument("-o", "--output", type=Path, metavar="PATH")
-    dispatch = _kind(kinds, "dispatch", "one dispatch sheet (派遣单) per session", _dispatch)
-    dispatch.add_argument("--session", nargs="+", metavar="CODE", help="only these sessions")
-    dispatch.add_argument("-o", "--output", type=Path, metavar="PATH")
-    mine = _kind(kinds, "examiner", "one sheet and one .ics calendar per examiner", _examiner)
-    mine.add_argument("--examiner", nargs="+", metavar="CODE", help="only these examiners")
-    mine.add_argument("-o", "--output", type=Path, metavar="DIR")
-
-
-def _kind(kinds: Any, name: str, text: str, run: Callable[[argparse.Namespace], int]) -> Any:
-    parser = kinds.add_parser(name, help=text)
-    add_common(parser)
-    parser.add_argument("version", type=int, help="plan version (draft or published)")
-    parser.set_defaults(run=run)
-    return parser
-
-
-def lang(args: argparse.Namespace) -> str:
-    """The language of messages: --lang, else $PANELPLAN_LANG, else Chinese."""
-    return args.lang or os.environ.get("PANELPLAN_LANG", "zh")
-
-
 def plan_file(header: PlanHeader) -> str:
     """The plan sheet's file name (考评小组安排表)."""
     return file_name(f"{header.institution_name}考评小组安排表_v{header.version}")
@@ -203,57 +166,3 @@ def examiner_files(header: PlanHeader) -> tuple[str, str]:
 def calendar_file(person: Person) -> str:
     """One examiner's .ics file name."""
     return file_name(f"{person.code}_{person.name}", ".ics")
-
-
-def save(wb: Workbook, path: Path) -> Path:
-    """Write a workbook (creating its directory) and say where."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    print(f"已写出 / wrote {path}")
-    return path
-
-
-def _loaded(db: Session, args: argparse.Namespace) -> tuple[PlanHeader, list[PanelRow]]:
-    inst = institution(db, args.institution)
-    plan = find_plan(db, inst, args.version)
-    return plan_header(db, inst, plan), plan_rows(db, inst, plan)
-
-
-def _plan(args: argparse.Namespace) -> int:
-    def work(db: Session) -> int:
-        header, rows = _loaded(db, args)
-        default = plan_file(header)
-        save(plan_workbook(header, rows), output_path(args.output, default))
-        return 0
-
-    return run_unit(work, lang(args), args.database)
-
-
-def _dispatch(args: argparse.Namespace) -> int:
-    def work(db: Session) -> int:
-        header, rows = _loaded(db, args)
-        rows = chosen(rows, args.session, header.version)
-        default = dispatch_file(header)
-        save(dispatch_workbook(header, rows), output_path(args.output, default))
-        return 0
-
-    return run_unit(work, lang(args), args.database)
-
-
-def _examiner(args: argparse.Namespace) -> int:
-    def work(db: Session) -> int:
-        header, rows = _loaded(db, args)
-        inst = institution(db, args.institution)
-        named = examiners_named(db, inst, args.examiner) if args.examiner else None
-        plans = schedules(rows, named)
-        workbook, bundle = examiner_files(header)
-        folder = args.output or Path(bundle)
-        save(examiner_workbook(header, plans), folder / workbook)
-        for s in plans:
-            (folder / calendar_file(s.person)).write_bytes(
-                examiner_calendar(header, s.person, s.sessions)
-            )
-        print(f"{len(plans)} 个日历文件 / calendar files in {folder}")
-        return 0
-
-    return run_unit(work, lang(args), args.database)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from cli.app import main
+from cli.main import main
 from models import (
     Appointment,
     AssessmentSession,

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cli.app import main
+from cli.main import main
 from models import AuditEvent, Certificate, Institution, Qualification
 from models.base import ExaminerStatus, Grade, Sex
 from models.db import make_engine, session_factory, transaction

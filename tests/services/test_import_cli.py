@@ -9,7 +9,7 @@ import pytest
 from factories import resident_id
 from sqlalchemy import func, select
 
-from cli.app import main
+from cli.main import main
 from data.sheets import write_examiners, write_sessions
 from models import AssessmentSession, Examiner, Occupation
 from models.db import make_engine, session_factory, transaction

@@ -11,7 +11,7 @@ from dbtools import BACKENDS, POSTGRES_URL, drop_database, fresh_database
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from cli.app import main
+from cli.main import main
 from data.generate import generate
 from data.names import OCCUPATIONS
 from data.sheets import write_examiners

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from cli.app import main
+from cli.main import main
 from data.generate import generate
 from models import Examiner
 from models.db import make_engine, session_factory, transaction

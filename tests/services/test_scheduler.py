@@ -13,8 +13,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from dbtools import drop_database, fresh_database
 from sqlalchemy import inspect, select
 
+from cli.main import main
 from jobs import tasks
-from jobs.cli import main
 from jobs.scheduler import JOBS_TABLE, ManualScheduler, job_specs, make_scheduler, run_once
 from models import Appointment, Certificate, Examiner, Institution
 from models.alerts import Alert, AlertKind, SchedulerState

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from cli.app import main
+from cli.main import main
 from models import User
 from models.base import Role
 from models.db import make_engine

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from cli.database import EXIT_REFUSED, add_common, open_database, run_unit
 from cli.plans import lang_of, options_from, print_plan, print_refusal, solve_options
+from jobs.follow import Say, follow
 from models import JobStatus, Plan, SolveJob
 from models.db import database_url
 from services.institution.context import institution
@@ -28,8 +29,6 @@ from services.messages import Refused
 from services.planning.publishing import publish
 from services.planning.solve_jobs import cancel, describe, list_jobs, request_plan
 from solver.cli import EXIT
-
-from .follow import Say, follow
 
 EXIT_FAILED = 3
 EXIT_LEFT = 130  # the planner stopped waiting (Ctrl-C twice); the job goes on

@@ -1,4 +1,8 @@
-"""The `panelplan` commands of the services layer (the console script adds jobs' and the web app's)."""
+"""The `panelplan` console script: the parser of every subcommand, and running one.
+
+Each command lives in its own module of this package and adds itself (`register`); the
+solver's own `solve`, `check` and `schema` come from `solver.cli`, which stands alone.
+"""
 
 from __future__ import annotations
 
@@ -11,19 +15,26 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cli import alerts as alerts_cli
-from cli import database as database_cli
-from cli import discipline as discipline_cli
-from cli import exports as export_cli
-from cli import filing as filing_cli
-from cli import imports as import_cli
-from cli import plans as plan_cli
 from data.generate import generate
 from solver import cli as solver_cli
 
+from . import (
+    alerts,
+    database,
+    demo,
+    discipline,
+    exports,
+    filing,
+    imports,
+    plans,
+    scheduler,
+    serve,
+    solving,
+)
+
 
 def main(argv: list[str] | None = None) -> int:
-    """The `panelplan` command without the scheduler (`jobs.cli:main` is the console script)."""
+    """Entry point of the `panelplan` console script."""
     parser, _ = build_parser()
     return run(parser, argv)
 
@@ -33,22 +44,26 @@ CRASH_LOG = Path("instance") / "logs" / "panelplan-errors.log"
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, Any]:
-    """The `panelplan` parser and its subcommands (`jobs.cli` adds the scheduler's)."""
+    """The full `panelplan` parser: every subcommand, in the order `--help` lists them."""
     parser = argparse.ArgumentParser(prog="panelplan", description="考评小组排班 panel scheduling")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     solver_cli.register(commands)
-    database_cli.register(commands)
-    plan_cli.register(commands)
-    import_cli.register(commands)
-    discipline_cli.register(commands)
-    export_cli.register(commands)
-    filing_cli.register(commands)
-    alerts_cli.register(commands)
+    database.register(commands)
+    plans.register(commands)
+    imports.register(commands)
+    discipline.register(commands)
+    exports.register(commands)
+    filing.register(commands)
+    alerts.register(commands)
     gen = commands.add_parser("generate", help="write a realistic instance (sizes S, M, L, XL)")
     gen.add_argument("size", choices=("S", "M", "L", "XL"))
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("-o", "--output", type=Path)
     gen.set_defaults(run=_generate)
+    scheduler.register(commands)
+    solving.register(commands)
+    serve.register(commands)
+    demo.register(commands)
     return parser, commands
 
 

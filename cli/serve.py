@@ -1,20 +1,10 @@
-"""The `panelplan` console script: every command of `services` and `jobs`, plus `serve`.
-
-`services/` and `jobs/` never import the web layer, so the entry point that adds the web
-app's commands lives here, on top of `jobs.cli.build_parser()`.
-"""
+"""`panelplan serve`: the web app under waitress (production: see docs/webapp.md)."""
 
 from __future__ import annotations
 
 import argparse
 import gc
-import sys
 from typing import Any
-
-from cli import app as services_cli
-from jobs import cli as jobs_cli
-
-from . import demo
 
 
 def register(commands: Any) -> None:
@@ -38,8 +28,8 @@ def _serve(args: argparse.Namespace) -> int:
     # running behind a reverse proxy or under gunicorn.
     from waitress import serve
 
-    from . import create_app
-    from .config import Config
+    from webapp import create_app
+    from webapp.config import Config
 
     config = Config()
     if args.database:
@@ -49,22 +39,3 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"panelplan: http://{args.host}:{args.port}/", flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads)
     return 0
-
-
-def build_parser() -> tuple[argparse.ArgumentParser, Any]:
-    """The full `panelplan` parser: services, jobs and web commands."""
-    parser, commands = services_cli.build_parser()
-    jobs_cli.register_all(commands)
-    register(commands)
-    demo.register(commands)
-    return parser, commands
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `panelplan` console script."""
-    parser, _ = build_parser()
-    return services_cli.run(parser, argv)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if args.no_serve or code != 0:
         return code
     scheduler = subprocess.Popen(
-        [sys.executable, "-m", "webapp.cli", "scheduler", "--database", url],
+        [sys.executable, "-m", "cli", "scheduler", "--database", url],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -58,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         from waitress import serve
 
-        from . import create_app
-        from .config import Config
+        from webapp import create_app
+        from webapp.config import Config
 
         config = Config()
         config.DATABASE_URL = url

@@ -1,21 +1,13 @@
-"""The `panelplan` console script: every command of `cli.app`, plus `panelplan scheduler`.
-
-`services/` may not import `jobs/`, so the entry point lives here and adds the scheduler's
-command to the parser `cli.app.build_parser()` builds.
-"""
+"""`panelplan scheduler [--once]`: run the one scheduler process (`jobs.scheduler.serve`)."""
 
 from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from typing import Any
 
-from cli import app as services_cli
+from jobs.scheduler import serve
 from models.db import database_url
-
-from . import plan_cli
-from .scheduler import serve
 
 
 def register(commands: Any) -> None:
@@ -43,20 +35,3 @@ def _scheduler(args: argparse.Namespace) -> int:
     # its warnings (missed runs, failed jobs) and our own jobs' messages.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     return serve(args.database or database_url(), once=args.once)
-
-
-def register_all(commands: Any) -> None:
-    """Add every command of `jobs/` (scheduler, plan, jobs, cancel)."""
-    register(commands)
-    plan_cli.register(commands)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """The commands of `services` and `jobs` (the console script is `webapp.cli:main`)."""
-    parser, commands = services_cli.build_parser()
-    register_all(commands)
-    return services_cli.run(parser, argv)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
