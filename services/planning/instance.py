@@ -14,7 +14,7 @@ as ended: turnover then asks nothing of the first panel, and the run starts afre
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -46,9 +46,12 @@ def build_instance(
     date_to: date,
     locks: Iterable[dict[str, str]] = (),
     look_back_days: int = LOOK_BACK_DAYS,
+    policy: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A raw instance for the planned sessions starting from `date_from` to `date_to`."""
-    return _Builder(session, institution, date_from, date_to, look_back_days).build(list(locks))
+    """A raw instance for the planned sessions starting from `date_from` to `date_to`, under
+    `policy` (a whole policy object for this solve) or else the institution's."""
+    builder = _Builder(session, institution, date_from, date_to, look_back_days)
+    return builder.build(list(locks), policy)
 
 
 def _minute(value: datetime) -> str:
@@ -90,7 +93,9 @@ class _Builder:
         )
         self.reader: ExaminerReader  # set by `build`: examiner codes, occupations
 
-    def build(self, locks: list[dict[str, str]]) -> dict[str, Any]:
+    def build(
+        self, locks: list[dict[str, str]], policy: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
         sessions = self._sessions(self.planned)
         seats = self._seats(or_(self.planned, self.past))
         held = [h for h in self._sessions(self.past) if seats.get(h.id)]
@@ -105,7 +110,7 @@ class _Builder:
         return {
             "format": "panel-instance/1",
             "institution": {"code": self.inst.code, "name": self.inst.name},
-            "policy": dict(self.inst.policy or {}),
+            "policy": dict((self.inst.policy or {}) if policy is None else policy),
             "occupations": [
                 {"code": o.key, "name": o.name, "candidates_per_examiner": o.ratio}
                 for o in sorted(self.occupations.values(), key=lambda o: o.key)

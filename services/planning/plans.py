@@ -61,9 +61,7 @@ def prepare(
     With `policy` (a whole policy object, as `services.planning.policy.policy_json` writes it) the
     instance is solved under it instead of the institution's, and the plan stores it.
     """
-    raw = build_instance(db, institution, date_from, date_to, locks)
-    if policy is not None:
-        raw["policy"] = dict(policy)
+    raw = build_instance(db, institution, date_from, date_to, locks, policy=policy)
     if not raw["sessions"]:
         problem = Problem.of(
             MESSAGES, "no_sessions", "date_range", date_from=date_from, date_to=date_to

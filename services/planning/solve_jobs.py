@@ -1,8 +1,11 @@
 """Solve requests (issue 5): record a solve for the scheduler, cancel it, follow its progress.
 
-The web app and `panelplan plan` call `request_plan` / `request_what_if`: the instance is
-built and loaded first, so an impossible request (empty range, invalid data, no published
-plan) is refused at once with every reason and nothing is queued. The scheduler process
+The web app and `panelplan plan` call `request_plan` / `request_what_if`: a plan's instance is
+built and loaded first, so an impossible request (empty range, invalid data) is refused at
+once with every reason and nothing is queued; a what-if's withdrawals are checked against the
+published plan without building anything (`services.whatif.rerun.check_what_if`), and the
+worker prepares and stores the rerun as `panelplan what-if` does (`prepare_what_if`,
+`store_what_if`). The scheduler process
 runs queued jobs in child processes (`jobs.solving`, `services.planning.solve_runs`).
 
 A plan request may choose the policy of its solve (`services.planning.policy.solve_policy`: stricter
@@ -26,8 +29,8 @@ from models.base import utcnow
 from services.messages import Problem, Refused
 from services.planning.plans import prepare
 from services.planning.policy import policy_json, solve_policy
-from services.planning.solve_runs import ENDED, objective_tuple, rehearse_what_if
-from services.whatif.rerun import Withdrawal, published_plan
+from services.planning.solve_runs import ENDED, objective_tuple
+from services.whatif.rerun import Withdrawal, check_what_if
 from solver.solve import Options
 
 # A job never searches for ever: the scheduler has few slots (one on a two-core machine).
@@ -127,8 +130,7 @@ def request_what_if(
     problems = _check_options(options)
     if problems:
         raise Refused(problems)
-    rehearse_what_if(db, institution, withdrawals, options)  # refuses unknown codes, ...
-    published = published_plan(db, institution)
+    published = check_what_if(db, institution, withdrawals)  # refuses unknown codes, ...
     job = _queue(db, institution, JobKind.WHAT_IF, published.date_from, published.date_to, options)
     job.withdrawals = [_plain(w) for w in withdrawals]
     db.flush()

@@ -10,20 +10,18 @@ it can never both win.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from models import Institution, JobKind, JobStatus, Plan, SolveJob, audit
+from models import Institution, JobKind, JobStatus, Plan, SolveJob
 from models.base import utcnow
-from services.messages import Problem, Refused
-from services.planning.instance import build_instance
-from services.planning.plans import loaded, prepare, store_result
-from services.planning.policy import rerun_policy_of
-from services.whatif.rerun import Withdrawal, drop_broken_locks, published_plan, record_withdrawals
+from services.messages import Problem
+from services.planning.plans import prepare, store_result
+from services.whatif.rerun import Rerun, Withdrawal, prepare_what_if, store_what_if
 from solver.schema import Instance, Objective, Result
 from solver.solve import Options, Progress
 
@@ -46,23 +44,18 @@ MESSAGES = {
         "zh": "求解出错（{detail}），本任务未保存方案",
         "en": "the solve failed ({detail}); this job stored no plan",
     },
-    "published_changed": {
-        "zh": "求解期间已发布方案发生变化，请重新推演",
-        "en": "the published plan changed while solving; run the what-if again",
-    },
 }
 
 
 @dataclass
 class Prepared:
-    """What a worker solves: the raw and loaded instance, its options, the what-if context."""
+    """What a worker solves: the raw and loaded instance, its options, the what-if rerun."""
 
     raw: dict[str, Any]
     instance: Instance
     warnings: list[str]
     options: Options
-    published_id: int | None = None
-    dropped: list[dict[str, str]] = field(default_factory=list)
+    rerun: Rerun | None = None
 
 
 def options_of(job: SolveJob) -> Options:
@@ -179,26 +172,8 @@ def prepare_job(db: Session, job: SolveJob) -> Prepared:
             db, institution, job.date_from, job.date_to, policy=policy_of(job)
         )
         return Prepared(raw, instance, warnings, options)
-    return rehearse_what_if(db, institution, withdrawals_of(job), options)
-
-
-def rehearse_what_if(
-    db: Session, institution: Institution, withdrawals: list[Withdrawal], options: Options
-) -> Prepared:
-    """The what-if instance, its withdrawals recorded in a savepoint then rolled back.
-
-    It is solved under the published plan's policy (as `services.whatif.substitutes` reads the
-    published instance), tightened where the institution's is stricter now.
-    """
-    with db.begin_nested() as rehearsal:
-        published = published_plan(db, institution)
-        periods = record_withdrawals(db, institution, published, withdrawals)
-        raw = build_instance(db, institution, published.date_from, published.date_to)
-        raw["policy"] = rerun_policy_of(published, institution)
-        dropped = drop_broken_locks(raw, periods)
-        instance, warnings = loaded(raw)
-        rehearsal.rollback()  # the worker records them with the plan, in one unit of work
-    return Prepared(raw, instance, warnings, options, published.id, dropped)
+    rerun = prepare_what_if(db, institution, withdrawals_of(job))
+    return Prepared(rerun.raw, rerun.instance, rerun.warnings, options, rerun)
 
 
 def store_job(db: Session, job_id: int, prepared: Prepared, result: Result) -> SolveJob:
@@ -229,27 +204,11 @@ def _store_plan(db: Session, job: SolveJob, prepared: Prepared, result: Result) 
         return store_result(
             db, institution, prepared.raw, result, options, job.date_from, job.date_to
         )
-    published = published_plan(db, institution)
-    if published.id != prepared.published_id:
-        raise Refused([Problem.of(MESSAGES, "published_changed", "plan")])
+    assert prepared.rerun is not None  # prepare_job prepares every what-if job's rerun
     withdrawals = withdrawals_of(job)
-    record_withdrawals(db, institution, published, withdrawals)
-    note = "；".join(_describe(w) for w in withdrawals)
-    plan = store_result(
-        db, institution, prepared.raw, result, options, published.date_from, published.date_to,
-        based_on=published, note=note,
-    )  # fmt: skip
-    audit(
-        db, "what_if", f"plan v{plan.version}", institution.id, based_on=published.version,
-        withdrawals=note, dropped_locks=len(prepared.dropped), job=job.id,
-    )  # fmt: skip
-    return plan
-
-
-def _describe(w: Withdrawal) -> str:
-    """The withdrawal as the plan's note (as `services.whatif.rerun` writes it)."""
-    where = w.session or f"{w.start or ''}~{w.end or ''}"
-    return f"{w.examiner} 退出 {where}" + (f"（{w.reason}）" if w.reason else "")
+    return store_what_if(
+        db, institution, withdrawals, prepared.rerun, result, options, job=job.id
+    ).plan
 
 
 def end(db: Session, job_id: int, status: JobStatus, problems: list[Problem]) -> bool:

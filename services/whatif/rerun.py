@@ -23,6 +23,7 @@ from services.messages import Problem, Refused
 from services.planning.instance import build_instance
 from services.planning.plans import WITHOUT_CONTENT, loaded, store_result
 from services.planning.policy import rerun_policy_of
+from solver.schema import Instance, Result
 from solver.solve import Control, Options, Progress, solve
 
 REASON_LIMIT = 200  # characters (Unavailability.reason)
@@ -42,6 +43,10 @@ MESSAGES = {
     "bad_period": {
         "zh": "退出期间 {start} 至 {end} 有误：结束早于开始",
         "en": "withdrawal period {start} to {end} ends before it starts",
+    },
+    "published_changed": {
+        "zh": "求解期间已发布方案发生变化，请重新推演",
+        "en": "the published plan changed while solving; run the what-if again",
     },
     "long_reason": {
         "zh": "退出原因最多 {limit} 个字（现有 {length} 个字）",
@@ -104,6 +109,79 @@ def published_plan(db: Session, institution: Institution, content: bool = True) 
     return plan
 
 
+@dataclass(frozen=True)
+class Rerun:
+    """A prepared what-if: the instance to solve, read against published plan `published_id`."""
+
+    published_id: int
+    raw: dict[str, Any]
+    instance: Instance
+    warnings: list[str]
+    dropped: list[dict[str, str]]
+
+
+def check_what_if(db: Session, institution: Institution, withdrawals: list[Withdrawal]) -> Plan:
+    """The published plan the withdrawals are read against; refused with every reason when
+    one could not be recorded. Builds no instance, writes nothing."""
+    published = published_plan(db, institution)
+    withdrawal_periods(db, institution, published, withdrawals)
+    return published
+
+
+def prepare_what_if(db: Session, institution: Institution, withdrawals: list[Withdrawal]) -> Rerun:
+    """The what-if instance, its withdrawals recorded in a savepoint then rolled back.
+
+    The published plan's range is rebuilt under its policy (as `services.whatif.substitutes`
+    reads the published instance), tightened where the institution's is stricter now;
+    `store_what_if` records the withdrawals with the plan, in one unit of work.
+    """
+    with db.begin_nested() as rehearsal:
+        published = published_plan(db, institution)
+        periods = record_withdrawals(db, institution, published, withdrawals)
+        raw = build_instance(
+            db, institution, published.date_from, published.date_to,
+            policy=rerun_policy_of(published, institution),
+        )  # fmt: skip
+        dropped = drop_broken_locks(raw, periods)
+        instance, warnings = loaded(raw)
+        rehearsal.rollback()
+    return Rerun(published.id, raw, instance, warnings, dropped)
+
+
+def store_what_if(
+    db: Session,
+    institution: Institution,
+    withdrawals: list[Withdrawal],
+    rerun: Rerun,
+    result: Result,
+    options: Options,
+    job: int | None = None,
+) -> WhatIf:
+    """Record the withdrawals and store the solved rerun as a draft based on the published
+    plan; refused when another plan was published since `rerun` was prepared."""
+    published = published_plan(db, institution)
+    if published.id != rerun.published_id:
+        raise Refused([Problem.of(MESSAGES, "published_changed", "plan")])
+    record_withdrawals(db, institution, published, withdrawals)
+    note = describe(withdrawals)
+    plan = store_result(
+        db, institution, rerun.raw, result, options, published.date_from, published.date_to,
+        based_on=published, note=note,
+    )  # fmt: skip
+    outcome = WhatIf(plan, published, rerun.dropped)
+    outcome.differences = differences(
+        published.result.get("assignments", []),
+        plan.result.get("assignments", []),
+        {s["id"] for s in rerun.raw["sessions"]},  # sessions held since publishing: not re-planned
+    )
+    audit(
+        db, "what_if", f"plan v{plan.version}", institution.id,
+        based_on=published.version, withdrawals=note, dropped_locks=len(rerun.dropped),
+        changes=outcome.changes, **({} if job is None else {"job": job}),
+    )  # fmt: skip
+    return outcome
+
+
 def what_if(
     db: Session,
     institution: Institution,
@@ -113,30 +191,9 @@ def what_if(
     control: Control | None = None,
 ) -> WhatIf:
     """Record the withdrawals, rerun the published plan's range and store the new draft."""
-    published = published_plan(db, institution)
-    periods = record_withdrawals(db, institution, published, withdrawals)
-    raw = build_instance(db, institution, published.date_from, published.date_to)
-    raw["policy"] = rerun_policy_of(published, institution)  # as the queued rerun solves
-    dropped = drop_broken_locks(raw, periods)
-    instance, warnings = loaded(raw)
-    result = solve(instance, options, progress, control, warnings)
-    note = "；".join(_describe(w) for w in withdrawals)
-    plan = store_result(
-        db, institution, raw, result, options, published.date_from, published.date_to,
-        based_on=published, note=note,
-    )  # fmt: skip
-    outcome = WhatIf(plan, published, dropped)
-    outcome.differences = differences(
-        published.result.get("assignments", []),
-        plan.result.get("assignments", []),
-        {s["id"] for s in raw["sessions"]},  # sessions held since publishing are not re-planned
-    )
-    audit(
-        db, "what_if", f"plan v{plan.version}", institution.id,
-        based_on=published.version, withdrawals=note, dropped_locks=len(dropped),
-        changes=outcome.changes,
-    )  # fmt: skip
-    return outcome
+    rerun = prepare_what_if(db, institution, withdrawals)
+    result = solve(rerun.instance, options, progress, control, rerun.warnings)
+    return store_what_if(db, institution, withdrawals, rerun, result, options)
 
 
 def withdrawal_periods(
@@ -268,6 +325,11 @@ def differences(
         if change.leaves or change.joins or change.leader_before != change.leader_after:
             out.append(change)
     return out
+
+
+def describe(withdrawals: list[Withdrawal]) -> str:
+    """The withdrawals as the new plan's note."""
+    return "；".join(_describe(w) for w in withdrawals)
 
 
 def _describe(w: Withdrawal) -> str:

@@ -50,10 +50,9 @@ from services.planning.solve_runs import (
     mark_interrupted,
     options_of,
     prepare_job,
-    rehearse_what_if,
     store_job,
 )
-from services.whatif.rerun import Withdrawal
+from services.whatif.rerun import Withdrawal, prepare_what_if
 from solver.check import check
 from solver.schema import Objective, Policy, Result
 from solver.solve import Options, Progress, solve
@@ -318,10 +317,10 @@ def test_a_what_if_rerun_solves_under_the_published_plan_s_policy(db, term) -> N
     publish(db, term, plan.version)
     gone = Withdrawal(plan.result["assignments"][0]["members"][0])
     published = loaded(plan.instance)[0].policy
-    assert rehearse_what_if(db, term, [gone], QUICK).instance.policy == published
+    assert prepare_what_if(db, term, [gone]).instance.policy == published
     # The institution made leaders' experience stricter since: the rerun takes that too.
     update_policy(db, term, {"leader_min_experience_days": 800, "turnover": [1, 2]})
-    rerun = rehearse_what_if(db, term, [gone], QUICK).instance.policy
+    rerun = prepare_what_if(db, term, [gone]).instance.policy
     assert (rerun.leader_min_experience_days, rerun.turnover) == (800, (2, 3))
     assert rerun.consecutive_rule == "both" and rerun.max_consecutive_same_venue == 2
 
