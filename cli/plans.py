@@ -23,7 +23,8 @@ from cli.database import add_common, run_unit
 from services.institution.context import institution
 from services.planning.plans import status_name
 from services.planning.publishing import publish
-from services.whatif.rerun import WhatIf, Withdrawal, what_if
+from services.whatif.rerun import WhatIf, what_if
+from services.whatif.withdrawals import Withdrawal
 from solver.cli import EXIT
 from solver.solve import Control, Options, Progress
 

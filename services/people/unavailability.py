@@ -1,7 +1,7 @@
 """An examiner's unavailability: days they cannot serve (leave, illness) and withdrawals.
 
 A planner records a period on the examiner's page or removes one; What if records a
-withdrawal the same way (`services.whatif.rerun.record_withdrawals`, linked to the session withdrawn
+withdrawal the same way (`services.whatif.withdrawals.record_withdrawals`, linked to the session withdrawn
 from). A new period may fall on sessions of the examiner's panels in force — someone falls
 ill — so it is recorded all the same, and the sessions still to come that it touches are named
 so that the planner replaces the examiner through What if; the dashboard's revalidation flags

@@ -30,7 +30,8 @@ from services.messages import Problem, Refused
 from services.planning.plans import prepare
 from services.planning.policy import policy_json, solve_policy
 from services.planning.solve_runs import ENDED, objective_tuple
-from services.whatif.rerun import Withdrawal, check_what_if
+from services.whatif.rerun import check_what_if
+from services.whatif.withdrawals import Withdrawal
 from solver.solve import Options
 
 # A job never searches for ever: the scheduler has few slots (one on a two-core machine).

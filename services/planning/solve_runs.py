@@ -21,7 +21,8 @@ from models import Institution, JobKind, JobStatus, Plan, SolveJob
 from models.base import utcnow
 from services.messages import Problem
 from services.planning.plans import prepare, store_result
-from services.whatif.rerun import Rerun, Withdrawal, prepare_what_if, store_what_if
+from services.whatif.rerun import Rerun, prepare_what_if, store_what_if
+from services.whatif.withdrawals import Withdrawal
 from solver.schema import Instance, Objective, Result
 from solver.solve import Options, Progress
 

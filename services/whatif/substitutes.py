@@ -5,7 +5,7 @@ touching the withdrawn days (or the one session named) is affected. For each, th
 the checker accepts in that seat (`services.planning.edit_checks.seat_candidates`, on the published plan's
 instance with the withdrawal added) are ranked by what they do to fairness: their load after
 taking the seat against the fair share, then their leaderships. Choosing substitutes records
-the withdrawal (`services.whatif.rerun.record_withdrawals`) and stores a draft through the edit
+the withdrawal (`services.whatif.withdrawals.record_withdrawals`) and stores a draft through the edit
 service; a rerun with minimal changes is a what-if solve job (`services.planning.solve_jobs`).
 """
 
@@ -25,9 +25,9 @@ from services.messages import Problem, Refused
 from services.planning.cache import LoadedPlan
 from services.planning.edit_checks import Verdict, seat_candidates
 from services.planning.edits import Change, save_draft
-from services.whatif.rerun import (
+from services.whatif.rerun import drop_broken_locks
+from services.whatif.withdrawals import (
     Withdrawal,
-    drop_broken_locks,
     published_plan,
     record_withdrawals,
     withdrawal_periods,

@@ -52,7 +52,8 @@ from services.planning.solve_runs import (
     prepare_job,
     store_job,
 )
-from services.whatif.rerun import Withdrawal, prepare_what_if
+from services.whatif.rerun import prepare_what_if
+from services.whatif.withdrawals import Withdrawal
 from solver.check import check
 from solver.schema import Objective, Policy, Result
 from solver.solve import Options, Progress, solve

@@ -35,7 +35,7 @@ from services.demo.loading import load_generated
 from services.planning.plans import solve_and_store
 from services.planning.publishing import publish
 from services.planning.solve_jobs import cancel, request_plan, request_what_if
-from services.whatif.rerun import Withdrawal
+from services.whatif.withdrawals import Withdrawal
 from solver.check import verify
 from solver.load import load_instance
 from solver.schema import Result

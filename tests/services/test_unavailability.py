@@ -18,7 +18,7 @@ from services.people.unavailability import add_period, clashes, examiner_periods
 from services.planning.plans import solve_and_store
 from services.planning.publishing import publish
 from services.planning.revalidation import revalidate
-from services.whatif.rerun import Withdrawal, record_withdrawals
+from services.whatif.withdrawals import Withdrawal, record_withdrawals
 from solver.solve import Options
 
 MARCH_2 = datetime(2026, 3, 2, 9, 0)

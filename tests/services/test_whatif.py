@@ -16,7 +16,8 @@ from services.messages import Refused
 from services.planning.plans import solve_and_store
 from services.planning.policy import update_policy
 from services.planning.publishing import publish
-from services.whatif.rerun import Withdrawal, differences, what_if
+from services.whatif.rerun import differences, what_if
+from services.whatif.withdrawals import Withdrawal
 from solver.check import verify
 from solver.load import load_instance
 from solver.schema import Result

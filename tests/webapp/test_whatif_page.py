@@ -16,8 +16,8 @@ from models.base import PlanStatus
 from services.planning.cache import LoadedPlan
 from services.planning.edits import Change, apply
 from services.planning.plans import find_plan, loaded
-from services.whatif.rerun import Withdrawal
 from services.whatif.substitutes import preview
+from services.whatif.withdrawals import Withdrawal
 from solver.check import check
 from solver.schema import Result
 

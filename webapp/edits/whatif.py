@@ -18,8 +18,8 @@ from models.base import Role
 from services.messages import Refused
 from services.planning.cache import LoadedPlan
 from services.planning.solve_jobs import request_what_if
-from services.whatif.rerun import Withdrawal, published_plan
 from services.whatif.substitutes import preview, replace_withdrawn
+from services.whatif.withdrawals import Withdrawal, published_plan
 from solver.solve import Options
 
 from .. import service_lang
