@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from models import Institution
 from models.alerts import Alert, AlertKind, AlertState
 from services.messages import Problem, Refused
+from solver.messages import name
 
 LIVE = (AlertState.OPEN, AlertState.ACKNOWLEDGED)
 
@@ -58,7 +59,7 @@ MESSAGES = {
     },
     "unknown_alert": {"zh": "没有编号为 {id} 的提醒", "en": "no alert with id {id}"},
 }
-STATE_NAMES = {
+STATE_NAMES: dict[str, dict[str, str]] = {
     AlertState.OPEN: {"zh": "未处理", "en": "open"},
     AlertState.ACKNOWLEDGED: {"zh": "已知悉", "en": "acknowledged"},
     AlertState.RESOLVED: {"zh": "已解决", "en": "resolved"},
@@ -172,5 +173,5 @@ def describe(alert: Alert, lang: str = "zh") -> AlertLine:
         params["count"] = len(alert.params["findings"])
     text = MESSAGES[key].get(lang, MESSAGES[key]["zh"]).format(**params)
     details = [f["text"].get(lang, f["text"]["zh"]) for f in alert.params.get("findings", ())]
-    state = STATE_NAMES[alert.state].get(lang, STATE_NAMES[alert.state]["zh"])
+    state = name(STATE_NAMES, alert.state, lang)
     return AlertLine(alert.id, key, state, text, details)

@@ -18,10 +18,11 @@ from models.base import PlanStatus, SeatRole
 from services.messages import Catalog, Problem, Refused
 from services.planning.instance import build_instance
 from solver.load import InvalidInput, load_instance
+from solver.messages import name
 from solver.schema import Diagnostic, Instance, Result
 from solver.solve import Control, Options, Progress, solve
 
-STATUS_NAMES = {
+STATUS_NAMES: dict[str, dict[str, str]] = {
     PlanStatus.DRAFT: {"zh": "草稿", "en": "draft"},
     PlanStatus.PUBLISHED: {"zh": "已发布", "en": "published"},
     PlanStatus.SUPERSEDED: {"zh": "已被取代", "en": "superseded"},
@@ -45,7 +46,7 @@ MESSAGES = {
 
 def status_name(status: PlanStatus, lang: str = "zh") -> str:
     """A plan status as planners read it."""
-    return STATUS_NAMES[status].get(lang, STATUS_NAMES[status]["zh"])
+    return name(STATUS_NAMES, status, lang)
 
 
 def prepare(
@@ -205,3 +206,15 @@ def find_plan(db: Session, institution: Institution, version: int, content: bool
     if plan is None:
         raise Refused([Problem.of(MESSAGES, "unknown_version", "plan", version=version)])
     return plan
+
+
+def plan_versions(db: Session, institution: Institution) -> list[Plan]:
+    """Every plan version of the institution, newest first, without its instance (megabytes
+    at XL, never shown in a list)."""
+    query = (
+        select(Plan)
+        .where(Plan.institution_id == institution.id)
+        .options(defer(Plan.instance))
+        .order_by(Plan.version.desc())
+    )
+    return list(db.scalars(query))

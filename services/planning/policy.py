@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from models import Institution, Plan, audit
 from services.messages import LANGS, Problem, Refused
 from solver.load import InvalidInput, load_policy
+from solver.messages import name
 from solver.schema import DEFAULT_GRADE_TOP_LEVEL, Grade, Policy
 
 MESSAGES = {
@@ -195,8 +196,7 @@ def shown(policy: Policy, key: str, lang: str = "zh") -> str:
 
 
 def _name(value: str, lang: str) -> str:
-    names = VALUE_NAMES.get(value)
-    return names.get(lang, names["zh"]) if names else value
+    return name(VALUE_NAMES, value, lang)
 
 
 def _problems(stored: dict[str, Any]) -> list[Problem]:

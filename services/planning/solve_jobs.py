@@ -32,12 +32,13 @@ from services.planning.policy import policy_json, solve_policy
 from services.planning.solve_runs import ENDED, objective_tuple
 from services.whatif.rerun import check_what_if
 from services.whatif.withdrawals import Withdrawal
+from solver.messages import name
 from solver.solve import Options
 
 # A job never searches for ever: the scheduler has few slots (one on a two-core machine).
 DEFAULT_TIME_LIMIT = 600.0
 
-STATUS_NAMES = {
+STATUS_NAMES: dict[str, dict[str, str]] = {
     JobStatus.QUEUED: {"zh": "排队中", "en": "queued"},
     JobStatus.RUNNING: {"zh": "求解中", "en": "running"},
     JobStatus.SUCCEEDED: {"zh": "已完成", "en": "succeeded"},
@@ -69,7 +70,7 @@ MESSAGES = {
 
 def status_name(status: JobStatus, lang: str = "zh") -> str:
     """A job status as planners read it."""
-    return STATUS_NAMES[status].get(lang, STATUS_NAMES[status]["zh"])
+    return name(STATUS_NAMES, status, lang)
 
 
 def parameters(options: Options) -> dict[str, object]:

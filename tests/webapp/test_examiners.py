@@ -182,7 +182,7 @@ def test_filters_by_grade_status_occupation_and_ending_terms(client, app) -> Non
 
 
 def test_the_list_is_paged_with_the_filters_kept(client, monkeypatch) -> None:
-    from webapp.examiners import queries
+    from services.people import queries
 
     monkeypatch.setattr(queries, "PAGE_SIZE", 15)
     client.login("viewer")

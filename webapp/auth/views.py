@@ -26,9 +26,9 @@ from models.db import acting_as
 from services.institution.users import sign_in
 from services.messages import Refused
 
-from .. import LOCALES, service_lang
 from ..database import db
 from ..extensions import login_manager
+from ..language import LOCALES, service_lang
 
 blueprint = Blueprint("auth", __name__)
 

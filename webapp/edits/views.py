@@ -21,8 +21,8 @@ from services.planning.plans import status_name
 from services.planning.publishing import publish as publish_plan
 from services.whatif.rerun import differences
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..plans import loaded_plan, page, plan_or_404, week_of
 from ..roles import role_required
 from .common import announce_draft, blueprint

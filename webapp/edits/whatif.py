@@ -22,8 +22,8 @@ from services.whatif.substitutes import preview, replace_withdrawn
 from services.whatif.withdrawals import Withdrawal, published_plan
 from solver.solve import Options
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..plans import loaded_plan
 from ..roles import role_required
 from .common import announce_draft, blueprint, served

@@ -27,8 +27,8 @@ from services.imports.occupations import import_occupations
 from services.imports.sessions import import_sessions
 from services.messages import Problem, Refused
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..roles import role_required
 from . import blueprint
 

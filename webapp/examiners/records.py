@@ -34,8 +34,8 @@ from services.people.records import (
 from services.people.unavailability import add_period, period_problems, remove_period
 from services.people.writes import save_examiner
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..roles import role_required
 from . import blueprint
 from .forms import MESSAGES, errors_by_field, parse_amount, parse_level, parse_term

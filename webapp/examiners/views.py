@@ -34,16 +34,16 @@ from services.exports.layout import mask_id
 from services.messages import Problem, Refused
 from services.people.checks import ExaminerIn, Lookups, check
 from services.people.history import examiner_history
+from services.people.queries import Filters, examiner_page, occupation_choices
 from services.people.unavailability import examiner_periods, suspension_problem
 from services.people.writes import SETTABLE_STATUSES, duty_problems, save_examiner, set_duty
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..roles import may, role_required
 from . import blueprint
 from .forms import Parsed, errors_by_field, exists_problem, parse_examiner, values_of
 from .labels import LEVELS, label
-from .queries import Filters, examiner_page, occupation_choices
 
 FORM_FIELDS = {
     "document_type", "document_number", "code", "name", "sex", "birth_month", "phone",

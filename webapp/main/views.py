@@ -14,8 +14,8 @@ from services.alerts.compliance import WARN_DAYS
 from services.alerts.store import acknowledge, resolve
 from services.messages import Refused
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..roles import role_required
 from .dashboard import SHOWN, UNSTAFFED_WEEKS, attention
 

@@ -47,8 +47,8 @@ from services.planning.sheet_rows import (
     plan_rows,
 )
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..roles import role_required
 from .views import blueprint, plan_or_404
 

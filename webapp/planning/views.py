@@ -40,8 +40,8 @@ from services.planning.solve_runs import ENDED, objective_tuple
 from solver.schema import Result
 from solver.solve import Options
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..plans import loaded_plan, page, plan_or_404
 from ..roles import role_required
 from . import policy_form, review

@@ -17,8 +17,8 @@ from services.messages import Refused
 from services.schedule.venues import FIELDS as VENUE_FIELDS
 from services.schedule.venues import save_venue
 
-from .. import service_lang
 from ..database import db
+from ..language import service_lang
 from ..roles import role_required
 from .blueprint import blueprint
 from .common import Errors, Form, home, owned

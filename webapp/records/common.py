@@ -16,8 +16,8 @@ from models.base import LOCAL, Role
 from services.exports.layout import mask_id
 from services.messages import Problem, Refused
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 
 Errors = dict[str, list[str]]
 T = TypeVar("T")

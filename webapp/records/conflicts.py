@@ -28,8 +28,8 @@ from services.discipline.conflict_lists import (
 from services.discipline.conflicts import register_conflict
 from services.messages import Refused
 
-from .. import service_lang
 from ..database import db
+from ..language import service_lang
 from ..roles import role_required
 from .blueprint import blueprint
 from .common import Form, home, today

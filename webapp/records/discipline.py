@@ -21,8 +21,8 @@ from services.discipline.refusals import (
 )
 from services.messages import Refused
 
-from .. import service_lang
 from ..database import db
+from ..language import service_lang
 from ..roles import role_required
 from .blueprint import blueprint
 from .common import Errors, Form, actor, home, today

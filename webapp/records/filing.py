@@ -28,8 +28,8 @@ from services.filing.forms import (
 from services.filing.forms_rows import batch_examiners
 from services.messages import Refused
 
-from .. import service_lang
 from ..database import db
+from ..language import service_lang
 from ..roles import role_required
 from .blueprint import blueprint
 from .common import Errors, Form, home, owned, today

@@ -15,8 +15,8 @@ from services.messages import Refused, label
 from services.planning.policy import GRADES, effective_policy, update_policy
 from solver.schema import Policy
 
-from .. import service_lang
 from ..database import db
+from ..language import service_lang
 from ..roles import role_required
 from .blueprint import blueprint
 from .common import Errors, Form, home

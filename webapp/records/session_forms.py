@@ -31,8 +31,8 @@ from services.schedule.sessions import (
     update_session,
 )
 
-from .. import service_lang
 from ..database import db
+from ..language import service_lang
 from ..roles import role_required
 from .blueprint import blueprint
 from .common import Form, home, owned

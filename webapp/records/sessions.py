@@ -4,28 +4,28 @@ Candidates' ID numbers are masked for everyone but admins."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
-
 from flask import render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
 
 from models import (
     AssessmentSession,
-    Candidate,
-    Occupation,
-    PanelSeat,
-    SessionCandidate,
-    Venue,
 )
-from models.base import Role, SeatRole, SessionStatus
+from models.base import Role, SessionStatus
 from services.schedule.cancel import cancellation
+from services.schedule.queries import (
+    SessionFilter,
+    candidate_counts,
+    occupations,
+    panel_in_force,
+    seat_counts,
+    session_candidates,
+    session_page,
+    venues_of,
+)
 from services.schedule.sessions import held_problem, staffing_plans
 
-from .. import service_lang
 from ..database import db
+from ..language import service_lang
 from ..roles import role_required
 from .blueprint import blueprint
 from .common import Errors, Form, document, home, owned
@@ -47,36 +47,16 @@ def sessions() -> str:
     """Sessions filtered by date range, venue, occupation, level and status."""
     form = Form(request.args)
     page = max(1, request.args.get("page", 1, type=int))
-    found = (
-        db()
-        .scalars(
-            _filtered(form)
-            .options(
-                selectinload(AssessmentSession.venue), selectinload(AssessmentSession.occupation)
-            )
-            .order_by(AssessmentSession.start, AssessmentSession.code)
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE + 1)
-        )
-        .all()
-    )
-    shown = found[:PAGE_SIZE]
-    # Counts for the shown sessions only: a whole term has tens of thousands of candidates.
-    ids = [session.id for session in shown]
-    listed = _counts(SessionCandidate.session_id, ids)
-    seated = _counts(PanelSeat.session_id, ids)
-    rows = [(session, listed.get(session.id), seated.get(session.id)) for session in shown]
     institution = home()
-    venues = (
-        db()
-        .scalars(select(Venue).where(Venue.institution_id == institution.id).order_by(Venue.code))
-        .all()
-    )
-    occupations = db().scalars(select(Occupation).order_by(Occupation.code)).all()
+    found = session_page(db(), institution, _chosen(form), (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+    shown = found[:PAGE_SIZE]
+    ids = [session.id for session in shown]
+    listed, seated = candidate_counts(db(), ids), seat_counts(db(), ids)
+    rows = [(session, listed.get(session.id), seated.get(session.id)) for session in shown]
     every = [("", _("All"))]
     options = {
-        "venue": every + [(v.id, v.name) for v in venues],
-        "occupation": every + [(o.id, f"{o.code} {o.name}") for o in occupations],
+        "venue": every + [(v.id, v.name) for v in venues_of(db(), institution)],
+        "occupation": every + [(o.id, f"{o.code} {o.name}") for o in occupations(db())],
         "level": every + [(n, n) for n in range(1, 6)],
         "status": every + [(s.value, label(s)) for s in SessionStatus],
     }
@@ -86,35 +66,17 @@ def sessions() -> str:
     )  # fmt: skip
 
 
-def _counts(column: Any, ids: list[int]) -> dict[int, int]:
-    """Rows per session id in `column`'s table, for the given sessions."""
-    if not ids:
-        return {}
-    query = select(column, func.count()).where(column.in_(ids)).group_by(column)
-    return {ident: n for ident, n in db().execute(query)}
-
-
-def _filtered(form: Form) -> Select[AssessmentSession]:
-    """The session query narrowed by the filters given (bad values are shown, not applied)."""
-    query = select(AssessmentSession).where(AssessmentSession.institution_id == home().id)
-    first, last = form.day("from", required=False), form.day("to", required=False)
-    if first:
-        query = query.where(AssessmentSession.start >= datetime.combine(first, datetime.min.time()))
-    if last:
-        after = datetime.combine(last + timedelta(days=1), datetime.min.time())
-        query = query.where(AssessmentSession.start < after)
-    for name, column in (
-        ("venue", AssessmentSession.venue_id),
-        ("occupation", AssessmentSession.occupation_id),
-        ("level", AssessmentSession.level),
-    ):
-        value = form.number(name, required=False)
-        if value is not None:
-            query = query.where(column == value)
+def _chosen(form: Form) -> SessionFilter:
+    """The filters given (bad values are shown, not applied)."""
     status = form.text("status")
-    if status in {s.value for s in SessionStatus}:
-        query = query.where(AssessmentSession.status == SessionStatus(status))
-    return query
+    return SessionFilter(
+        first=form.day("from", required=False),
+        last=form.day("to", required=False),
+        venue=form.number("venue", required=False),
+        occupation=form.number("occupation", required=False),
+        level=form.number("level", required=False),
+        status=SessionStatus(status) if status in {s.value for s in SessionStatus} else None,
+    )
 
 
 @blueprint.route("/sessions/<int:ident>")
@@ -126,27 +88,8 @@ def session_detail(ident: int) -> str:
 
 def render_session(assessment: AssessmentSession, errors: Errors | None = None) -> str:
     """The session page; `errors` are the cancel form's (its reason)."""
-    candidates = (
-        db()
-        .scalars(
-            select(Candidate)
-            .join(SessionCandidate, SessionCandidate.candidate_id == Candidate.id)
-            .where(SessionCandidate.session_id == assessment.id)
-            .options(selectinload(Candidate.organization))
-            .order_by(Candidate.code)
-        )
-        .all()
-    )
-    seats = (
-        db()
-        .scalars(
-            select(PanelSeat)
-            .where(PanelSeat.session_id == assessment.id)
-            .options(selectinload(PanelSeat.examiner))
-        )
-        .all()
-    )
-    seats = sorted(seats, key=lambda s: (s.role != SeatRole.LEADER, s.examiner.code))
+    candidates = session_candidates(db(), assessment)
+    seats = panel_in_force(db(), assessment)
     held = held_problem(assessment)
     return render_template(
         "records/session.html", assessment=assessment, candidates=candidates, seats=seats,

@@ -1,4 +1,5 @@
-"""The examiner list's search and filters as a few SQL queries (the XL data has 1000 people).
+"""What the examiner pages and the API read: the list's search and filters as a few SQL queries
+(the XL data has 1000 people), an examiner by code, a page of examiners matching a text.
 
 One count, one page of examiners with their latest appointment end and certificate validity
 computed in SQL, and the page's qualifications loaded in one more query: a page costs the
@@ -158,3 +159,28 @@ def occupation_choices(session: Session) -> list[tuple[str, str]]:
         select(Occupation.code, Occupation.name).order_by(Occupation.code, Occupation.edition)
     ).all()
     return [(code, f"{code} {name}") for code, name in dict(rows).items()]
+
+
+def examiners_matching(
+    session: Session, institution_id: int, text: str | None, offset: int, limit: int
+) -> tuple[int, list[Examiner]]:
+    """The total and one page (by code) of the examiners whose code or name contains `text`
+    (every examiner without it), with their organisations."""
+    query = select(Examiner).where(Examiner.institution_id == institution_id)
+    if text:
+        query = query.where(Examiner.name.contains(text) | Examiner.code.contains(text))
+    total = session.scalar(query.with_only_columns(func.count(Examiner.id))) or 0
+    rows = session.scalars(
+        query.options(selectinload(Examiner.organization))
+        .order_by(Examiner.code)
+        .offset(offset)
+        .limit(limit)
+    )
+    return total, list(rows)
+
+
+def examiner_by_code(session: Session, institution_id: int, code: str) -> Examiner | None:
+    """The institution's examiner with `code`, if any."""
+    return session.scalar(
+        select(Examiner).where(Examiner.institution_id == institution_id, Examiner.code == code)
+    )
