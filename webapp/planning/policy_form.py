@@ -19,7 +19,11 @@ from services.messages import Refused, label
 from services.planning.policy import FIXED, GRADES, differing, shown
 from solver.schema import Policy
 
-from ..records.policy import CHOICES, FLAGS, NUMBERS  # the institution's policy form's fields
+from ..records.institution.policy import (  # the institution's policy form's fields
+    CHOICES,
+    FLAGS,
+    NUMBERS,
+)
 
 GRADE_NAMES = {"examiner": _l("examiner"), "senior": _l("senior examiner")}
 EDITABLE = tuple(key for key in Policy.model_fields if key not in FIXED)

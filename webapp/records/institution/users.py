@@ -13,12 +13,12 @@ from models.base import Role
 from services.institution.users import create_user, deactivate_user
 from services.messages import Refused
 
-from ..database import db
-from ..language import service_lang
-from ..roles import role_required
-from .blueprint import blueprint
-from .common import Errors, Form, home, owned
-from .labels import label
+from ...database import db
+from ...language import service_lang
+from ...roles import role_required
+from ..blueprint import blueprint
+from ..common import Errors, Form, home, owned
+from ..labels import label
 
 FIELDS = ("username", "role", "password", "display_name")
 

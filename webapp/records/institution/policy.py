@@ -15,11 +15,11 @@ from services.messages import Refused, label
 from services.planning.policy import GRADES, effective_policy, update_policy
 from solver.schema import Policy
 
-from ..database import db
-from ..language import service_lang
-from ..roles import role_required
-from .blueprint import blueprint
-from .common import Errors, Form, home
+from ...database import db
+from ...language import service_lang
+from ...roles import role_required
+from ..blueprint import blueprint
+from ..common import Errors, Form, home
 
 NUMBERS = ("min_panel_size", "max_consecutive_same_venue", "leader_min_experience_days")
 FLAGS = ("odd_panel_size", "recuse_candidate_organization", "allow_unfilled")

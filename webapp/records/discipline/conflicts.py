@@ -28,12 +28,12 @@ from services.discipline.conflict_lists import (
 from services.discipline.conflicts import register_conflict
 from services.messages import Refused
 
-from ..database import db
-from ..language import service_lang
-from ..roles import role_required
-from .blueprint import blueprint
-from .common import Form, home, today
-from .labels import label
+from ...database import db
+from ...language import service_lang
+from ...roles import role_required
+from ..blueprint import blueprint
+from ..common import Form, home, today
+from ..labels import label
 
 FIELDS = ("examiner", "kind", "candidate", "organization_name", "conflict_target", "since",
           "declared_on", "note")  # fmt: skip

@@ -31,11 +31,11 @@ from services.schedule.sessions import (
     update_session,
 )
 
-from ..database import db
-from ..language import service_lang
-from ..roles import role_required
-from .blueprint import blueprint
-from .common import Form, home, owned
+from ...database import db
+from ...language import service_lang
+from ...roles import role_required
+from ..blueprint import blueprint
+from ..common import Form, home, owned
 from .sessions import render_session
 
 MINUTE = "%Y-%m-%dT%H:%M"  # what a datetime-local input sends and shows

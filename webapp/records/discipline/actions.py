@@ -21,11 +21,11 @@ from services.discipline.refusals import (
 )
 from services.messages import Refused
 
-from ..database import db
-from ..language import service_lang
-from ..roles import role_required
-from .blueprint import blueprint
-from .common import Errors, Form, actor, home, today
+from ...database import db
+from ...language import service_lang
+from ...roles import role_required
+from ..blueprint import blueprint
+from ..common import Errors, Form, actor, home, today
 
 WARNING_FIELDS = ("examiner", "issued_on", "reason", "session", "status")
 DECISION_FIELDS = ("decided_on", "certifying_unit", "decision_reference", "status")

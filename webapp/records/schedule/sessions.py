@@ -24,21 +24,14 @@ from services.schedule.queries import (
 )
 from services.schedule.sessions import held_problem, staffing_plans
 
-from ..database import db
-from ..language import service_lang
-from ..roles import role_required
-from .blueprint import blueprint
-from .common import Errors, Form, document, home, owned
-from .labels import label
+from ...database import db
+from ...language import service_lang
+from ...roles import role_required
+from ..blueprint import blueprint
+from ..common import Errors, Form, document, home, owned
+from ..labels import label
 
 PAGE_SIZE = 100  # sessions per page; the filters and the pages narrow a term of thousands
-
-
-@blueprint.route("/")
-@role_required(Role.VIEWER)
-def index() -> str:
-    """The records and settings pages, in one list."""
-    return render_template("records/index.html")
 
 
 @blueprint.route("/sessions")

@@ -17,10 +17,10 @@ from models.discipline import ReviewOutcome
 from services.discipline.review import decide_review, review_year
 from services.messages import Refused
 
-from ..database import db
-from ..roles import role_required
-from .blueprint import blueprint
-from .common import Errors, Form, actor, home, today
+from ...database import db
+from ...roles import role_required
+from ..blueprint import blueprint
+from ..common import Errors, Form, actor, home, today
 
 DECISION_FIELDS = ("decision", "appointment", "status", "review")
 
