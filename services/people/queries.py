@@ -15,7 +15,18 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from models import Appointment, Certificate, Examiner, Occupation, Qualification
+from models import (
+    Appointment,
+    Certificate,
+    Conflict,
+    Examiner,
+    ExaminerWarning,
+    Occupation,
+    Qualification,
+    Rating,
+    Review,
+    Revocation,
+)
 from models.base import ExaminerStatus, Grade
 
 PAGE_SIZE = 50
@@ -184,3 +195,34 @@ def examiner_by_code(session: Session, institution_id: int, code: str) -> Examin
     return session.scalar(
         select(Examiner).where(Examiner.institution_id == institution_id, Examiner.code == code)
     )
+
+
+def examiners_by_code(
+    session: Session, institution_id: int, codes: list[str]
+) -> dict[str, Examiner]:
+    """The institution's examiners among `codes`, by code (unknown codes are absent)."""
+    query = select(Examiner).where(
+        Examiner.institution_id == institution_id, Examiner.code.in_(codes)
+    )
+    return {e.code: e for e in session.scalars(query)}
+
+
+def examiner_records(session: Session, examiner: Examiner) -> dict[str, list[Any]]:
+    """The examiner's qualifications, conflicts, warnings, revocations, ratings and reviews."""
+    mine = examiner.id
+
+    def rows(model: Any, *order: Any, options: tuple[Any, ...] = ()) -> list[Any]:
+        query = select(model).where(model.examiner_id == mine).options(*options)
+        return list(session.scalars(query.order_by(*order)))
+
+    targets = (joinedload(Conflict.candidate), joinedload(Conflict.organization))
+    return {
+        "qualifications": rows(
+            Qualification, Qualification.id, options=(joinedload(Qualification.occupation),)
+        ),
+        "conflicts": rows(Conflict, Conflict.declared_on.desc(), options=targets),
+        "warnings": rows(ExaminerWarning, ExaminerWarning.issued_on.desc()),
+        "revocations": rows(Revocation, Revocation.requested_on.desc()),
+        "ratings": rows(Rating, Rating.id.desc()),
+        "reviews": rows(Review, Review.year.desc()),
+    }

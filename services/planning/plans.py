@@ -218,3 +218,15 @@ def plan_versions(db: Session, institution: Institution) -> list[Plan]:
         .order_by(Plan.version.desc())
     )
     return list(db.scalars(query))
+
+
+def plan_objectives(db: Session, institution: Institution) -> list[tuple[Plan, Any]]:
+    """Every plan version, newest first, with the objective read out of its stored result
+    (the result itself is megabytes at XL and not loaded)."""
+    query = (
+        select(Plan, Plan.result["objective"])
+        .options(*WITHOUT_CONTENT)
+        .where(Plan.institution_id == institution.id)
+        .order_by(Plan.version.desc())
+    )
+    return [(plan, objective) for plan, objective in db.execute(query)]

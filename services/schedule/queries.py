@@ -129,11 +129,53 @@ def panel_in_force(db: Session, session: AssessmentSession) -> list[PanelSeat]:
 
 
 def venues_of(db: Session, institution: Institution) -> list[Venue]:
-    """The institution's venues by code."""
-    query = select(Venue).where(Venue.institution_id == institution.id).order_by(Venue.code)
+    """The institution's venues by code, with the organisations that own them."""
+    query = (
+        select(Venue)
+        .where(Venue.institution_id == institution.id)
+        .options(selectinload(Venue.organization))
+        .order_by(Venue.code)
+    )
     return list(db.scalars(query).all())
 
 
 def occupations(db: Session) -> list[Occupation]:
-    """The occupation catalogue by code."""
+    """The occupation catalogue by code (as the session filters list it)."""
     return list(db.scalars(select(Occupation).order_by(Occupation.code)).all())
+
+
+def candidate_by_code(db: Session, institution_id: int, code: str) -> Candidate | None:
+    """The institution's candidate with `code`, if any."""
+    query = select(Candidate).where(
+        Candidate.institution_id == institution_id, Candidate.code == code
+    )
+    return db.scalar(query)
+
+
+def session_by_code(db: Session, institution_id: int, code: str) -> AssessmentSession | None:
+    """The institution's session with `code`, if any."""
+    query = select(AssessmentSession).where(
+        AssessmentSession.institution_id == institution_id, AssessmentSession.code == code
+    )
+    return db.scalar(query)
+
+
+def next_range(db: Session, institution: Institution, today: date) -> tuple[date, date]:
+    """The range of the planned sessions without a panel in force (else of all planned ones;
+    with none, the 30 days from `today`)."""
+    planned = (AssessmentSession.institution_id == institution.id) & (
+        AssessmentSession.status == SessionStatus.PLANNED
+    )
+    staffed = select(PanelSeat.session_id)
+    span = select(func.min(AssessmentSession.start), func.max(AssessmentSession.start))
+    first, last = db.execute(span.where(planned, AssessmentSession.id.not_in(staffed))).one()
+    if first is None:
+        first, last = db.execute(span.where(planned)).one()
+    if first is None:
+        return today, today + timedelta(days=30)
+    return first.date(), last.date()
+
+
+def every_occupation(db: Session) -> list[Occupation]:
+    """The whole occupation catalogue (every edition), unordered."""
+    return list(db.scalars(select(Occupation)).all())

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from models import Examiner, ExaminerWarning, Refusal, Revocation
+from models import Refusal, Revocation
 from models.base import Role
 from models.discipline import RevocationStatus
 from services.discipline.actions import approve_revocation, reject_revocation, warn
+from services.discipline.queries import latest_revocations, latest_warnings
 from services.discipline.refusals import (
     dismiss_offer,
     record_refusal,
@@ -64,18 +63,7 @@ def warning_issue() -> str | Response:
 
 
 def _warnings_page(errors: Errors, values: dict) -> str:
-    rows = (
-        db()
-        .scalars(
-            select(ExaminerWarning)
-            .join(Examiner, Examiner.id == ExaminerWarning.examiner_id)
-            .where(Examiner.institution_id == home().id)
-            .options(selectinload(ExaminerWarning.examiner))
-            .order_by(ExaminerWarning.issued_on.desc(), ExaminerWarning.id.desc())
-            .limit(LIMIT)
-        )
-        .all()
-    )
+    rows = latest_warnings(db(), home().id, LIMIT)
     return render_template("records/warnings.html", warnings=rows, errors=errors, values=values)
 
 
@@ -119,18 +107,7 @@ def _revocation(ident: int) -> Revocation:
 
 
 def _revocations_page(failed: int | None, errors: Errors, values: dict) -> str:
-    rows = (
-        db()
-        .scalars(
-            select(Revocation)
-            .join(Examiner, Examiner.id == Revocation.examiner_id)
-            .where(Examiner.institution_id == home().id)
-            .options(selectinload(Revocation.examiner))
-            .order_by(Revocation.requested_on.desc(), Revocation.id.desc())
-            .limit(LIMIT)
-        )
-        .all()
-    )
+    rows = latest_revocations(db(), home().id, LIMIT)
     pending = [r for r in rows if r.status == RevocationStatus.PENDING]
     decided = [r for r in rows if r.status != RevocationStatus.PENDING]
     return render_template(

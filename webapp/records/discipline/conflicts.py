@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 
 from flask import render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from models import Candidate, Organization
 from models.base import ConflictKind, Role
@@ -27,6 +26,7 @@ from services.discipline.conflict_lists import (
 )
 from services.discipline.conflicts import register_conflict
 from services.messages import Refused
+from services.schedule.queries import candidate_by_code
 
 from ...database import db
 from ...language import service_lang
@@ -79,9 +79,7 @@ def _candidate(form: Form) -> Candidate | None:
     code = form.text("candidate")
     if not code:
         return None
-    found = db().scalar(
-        select(Candidate).where(Candidate.institution_id == home().id, Candidate.code == code)
-    )
+    found = candidate_by_code(db(), home().id, code)
     if found is None:
         form.fail("candidate", _("No candidate has the code %(code)s.", code=code))
     return found

@@ -3,17 +3,14 @@ dismissal (computed by planners through `services.discipline.review`, decided by
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from models import Appointment, Examiner, Review
+from models import Review
 from models.base import Role
 from models.discipline import ReviewOutcome
+from services.discipline.queries import appointments_ending, reviews_of
 from services.discipline.review import decide_review, review_year
 from services.messages import Refused
 
@@ -35,20 +32,7 @@ def _year() -> int:
 def appointments() -> str:
     """Appointments ending in the chosen year (default this year), soonest first."""
     year = _year()
-    rows = (
-        db()
-        .scalars(
-            select(Appointment)
-            .join(Examiner, Examiner.id == Appointment.examiner_id)
-            .where(
-                Examiner.institution_id == home().id,
-                Appointment.end.between(date(year, 1, 1), date(year, 12, 31)),
-            )
-            .options(selectinload(Appointment.examiner))
-            .order_by(Appointment.end, Examiner.code)
-        )
-        .all()
-    )
+    rows = appointments_ending(db(), home().id, year)
     return render_template("records/appointments.html", appointments=rows, year=year)
 
 
@@ -94,17 +78,7 @@ def review_decide(ident: int) -> str | Response:
 
 
 def _reviews_page(year: int, failed: int | None, errors: Errors) -> str:
-    rows = (
-        db()
-        .scalars(
-            select(Review)
-            .join(Examiner, Examiner.id == Review.examiner_id)
-            .where(Examiner.institution_id == home().id, Review.year == year)
-            .options(selectinload(Review.examiner))
-            .order_by(Review.proposal, Examiner.code)
-        )
-        .all()
-    )
+    rows = reviews_of(db(), home().id, year)
     return render_template(
         "records/reviews.html", reviews=rows, year=year, failed=failed, errors=errors,
         undecided=ReviewOutcome.CONTINUE,

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from models import Occupation
 from models.base import Role
 from services.institution.occupations import Catalogue, read_occupation
+from services.institution.queries import catalogue
 
 from ...database import db
 from ...language import service_lang
@@ -25,7 +25,7 @@ OCCUPATION_FIELDS = ("occupation_code", "occupation_name", "edition", "candidate
 @role_required(Role.VIEWER)
 def occupations() -> str:
     """The occupation catalogue (shared by the institutions of this database)."""
-    rows = db().scalars(select(Occupation).order_by(Occupation.code, Occupation.edition)).all()
+    rows = catalogue(db())
     return render_template("records/occupations.html", occupations=rows)
 
 

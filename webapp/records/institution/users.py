@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from models import User
 from models.base import Role
+from services.institution.queries import users_of
 from services.institution.users import create_user, deactivate_user
 from services.messages import Refused
 
@@ -61,11 +61,7 @@ def user_deactivate(ident: int) -> str | Response:
 
 
 def _page(errors: Errors, values: dict) -> str:
-    rows = (
-        db()
-        .scalars(select(User).where(User.institution_id == home().id).order_by(User.username))
-        .all()
-    )
+    rows = users_of(db(), home().id)
     roles = [(r.value, label(r)) for r in Role]
     return render_template(
         "records/users.html", users=rows, errors=errors, values=values, roles=roles

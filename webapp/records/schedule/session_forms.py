@@ -13,15 +13,15 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from models import AssessmentSession, Occupation, Venue
+from models import AssessmentSession
 from models.base import Role, SessionStatus
 from services.cells import LEVEL_WORDS
 from services.messages import Refused
 from services.people.checks import occupation_index
 from services.schedule.cancel import cancel_session, restore_session
+from services.schedule.queries import every_occupation, venues_of
 from services.schedule.sessions import (
     FIELDS,
     Saved,
@@ -154,9 +154,8 @@ def _values(assessment: AssessmentSession | None) -> dict[str, Any]:
 
 def _options(assessment: AssessmentSession | None) -> dict[str, list[tuple[Any, str]]]:
     """The venues, occupations (one per code, as the import reads codes) and levels offered."""
-    venues = db().scalars(select(Venue).where(Venue.institution_id == home().id)
-                          .order_by(Venue.code))  # fmt: skip
-    index = occupation_index(db().scalars(select(Occupation)))
+    venues = venues_of(db(), home())
+    index = occupation_index(every_occupation(db()))
     occupations = {key: f"{o.code} {o.name}" for key, o in index.items() if key == o.code}
     if assessment is not None:  # its own edition, whatever the newest is called
         occupation = assessment.occupation

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from models import Venue
 from models.base import Role
 from services.discipline.conflict_lists import organizations_like
 from services.messages import Refused
+from services.schedule.queries import venues_of
 from services.schedule.venues import FIELDS as VENUE_FIELDS
 from services.schedule.venues import save_venue
 
@@ -29,16 +28,7 @@ SUGGESTIONS = 200  # organisation names the venue form offers (all of them up to
 @role_required(Role.VIEWER)
 def venues() -> str:
     """The institution's venues with the organisation that owns each."""
-    rows = (
-        db()
-        .scalars(
-            select(Venue)
-            .where(Venue.institution_id == home().id)
-            .options(selectinload(Venue.organization))
-            .order_by(Venue.code)
-        )
-        .all()
-    )
+    rows = venues_of(db(), home())
     return render_template("records/venues.html", venues=rows)
 
 
