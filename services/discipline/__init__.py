@@ -2,7 +2,8 @@
 ratings, the yearly review, conflicts of interest and the results they void.
 
 Owns: `actions` (the examiner status machine), `refusals`, `ratings`, `review`, `conflicts`,
-`conflict_lists`, `invalid_rows` (rows of the invalid-result report).
+`conflict_lists`, `invalid_rows` (rows of the invalid-result report), `queries` (what the
+discipline and review pages read).
 May import: models, solver, `services.messages`, `services.exports` (builders),
-`services.people.certificates`, `services.planning.sheet_rows` (file naming and saving).
+`services.people.certificates`.
 """

@@ -3,7 +3,7 @@ appointments and certificates, certificate numbers, document validation, removin
 unavailability, and the change history as planners read it.
 
 Owns: `checks` (`ExaminerIn`, `check`), `writes`, `records`, `certificates`, `validation`,
-`unavailability`, `history`.
+`unavailability`, `history`, `queries` (the examiner list and page).
 May import: models, solver, `services.messages`, `services.cells`, `services.exports.layout`,
 `services.planning.policy` (the policy a check applies), `services.discipline.actions`
 (suspension by hand).

@@ -7,9 +7,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import gettext as _
 
-from models import (
-    AssessmentSession,
-)
+from models import AssessmentSession
 from models.base import Role, SessionStatus
 from services.schedule.cancel import cancellation
 from services.schedule.queries import (
