@@ -3,7 +3,7 @@
 `plan` records a solve request (refused at once, nothing queued, when it could never be
 solved), then waits for it, printing progress from the job row; `--no-wait` prints the
 job id and returns. The scheduler runs the job; without a running scheduler `plan` runs it
-itself in a worker process and says so (`jobs.follow`). Exit codes: 0 a plan was stored
+itself in a worker process and says so (`cli.follow`). Exit codes: 0 a plan was stored
 (OPTIMAL, FEASIBLE; also a cancelled job that kept its best plan), 1 the solver found no
 plan (stored as a draft) or the job was cancelled before any, 2 refused (nothing queued; with
 `--publish`, the draft is kept), 3 the job failed or was interrupted (nothing stored).
@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from cli.database import EXIT_REFUSED, add_common, open_database, run_unit
 from cli.plans import lang_of, options_from, print_plan, print_refusal, solve_options
-from jobs.follow import Say, follow
 from models import JobStatus, Plan, SolveJob
 from models.db import database_url
 from services.institution.context import institution
@@ -29,6 +28,8 @@ from services.messages import Refused
 from services.planning.publishing import publish
 from services.planning.solve_jobs import cancel, describe, list_jobs, request_plan
 from solver.cli import EXIT
+
+from .follow import Say, follow
 
 EXIT_FAILED = 3
 EXIT_LEFT = 130  # the planner stopped waiting (Ctrl-C twice); the job goes on

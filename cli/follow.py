@@ -17,14 +17,13 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from jobs.solving import spawn_worker, worker_gone
 from models import JobStatus, SolveJob
 from models.base import utcnow
 from models.db import transaction
 from services.institution.scheduler_state import scheduler_alive
 from services.planning.solve_jobs import cancel, get_job
 from services.planning.solve_runs import ENDED, attach, claim, fail, objective_tuple
-
-from .solving import spawn_worker, worker_gone
 
 POLL_SECONDS = 0.3
 
