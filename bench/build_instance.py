@@ -29,8 +29,8 @@ from data.generate import generate
 from models import AssessmentSession, Examiner, Institution, PanelSeat, Plan
 from models.base import PlanStatus, SeatRole
 from models.db import session_factory, transaction
-from services.instance import build_instance
-from services.loading import load_generated
+from services.demo.loading import load_generated
+from services.planning.instance import build_instance
 from solver.load import load_instance
 
 from .database import fresh_engine, write_section

@@ -24,8 +24,9 @@ from sqlalchemy import select
 from data.generate import generate
 from models import Examiner, FilingBatch, FilingEntry, Institution
 from models.db import session_factory, transaction
-from services import forms_export, forms_rows
-from services.loading import load_generated
+from services.demo.loading import load_generated
+from services.filing import forms as forms_export
+from services.filing import forms_rows
 
 from .database import fresh_engine, write_section
 from .run import machine

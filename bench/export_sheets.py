@@ -44,19 +44,19 @@ from models import (
 )
 from models.base import ConflictKind, SessionStatus
 from models.db import session_factory, transaction
-from services.allowance_export import served_seats
-from services.conflicts import register_conflict
+from services.demo.loading import load_generated
+from services.discipline.conflicts import register_conflict
+from services.discipline.invalid_rows import invalid_rows
 from services.exports.allowance import allowance_workbook
 from services.exports.assignments import plan_workbook, schedules
 from services.exports.calendar import examiner_calendar
 from services.exports.dispatch import dispatch_workbook
 from services.exports.examiner_sheets import examiner_workbook
 from services.exports.invalid import invalid_workbook
-from services.instance import build_instance
-from services.invalid_export import invalid_rows
-from services.loading import load_generated
-from services.plan_export import plan_header, plan_rows
-from services.plans import find_plan, store_result
+from services.planning.allowance_rows import served_seats
+from services.planning.instance import build_instance
+from services.planning.plans import find_plan, store_result
+from services.planning.sheet_rows import plan_header, plan_rows
 from solver.schema import Assignment, Result
 from solver.solve import Options
 

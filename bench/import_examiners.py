@@ -27,7 +27,7 @@ from data.generate import generate_custom
 from data.sheets import write_examiners
 from models import Change, Examiner, Institution, Occupation
 from models.db import session_factory, transaction
-from services.import_examiners import import_examiners
+from services.imports.examiners import import_examiners
 
 from .database import fresh_engine, write_section
 from .run import machine

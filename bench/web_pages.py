@@ -39,11 +39,11 @@ from sqlalchemy import Engine, delete, select
 from data.generate import generate
 from models import AssessmentSession, Examiner, Institution, PanelSeat, Plan
 from models.db import session_factory, transaction
-from services.instance import build_instance
-from services.loading import load_generated
-from services.plans import loaded, store_result
-from services.publishing import publish
-from services.users import create_user
+from services.demo.loading import load_generated
+from services.institution.users import create_user
+from services.planning.instance import build_instance
+from services.planning.plans import loaded, store_result
+from services.planning.publishing import publish
 from solver.solve import Options, solve
 
 from .build_instance import term
@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
             [
                 sys.executable,
                 "-m",
-                "webapp.cli",
+                "cli",
                 "serve",
                 "--database",
                 setup.url,

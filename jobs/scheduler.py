@@ -6,7 +6,7 @@ the application database (`SQLAlchemyJobStore`), each registered at start with a
 id, `replace_existing=True`, `max_instances=1`, `coalesce=True` and a misfire grace time.
 Re-registering keeps a stored job's next run time, so a run missed while the scheduler was
 down still happens when it comes back within the grace time (once, coalesced). Only one
-scheduler may run against a database: it beats a heartbeat (`services.scheduler_state`)
+scheduler may run against a database: it beats a heartbeat (`services.institution.scheduler_state`)
 and a second one refuses to start while the first is alive.
 """
 
@@ -31,7 +31,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from models.base import utcnow
 from models.db import make_engine
-from services.scheduler_state import alive_owner, scheduler_alive, stop_beating
+from services.institution.scheduler_state import alive_owner, scheduler_alive, stop_beating
 
 from . import tasks
 from .solving import recover_interrupted

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import SolveJob
 from models.db import database_url, make_engine, session_factory, transaction
-from services.solve_runs import attach, claim, fail, mark_interrupted, running, stale
+from services.planning.solve_runs import attach, claim, fail, mark_interrupted, running, stale
 
 SLOTS_VARIABLE = "PANELPLAN_SOLVE_SLOTS"
 DEFAULT_SLOTS = 1  # CP-SAT uses every core it is given; one solve at a time on two cores

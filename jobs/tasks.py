@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import Institution
 from models.base import LOCAL, utcnow
 from models.db import database_url, make_engine, session_factory, transaction
-from services import compliance, revalidation
-from services.notify import SmtpSettings, send_pending
-from services.scheduler_state import beat
+from services.alerts import compliance
+from services.alerts.notify import SmtpSettings, send_pending
+from services.institution.scheduler_state import beat
+from services.planning import revalidation
 
 log = logging.getLogger(__name__)
 ACTOR = "scheduler"  # the change history's actor for what the jobs write

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import JobStatus, SolveJob
 from models.db import database_url, make_engine, session_factory, transaction
 from services.messages import Refused
-from services.solve_runs import attach, end, fail, heartbeat, prepare_job, store_job
+from services.planning.solve_runs import attach, end, fail, heartbeat, prepare_job, store_job
 from solver.solve import Control, Progress, solve
 
 BEAT_SECONDS = 1.0  # progress is written at most this often

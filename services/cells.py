@@ -13,8 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from models.base import Grade, Sex
-
-from .messages import Problem
+from services.messages import Problem
 
 T = TypeVar("T")
 Parsed = tuple[T | None, list[Problem]]

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
+from solver.messages import name as translated
+
 Catalog = Mapping[str, Mapping[str, str]]
 
 # Column labels as planners know them (Attachment 1 / Attachment 2 wording).
-FIELD_LABELS: Catalog = {
+FIELD_LABELS: dict[str, dict[str, str]] = {
     "name": {"zh": "姓名", "en": "name"},
     "sex": {"zh": "性别", "en": "sex"},
     "birth_month": {"zh": "出生年月", "en": "date of birth"},
@@ -102,8 +104,7 @@ LANGS = ("zh", "en")
 
 def label(name: str, lang: str = "zh") -> str:
     """The planner-facing name of field `name`."""
-    names = FIELD_LABELS.get(name)
-    return names.get(lang, names["zh"]) if names else name
+    return translated(FIELD_LABELS, name, lang)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,9 +15,9 @@ from models.base import Role, local_time
 from . import database, plans
 from .config import Config
 from .extensions import babel, csrf, login_manager
+from .language import select_locale
 from .roles import may
 
-LOCALES = ("zh", "en")
 # The top menu: (endpoint, label msgid, minimum role). A blueprint adds its entry here; the
 # template shows only entries whose endpoint is registered and whose role the user has.
 MENU: tuple[tuple[str, str, Role], ...] = (
@@ -103,14 +103,3 @@ def register_template_helpers(app: Flask) -> None:
             "menu": menu,
             "Role": Role,
         }
-
-
-def select_locale() -> str:
-    """Chinese unless the planner chose English (cookie `lang`)."""
-    chosen = request.cookies.get("lang")
-    return chosen if chosen in LOCALES else "zh"
-
-
-def service_lang() -> str:
-    """The services' language code (`zh` / `en`) for the current request."""
-    return "en" if str(get_locale()) == "en" else "zh"

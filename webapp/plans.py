@@ -15,8 +15,8 @@ from flask import Flask, abort, current_app, request, url_for
 
 from models import Plan
 from services.messages import Refused
-from services.plan_cache import LoadedPlan, PlanCache
-from services.plans import find_plan
+from services.planning.cache import LoadedPlan, PlanCache
+from services.planning.plans import find_plan
 from solver.schema import Session
 
 from .database import db, institution

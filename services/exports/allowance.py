@@ -1,6 +1,6 @@
 """Allowance statement (津贴补助发放表, R2): per examiner and period, with a sign line.
 
-Rows arrive one per seat served (`services.allowance_export`): the rate is the
+Rows arrive one per seat served (`services.planning.allowance_rows`): the rate is the
 `allowance_per_session` of the appointment covering the session's first day, or None.
 A seat without a rate is flagged (未约定津贴标准) and left out of the sums, never counted
 as 0 silently: the summary shows how many such seats each examiner has. Money is Decimal

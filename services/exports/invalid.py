@@ -1,7 +1,7 @@
 """Invalid-result report (R5): candidates whose result is void because an examiner on the
 panel should have recused (notice art. 5: "凡应回避而未回避的，相关考评对象成绩做无效处理").
 
-Rows come from `services.invalid_export`, which reads `services.conflict_lists.invalid_results`.
+Rows come from `services.discipline.invalid_rows`, which reads `services.discipline.conflict_lists.invalid_results`.
 """
 
 from __future__ import annotations

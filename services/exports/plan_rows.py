@@ -1,6 +1,6 @@
 """The rows assignment sheets and calendars are built from, and how their values read.
 
-Plain frozen dataclasses filled by `services.plan_export` (the query side): a plan's header,
+Plain frozen dataclasses filled by `services.planning.sheet_rows` (the query side): a plan's header,
 its sessions with their panels, and the people on them. ID numbers arrive already masked
 (`layout.mask_id`): a full number never enters a plan, dispatch or examiner sheet.
 """

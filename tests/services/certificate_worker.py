@@ -15,7 +15,7 @@ from pathlib import Path
 from models import Examiner, Institution
 from models.base import Grade
 from models.db import make_engine, session_factory, transaction
-from services.certificates import allocate
+from services.people.certificates import allocate
 
 
 def main(argv: list[str]) -> int:

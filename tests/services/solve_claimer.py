@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from models.db import make_engine, session_factory, transaction
-from services.solve_runs import claim
+from services.planning.solve_runs import claim
 
 
 def main(argv: list[str]) -> int:

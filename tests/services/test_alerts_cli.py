@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from jobs.cli import main
+from cli.main import main
 from models import Appointment, Examiner, Institution
 from models.base import DocumentType, Grade, Sex
 from models.db import make_engine, session_factory, transaction

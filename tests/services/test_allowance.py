@@ -1,4 +1,4 @@
-"""Allowance statement (R2): seats served from the database (services/allowance_export.py)
+"""Allowance statement (R2): seats served from the database (services/planning/allowance_rows.py)
 and the statement workbook (services/exports/allowance.py)."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 
 from models import Appointment, PanelSeat
 from models.base import SeatRole, SessionStatus
-from services.allowance_export import rate_on, served_seats
 from services.exports.allowance import (
     NO_RATE,
     SUMMARY_COLUMNS,
@@ -21,6 +20,7 @@ from services.exports.allowance import (
     totals,
 )
 from services.messages import Refused
+from services.planning.allowance_rows import rate_on, served_seats
 
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
 

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from models import Certificate, CertificateSerial, Examiner, Institution
 from models.base import Grade
 from models.db import session_factory, transaction
-from services.certificates import (
+from services.messages import Refused
+from services.people.certificates import (
     CertificateNumber,
     allocate,
     format_number,
@@ -25,7 +26,6 @@ from services.certificates import (
     parse_number,
     term_end,
 )
-from services.messages import Refused
 from solver.schema import Period, appointment_too_long
 
 WORKER = Path(__file__).with_name("certificate_worker.py")
@@ -73,7 +73,7 @@ def test_malformed_numbers_are_refused_with_a_reason(number: str, code: str, key
     assert problem is not None
     assert problem.templates["zh"] == problem.templates["zh"]  # a catalog entry, both languages
     assert {"zh", "en"} <= set(problem.templates)
-    from services.certificates import MESSAGES
+    from services.people.certificates import MESSAGES
 
     assert problem.templates is MESSAGES[key]
     with pytest.raises(ValueError):

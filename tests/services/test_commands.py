@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from models import PanelSeat, Plan
 from models.base import PlanStatus
 from models.db import make_engine
-from services.demo import run_demo
+from services.demo.run import run_demo
 from solver.check import verify
 from solver.load import load_instance
 from solver.schema import Result
@@ -44,7 +44,7 @@ def test_demo_solves_the_sample_and_writes_a_plan_that_passes_the_checker(tmp_pa
 def test_generate_writes_a_loadable_instance(tmp_path: Path):
     target = tmp_path / "s.json"
     done = subprocess.run(
-        [sys.executable, "-m", "services.cli", "generate", "S", "--seed", "3", "-o", str(target)],
+        [sys.executable, "-m", "cli", "generate", "S", "--seed", "3", "-o", str(target)],
         capture_output=True,
         text=True,
         check=False,

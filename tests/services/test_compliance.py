@@ -1,5 +1,5 @@
 """The daily sweep finds exactly the right records for a given day, and its alerts live and die
-with their conditions (services/compliance.py, services/alerts.py)."""
+with their conditions (services/alerts/compliance.py, services/alerts/store.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from models import Appointment, Change, Examiner, Qualification, Revocation
 from models.alerts import Alert, AlertKind, AlertState
 from models.base import ExaminerStatus
 from models.discipline import RevocationStatus
-from services.alerts import acknowledge, describe, list_alerts, resolve
-from services.compliance import confirm_examiner, cover_end, sweep
+from services.alerts.compliance import confirm_examiner, cover_end, sweep
+from services.alerts.store import acknowledge, describe, list_alerts, resolve
 from services.messages import Refused
 
 TODAY = date(2026, 3, 1)

@@ -10,14 +10,14 @@ from sqlalchemy import inspect
 
 from models import Conflict, PanelSeat
 from models.base import ConflictKind, SeatRole, SessionStatus
-from services.conflict_lists import (
+from services.discipline.conflict_lists import (
     conflict_page,
     invalid_page,
     invalid_results,
     organization_named,
     organizations_like,
 )
-from services.conflicts import register_conflict
+from services.discipline.conflicts import register_conflict
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from models import AuditEvent, Conflict, InvalidResult, PanelSeat
 from models.base import ConflictKind, SeatRole, SessionStatus
-from services.conflict_lists import invalid_results
-from services.conflicts import register_conflict
+from services.discipline.conflict_lists import invalid_results
+from services.discipline.conflicts import register_conflict
 from services.messages import Refused
 
 HELD_ON = datetime(2026, 3, 2, 9, 0)

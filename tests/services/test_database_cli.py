@@ -11,9 +11,9 @@ import pytest
 from dbtools import POSTGRES_URL
 from sqlalchemy import inspect, select, text
 
+from cli.main import main
 from models import Base, Institution, User
 from models.db import database_url, make_engine
-from services.cli import main
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -86,7 +86,7 @@ def test_a_command_on_an_outdated_database_says_to_upgrade(tmp_path, capsys) -> 
 
 
 def test_an_unexpected_error_is_logged_not_shown(tmp_path, monkeypatch, capsys) -> None:
-    import services.cli as cli
+    import cli.main as cli
 
     def broken(_args) -> int:
         raise RuntimeError("boom")
@@ -105,7 +105,7 @@ def test_output_cut_short_never_rolls_back_the_work(tmp_path) -> None:
     assert main(["init-db", "--database", url, "--code", "3204005"]) == 0
     read_end, write_end = os.pipe()
     os.close(read_end)  # every write to the command's standard output fails at once (EPIPE)
-    command = [sys.executable, "-m", "services.cli", "create-user", "wu", "--role", "viewer"]
+    command = [sys.executable, "-m", "cli", "create-user", "wu", "--role", "viewer"]
     env = {**os.environ, "PANELPLAN_PASSWORD": "viewer-pass-1"}
     done = subprocess.run(
         [*command, "--database", url], stdout=write_end, stderr=subprocess.PIPE, env=env

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from models import AuditEvent, Change, ExaminerWarning, Refusal, Revocation
 from models.base import ExaminerStatus
 from models.discipline import RevocationStatus
-from services.discipline import (
+from services.discipline.actions import (
     Suspension,
     approve_revocation,
     pending_revocation,
@@ -21,8 +21,13 @@ from services.discipline import (
     suspension,
     warn,
 )
+from services.discipline.refusals import (
+    dismiss_offer,
+    record_refusal,
+    warn_for_refusal,
+    warning_offers,
+)
 from services.messages import Refused
-from services.refusals import dismiss_offer, record_refusal, warn_for_refusal, warning_offers
 
 DAY = date(2026, 3, 2)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from cli.main import main
 from models import (
     Appointment,
     AssessmentSession,
@@ -22,8 +23,7 @@ from models import (
 )
 from models.base import ConflictKind, DocumentType, Grade, SeatRole, SessionStatus, Sex
 from models.db import make_engine, session_factory, transaction
-from services.cli import main
-from services.conflicts import register_conflict
+from services.discipline.conflicts import register_conflict
 
 
 @pytest.fixture

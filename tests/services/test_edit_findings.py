@@ -1,7 +1,7 @@
 """Hand edits judged on part of a plan agree with the checker reading the whole plan.
 
 The edit page keeps a plan's findings and, per change, re-checks only the part of the plan
-the change can affect (`services.edits.findings_after`); the candidate list judges each
+the change can affect (`services.planning.edits.findings_after`); the candidate list judges each
 examiner the same way, on H5-H8 only once the eligibility facts accept them
 (`seat_candidates`). On random plans (violations welcome) of the generated S term, under
 every rotation scope and consecutive-visit rule, both must agree with `solver.check.check`
@@ -18,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from data.generate import generate
-from services.edit_checks import findings_after, new_findings, seat_candidates
-from services.edits import LEADER, Change, apply, panel, validate
 from services.messages import Refused
+from services.planning.edit_checks import findings_after, new_findings, seat_candidates
+from services.planning.edits import LEADER, Change, apply, panel, validate
 from solver.check import check, required_size
 from solver.load import load_instance
 from solver.schema import Assignment, Diagnostic, Instance, Lock, Result

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from models import Examiner
 from models.base import Grade, Sex
-from services.examiner_writes import save_examiner
-from services.examiners import ExaminerIn, QualificationIn
 from services.messages import Refused
+from services.people.checks import ExaminerIn, QualificationIn
+from services.people.writes import save_examiner
 
 
 def _data(**kw) -> ExaminerIn:

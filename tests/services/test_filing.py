@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from models import AuditEvent, Certificate, Examiner, Institution, TrainingPlan
 from models.base import ExaminerStatus
 from models.filing import FilingStatus
-from services import filing, filing_batches
+from services.filing import batches as filing_batches
+from services.filing import training as filing
 from services.messages import Refused
 
 START, END = date(2025, 3, 1), date(2025, 3, 10)

@@ -11,11 +11,14 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cli.main import main
 from models import AuditEvent, Certificate, Institution, Qualification
 from models.base import ExaminerStatus, Grade, Sex
 from models.db import make_engine, session_factory, transaction
-from services import filing, filing_batches, forms_export, forms_rows
-from services.cli import main
+from services.filing import batches as filing_batches
+from services.filing import forms as forms_export
+from services.filing import forms_rows
+from services.filing import training as filing
 from services.messages import Refused
 
 ID_WITH_X = "11010519491231002X"  # the standard's own example: check character X

@@ -24,9 +24,9 @@ from models import (
 from models.base import ConflictKind, ExaminerStatus, PlanStatus, Sex
 from models.discipline import RevocationStatus
 from models.history import UNTRACKED_FIELDS, tracked_tables
-from services.examiner_writes import Duty, set_duty
 from services.exports.layout import mask_id
-from services.history import FIELDS, HistoryLine, examiner_history, hidden
+from services.people.history import FIELDS, HistoryLine, examiner_history, hidden
+from services.people.writes import Duty, set_duty
 
 
 def test_creating_an_examiner_records_every_field_and_the_actor(db, make) -> None:

@@ -9,10 +9,10 @@ import pytest
 from factories import resident_id
 from sqlalchemy import func, select
 
+from cli.main import main
 from data.sheets import write_examiners, write_sessions
 from models import AssessmentSession, Examiner, Occupation
 from models.db import make_engine, session_factory, transaction
-from services.cli import main
 
 CODE = "3204005"
 

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from data.sheets import ATTACHMENT2_HEADINGS, write_examiners
 from models import AuditEvent, Certificate, Change, Examiner, Qualification
 from models.base import DocumentType, Grade, Sex
-from services import import_examiners as importer
-from services.import_examiners import import_examiners
+from services.imports import examiners as importer
+from services.imports.examiners import import_examiners
 from services.messages import Refused
 
 CODE = "3204005"

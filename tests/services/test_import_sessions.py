@@ -14,8 +14,8 @@ from data.generate import generate
 from data.sheets import CANDIDATE_HEADINGS, write_sessions
 from models import AssessmentSession, AuditEvent, Candidate, Change, SessionCandidate, Venue
 from models.base import SessionStatus
-from services import import_sessions as importer
-from services.import_sessions import import_sessions
+from services.imports import sessions as importer
+from services.imports.sessions import import_sessions
 
 CODE = "3204005"
 SESSION_HEADINGS = ["场次编号", "考点", "考点单位", "职业（工种）", "级别", "开始时间", "结束时间",

@@ -1,5 +1,5 @@
 """Building a `panel-instance/1` from the database: generated data round trip, range, history,
-certificates, statuses, baseline and locks (services/instance.py, services/loading.py)."""
+certificates, statuses, baseline and locks (services/planning/instance.py, services/demo/loading.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from stdnum.cn import ric
 from data.generate import generate
 from models import Certificate, Examiner, PanelSeat, Unavailability
 from models.base import ExaminerStatus, Grade, SeatRole, SessionStatus, Sex
-from services.certificates import parse_number
-from services.instance import build_instance
-from services.instance_examiners import certificate_cover
-from services.loading import load_generated
+from services.demo.loading import load_generated
+from services.people.certificates import parse_number
+from services.planning.instance import build_instance
+from services.planning.instance_examiners import certificate_cover
 from solver.check import verify
 from solver.load import load_instance
 from solver.solve import Options, solve

@@ -1,5 +1,5 @@
-"""Invalid-result report (R5): rows from `services.conflict_lists.invalid_results` with the
-conflict's dates (services/invalid_export.py), and the workbook (services/exports/invalid.py)."""
+"""Invalid-result report (R5): rows from `services.discipline.conflict_lists.invalid_results` with the
+conflict's dates (services/discipline/invalid_rows.py), and the workbook (services/exports/invalid.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 
 from models import PanelSeat
 from models.base import ConflictKind, SeatRole, SessionStatus
-from services.conflicts import register_conflict
+from services.discipline.conflicts import register_conflict
+from services.discipline.invalid_rows import invalid_rows
 from services.exports.invalid import COLUMNS, invalid_workbook
-from services.invalid_export import invalid_rows
 
 
 def held_session_with_conflict(db, make):

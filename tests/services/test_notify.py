@@ -1,5 +1,5 @@
 """Alert e-mail goes to a local SMTP sink, once per new alert; a dead server fails nothing
-(services/notify.py)."""
+(services/alerts/notify.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from email.policy import default
 import pytest
 from aiosmtpd.controller import Controller
 
-from services.compliance import sweep
-from services.notify import SmtpSettings, send_pending
+from services.alerts.compliance import sweep
+from services.alerts.notify import SmtpSettings, send_pending
 
 TODAY = date(2026, 3, 1)
 NOW = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)

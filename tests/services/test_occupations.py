@@ -11,21 +11,21 @@ from dbtools import BACKENDS, POSTGRES_URL, drop_database, fresh_database
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from cli.main import main
 from data.generate import generate
 from data.names import OCCUPATIONS
 from data.sheets import write_examiners
 from models import AuditEvent, Examiner, Occupation, Qualification
 from models.db import make_engine, session_factory
-from services.cli import main
-from services.import_occupations import import_occupations
-from services.messages import Refused
-from services.occupations import (
+from services.imports.occupations import import_occupations
+from services.institution.occupations import (
     OccupationIn,
     read_occupation,
     seed_catalogue,
     seed_if_empty,
     upsert_occupations,
 )
+from services.messages import Refused
 
 HEADINGS = ("序号", "职业编码", "职业（工种）\n名称", "大典版本", "每名考评员\n对应考生数")
 

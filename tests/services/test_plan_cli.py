@@ -1,7 +1,7 @@
 """`panelplan plan`, `jobs`, `cancel`, `publish` and `what-if` on a SQLite file.
 
-`plan` is a solve job (jobs/plan_cli.py): with no scheduler running it runs the job itself
-in a worker process; `publish` and `what-if` run in-process (services/plan_cli.py).
+`plan` is a solve job (cli/solving.py): with no scheduler running it runs the job itself
+in a worker process; `publish` and `what-if` run in-process (cli/plans.py).
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from cli import solving as plan_cli
+from cli.main import main
 from data.generate import generate
-from jobs import plan_cli
-from jobs.cli import main
 from jobs.solving import dispatch_solves
 from models import Plan
 from models.base import PlanStatus, utcnow
 from models.db import make_engine, session_factory, transaction
-from services.loading import load_generated
+from services.demo.loading import load_generated
+from services.institution.scheduler_state import beat
 from services.messages import Problem, Refused
-from services.publishing import MESSAGES
-from services.scheduler_state import beat
+from services.planning.publishing import MESSAGES
 
 RANGE = ["--from", "2026-03-02", "--to", "2026-04-12"]
 FAST = ["--time-limit", "10", "--workers", "1", "--deterministic", "--quiet"]
@@ -97,7 +97,7 @@ def test_a_refused_publish_keeps_the_draft_and_exits_2(url, capsys, monkeypatch)
 
 
 def test_output_cut_short_by_a_closed_pipe_keeps_the_published_plan(url):
-    command = [sys.executable, "-m", "jobs.cli", "plan", "--database", url, *RANGE, *FAST]
+    command = [sys.executable, "-m", "cli", "plan", "--database", url, *RANGE, *FAST]
     loud = [arg for arg in command if arg != "--quiet"]  # progress lines on stderr too
     shell = " ".join([*loud, "--publish", "2>&1 | head -1"])
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=False)

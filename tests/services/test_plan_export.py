@@ -1,4 +1,4 @@
-"""Plan rows from the database (services/plan_export.py) and `panelplan export plan |
+"""Plan rows from the database (services/planning/sheet_rows.py) and `panelplan export plan |
 dispatch | examiner | allowance | invalid` end to end."""
 
 from __future__ import annotations
@@ -12,20 +12,20 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from cli.main import main
 from data.generate import generate
 from models import Examiner
 from models.db import make_engine, session_factory, transaction
-from services.cli import main
-from services.context import institution
+from services.demo.loading import load_generated
 from services.exports.assignments import plan_workbook, schedules
 from services.exports.dispatch import dispatch_workbook
 from services.exports.examiner_sheets import examiner_workbook
 from services.exports.layout import mask_id
-from services.loading import load_generated
+from services.institution.context import institution
 from services.messages import Refused
-from services.plan_export import chosen, examiners_named, plan_header, plan_rows
-from services.plans import find_plan, solve_and_store, store_result
-from services.publishing import publish
+from services.planning.plans import find_plan, solve_and_store, store_result
+from services.planning.publishing import publish
+from services.planning.sheet_rows import chosen, examiners_named, plan_header, plan_rows
 from solver.schema import Assignment, Result
 from solver.solve import Options
 

@@ -1,5 +1,5 @@
 """Plan versions: solve and store, publish only what the checker passes, supersede
-(services/plans.py)."""
+(services/planning/plans.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from sqlalchemy import select
 from data.generate import generate
 from models import AuditEvent, PanelSeat, Plan, PlanSeat
 from models.base import ExaminerStatus, PlanStatus, SeatRole
-from services.instance import build_instance
-from services.loading import load_generated
+from services.demo.loading import load_generated
 from services.messages import Refused
-from services.plans import solve_and_store
-from services.publishing import publish
+from services.planning.instance import build_instance
+from services.planning.plans import solve_and_store
+from services.planning.publishing import publish
 from solver.check import verify
 from solver.load import load_instance
 from solver.schema import Result

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import AuditEvent
 from services.messages import Refused
-from services.policy import effective_policy, update_policy
+from services.planning.policy import effective_policy, update_policy
 
 
 def test_defaults_are_the_notices_values(make) -> None:

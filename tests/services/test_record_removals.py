@@ -21,17 +21,17 @@ from models import (
     PanelSeat,
 )
 from models.base import ExaminerStatus, SeatRole, SessionStatus
-from services.examiner_records import (
+from services.imports.examiners import import_examiners
+from services.messages import Refused
+from services.people.history import examiner_history
+from services.people.records import (
     end_appointment,
     remove_appointment,
     remove_certificate,
     remove_qualification,
     shortened_term_problems,
 )
-from services.examiner_writes import Duty, set_duty
-from services.history import examiner_history
-from services.import_examiners import import_examiners
-from services.messages import Refused
+from services.people.writes import Duty, set_duty
 
 DAY = date(2026, 3, 2)
 

@@ -1,4 +1,4 @@
-"""Published plans are re-checked when examiner data changes (services/revalidation.py), and
+"""Published plans are re-checked when examiner data changes (services/planning/revalidation.py), and
 expired examiners leave the eligible pool the day after their last valid day."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from sqlalchemy import update
 from models import Conflict, Examiner
 from models.alerts import AlertKind, AlertState
 from models.base import ConflictKind, ExaminerStatus, PlanStatus, SessionStatus
-from services.alerts import describe, list_alerts
-from services.instance import build_instance
-from services.plans import solve_and_store
-from services.publishing import publish
-from services.revalidation import revalidate
+from services.alerts.store import describe, list_alerts
+from services.planning.instance import build_instance
+from services.planning.plans import solve_and_store
+from services.planning.publishing import publish
+from services.planning.revalidation import revalidate
 from solver.check import check
 from solver.load import load_instance
 from solver.schema import Assignment, Result

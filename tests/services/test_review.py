@@ -11,11 +11,10 @@ from sqlalchemy import func, select
 from models import Appointment, AuditEvent, PanelSeat, Rating, Review
 from models.base import ExaminerStatus, SeatRole, SessionStatus
 from models.discipline import ReviewOutcome
-from services.discipline import warn
-from services.messages import Refused
-from services.ratings import rate
-from services.refusals import record_refusal
-from services.review import (
+from services.discipline.actions import warn
+from services.discipline.ratings import rate
+from services.discipline.refusals import record_refusal
+from services.discipline.review import (
     Figures,
     ReviewRule,
     decide_review,
@@ -24,6 +23,7 @@ from services.review import (
     review_year,
     rollup,
 )
+from services.messages import Refused
 from solver.schema import Period, appointment_too_long
 
 TERM = (date(2023, 1, 1), date(2025, 12, 31))  # ends in 2025: the 2025 review decides

@@ -1,6 +1,6 @@
 """The scheduler process: jobs stored in the application database with explicit ids and
 limits, one pass with `--once`, a heartbeat, and a single scheduler per database
-(jobs/scheduler.py, jobs/tasks.py, services/scheduler_state.py)."""
+(jobs/scheduler.py, jobs/tasks.py, services/institution/scheduler_state.py)."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 from dbtools import drop_database, fresh_database
 from sqlalchemy import inspect, select
 
+from cli.main import main
 from jobs import tasks
-from jobs.cli import main
 from jobs.scheduler import JOBS_TABLE, ManualScheduler, job_specs, make_scheduler, run_once
 from models import Appointment, Certificate, Examiner, Institution
 from models.alerts import Alert, AlertKind, SchedulerState
 from models.base import DocumentType, Grade, Sex
 from models.db import session_factory, transaction
-from services.scheduler_state import beat, scheduler_alive, stop_beating
+from services.institution.scheduler_state import beat, scheduler_alive, stop_beating
 
 IDS = {"scheduler-heartbeat", "compliance-sweep", "plan-revalidation", "solve-dispatch"}
 

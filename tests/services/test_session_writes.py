@@ -1,4 +1,4 @@
-"""Sessions by hand (services/session_writes.py): checked as an imported row, duplicates and held
+"""Sessions by hand (services/schedule/sessions.py): checked as an imported row, duplicates and held
 sessions refused, every change audited and in the change history, published plans re-checked."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from models import AssessmentSession, AuditEvent, Change
 from models.base import SessionStatus
 from services.messages import Refused
-from services.plans import solve_and_store
-from services.publishing import publish
-from services.revalidation import revalidate
-from services.session_cancel import cancel_session, cancellation, restore_session
-from services.session_writes import create_session, update_session
+from services.planning.plans import solve_and_store
+from services.planning.publishing import publish
+from services.planning.revalidation import revalidate
+from services.schedule.cancel import cancel_session, cancellation, restore_session
+from services.schedule.sessions import create_session, update_session
 from solver.solve import Options
 
 FAST = Options(time_limit=10, workers=1, deterministic=True, seed=3)

@@ -1,4 +1,4 @@
-"""Solve requests and the runner's bookkeeping (services/solve_jobs.py, services/solve_runs.py).
+"""Solve requests and the runner's bookkeeping (services/planning/solve_jobs.py, services/planning/solve_runs.py).
 
 Requests, cancellation, claims, heartbeats and restart recovery on both databases; then
 several processes claiming at once, each job taken exactly once (PostgreSQL and SQLite); then
@@ -24,12 +24,18 @@ from jobs.solving import worker_gone
 from models import Institution, JobKind, JobStatus, Plan, SolveJob
 from models.base import utcnow
 from models.db import session_factory, transaction
-from services.loading import load_generated
+from services.demo.loading import load_generated
 from services.messages import Refused
-from services.plans import loaded
-from services.policy import effective_policy, looser_than, policy_json, rerun_policy, update_policy
-from services.publishing import publish, publish_problems
-from services.solve_jobs import (
+from services.planning.plans import loaded
+from services.planning.policy import (
+    effective_policy,
+    looser_than,
+    policy_json,
+    rerun_policy,
+    update_policy,
+)
+from services.planning.publishing import publish, publish_problems
+from services.planning.solve_jobs import (
     DEFAULT_TIME_LIMIT,
     cancel,
     describe,
@@ -38,16 +44,16 @@ from services.solve_jobs import (
     request_plan,
     request_what_if,
 )
-from services.solve_runs import (
+from services.planning.solve_runs import (
     claim,
     heartbeat,
     mark_interrupted,
     options_of,
     prepare_job,
-    rehearse_what_if,
     store_job,
 )
-from services.whatif import Withdrawal
+from services.whatif.rerun import prepare_what_if
+from services.whatif.withdrawals import Withdrawal
 from solver.check import check
 from solver.schema import Objective, Policy, Result
 from solver.solve import Options, Progress, solve
@@ -218,7 +224,7 @@ def _run_claimers(url: str, tmp_path: Path) -> list[int]:
     return claimed
 
 
-# A policy of one solve (services.policy.solve_policy): stricter than the institution's, stored
+# A policy of one solve (services.planning.policy.solve_policy): stricter than the institution's, stored
 # with the job, solved by the worker, carried by the stored plan's instance.
 STRICTER = {
     "turnover": [2, 3],
@@ -312,10 +318,10 @@ def test_a_what_if_rerun_solves_under_the_published_plan_s_policy(db, term) -> N
     publish(db, term, plan.version)
     gone = Withdrawal(plan.result["assignments"][0]["members"][0])
     published = loaded(plan.instance)[0].policy
-    assert rehearse_what_if(db, term, [gone], QUICK).instance.policy == published
+    assert prepare_what_if(db, term, [gone]).instance.policy == published
     # The institution made leaders' experience stricter since: the rerun takes that too.
     update_policy(db, term, {"leader_min_experience_days": 800, "turnover": [1, 2]})
-    rerun = rehearse_what_if(db, term, [gone], QUICK).instance.policy
+    rerun = prepare_what_if(db, term, [gone]).instance.policy
     assert (rerun.leader_min_experience_days, rerun.turnover) == (800, (2, 3))
     assert rerun.consecutive_rule == "both" and rerun.max_consecutive_same_venue == 2
 

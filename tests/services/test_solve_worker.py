@@ -31,11 +31,11 @@ from models import (
 )
 from models.base import utcnow
 from models.db import session_factory, transaction
-from services.loading import load_generated
-from services.plans import solve_and_store
-from services.publishing import publish
-from services.solve_jobs import cancel, request_plan, request_what_if
-from services.whatif import Withdrawal
+from services.demo.loading import load_generated
+from services.planning.plans import solve_and_store
+from services.planning.publishing import publish
+from services.planning.solve_jobs import cancel, request_plan, request_what_if
+from services.whatif.withdrawals import Withdrawal
 from solver.check import verify
 from solver.load import load_instance
 from solver.schema import Result

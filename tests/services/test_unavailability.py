@@ -1,5 +1,5 @@
 """Periods an examiner cannot serve: recorded by hand or by What if, removed, and the panels in
-force they fall on (services/unavailability.py; both backends)."""
+force they fall on (services/people/unavailability.py; both backends)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from sqlalchemy import select
 from models import Change, Examiner, Institution, PanelSeat, Plan, Unavailability
 from models.alerts import AlertKind, AlertState
 from models.base import SeatRole, SessionStatus
-from services.alerts import list_alerts
-from services.history import examiner_history
+from services.alerts.store import list_alerts
 from services.messages import Refused
-from services.plans import solve_and_store
-from services.publishing import publish
-from services.revalidation import revalidate
-from services.unavailability import add_period, clashes, examiner_periods, remove_period
-from services.whatif import Withdrawal, record_withdrawals
+from services.people.history import examiner_history
+from services.people.unavailability import add_period, clashes, examiner_periods, remove_period
+from services.planning.plans import solve_and_store
+from services.planning.publishing import publish
+from services.planning.revalidation import revalidate
+from services.whatif.withdrawals import Withdrawal, record_withdrawals
 from solver.solve import Options
 
 MARCH_2 = datetime(2026, 3, 2, 9, 0)

@@ -7,12 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from cli.main import main
 from models import User
 from models.base import Role
 from models.db import make_engine
-from services.cli import main
-from services.messages import Refused
-from services.users import (
+from services.institution.users import (
     authenticate,
     check_password,
     create_user,
@@ -20,6 +19,7 @@ from services.users import (
     hash_password,
     sign_in,
 )
+from services.messages import Refused
 
 
 def test_a_password_hash_is_salted_and_verifies() -> None:

@@ -19,7 +19,7 @@ from services.cells import (
     parse_month,
     parse_sex,
 )
-from services.validation import (
+from services.people.validation import (
     MESSAGES,
     appointment_problems,
     certificate_problems,

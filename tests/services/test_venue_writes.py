@@ -1,4 +1,4 @@
-"""Venues by hand (services/venues.py): every value checked by field, codes and names never
+"""Venues by hand (services/schedule/venues.py): every value checked by field, codes and names never
 repeat, the owner typed by name, changes audited, published plans re-checked for H4."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from models import AuditEvent, Change, Conflict, Organization, Venue
 from models.base import ConflictKind
 from services.messages import Refused
-from services.plans import solve_and_store
-from services.publishing import publish
-from services.revalidation import revalidate
-from services.venues import save_venue
+from services.planning.plans import solve_and_store
+from services.planning.publishing import publish
+from services.planning.revalidation import revalidate
+from services.schedule.venues import save_venue
 from solver.solve import Options
 
 FAST = Options(time_limit=10, workers=1, deterministic=True, seed=3)

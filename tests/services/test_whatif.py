@@ -1,5 +1,5 @@
 """What-if after a withdrawal: unavailability recorded, broken locks dropped and reported,
-as few changes as the solver proves possible (services/whatif.py)."""
+as few changes as the solver proves possible (services/whatif/rerun.py)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from sqlalchemy import select
 from data.generate import generate
 from models import AssessmentSession, AuditEvent, Examiner, Unavailability
 from models.base import PlanStatus, SessionStatus
-from services.loading import load_generated
+from services.demo.loading import load_generated
 from services.messages import Refused
-from services.plans import solve_and_store
-from services.policy import update_policy
-from services.publishing import publish
-from services.whatif import Withdrawal, differences, what_if
+from services.planning.plans import solve_and_store
+from services.planning.policy import update_policy
+from services.planning.publishing import publish
+from services.whatif.rerun import differences, what_if
+from services.whatif.withdrawals import Withdrawal
 from solver.check import verify
 from solver.load import load_instance
 from solver.schema import Result

@@ -11,8 +11,8 @@ from flask import Flask
 from webtools import Client
 
 from data.generate import generate
-from services.loading import load_generated
-from services.plans import solve_and_store
+from services.demo.loading import load_generated
+from services.planning.plans import solve_and_store
 from solver.solve import Options
 from webapp import create_app
 from webapp.config import TestConfig

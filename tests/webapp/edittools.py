@@ -12,10 +12,10 @@ from webtools import seed_template
 
 from data.generate import generate
 from models import Institution
-from services.edits import Change, apply
-from services.loading import load_generated
-from services.plans import solve_and_store
-from services.publishing import publish
+from services.demo.loading import load_generated
+from services.planning.edits import Change, apply
+from services.planning.plans import solve_and_store
+from services.planning.publishing import publish
 from solver.check import check
 from solver.facts import Facts
 from solver.schema import Instance, Result

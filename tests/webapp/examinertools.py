@@ -18,7 +18,7 @@ from webtools import seed_template
 
 from data.generate import generate
 from models import Change, Examiner
-from services.loading import load_generated
+from services.demo.loading import load_generated
 
 
 def s_template(folder: Path) -> Path:

@@ -16,9 +16,9 @@ from jobs.solving import dispatch_solves
 from jobs.worker import run
 from models import Institution, SolveJob
 from models.db import make_engine, session_factory, transaction
-from services.loading import load_generated
-from services.solve_jobs import request_plan
-from services.solve_runs import ENDED, claim
+from services.demo.loading import load_generated
+from services.planning.solve_jobs import request_plan
+from services.planning.solve_runs import ENDED, claim
 from solver.solve import Options
 
 TERM = (date(2026, 3, 2), date(2026, 4, 10))  # the S sample's planned sessions

@@ -11,7 +11,7 @@ import pytest
 from webtools import seed_template
 
 from data.generate import generate
-from services.loading import load_generated
+from services.demo.loading import load_generated
 
 
 def _load(session: Any) -> Any:

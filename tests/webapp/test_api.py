@@ -12,8 +12,8 @@ from webtools import Client, app_on_copy, seed_template
 from data.generate import generate
 from models import Institution
 from models.db import transaction
-from services.plan_cache import PlanCache
-from services.users import create_user
+from services.institution.users import create_user
+from services.planning.cache import PlanCache
 
 
 @pytest.fixture(scope="module")

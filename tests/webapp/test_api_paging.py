@@ -9,7 +9,7 @@ from dbtools import BACKENDS, drop_database, fresh_database, worker_url
 from webtools import PASSWORDS, Client
 
 from models.db import session_factory, transaction
-from services.users import create_user
+from services.institution.users import create_user
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -9,7 +9,7 @@ import pytest
 from recordtools import one, query, records_template_path
 from sqlalchemy import func, select
 
-import webapp.records.conflicts as conflicts_page
+import webapp.records.discipline.conflicts as conflicts_page
 from models import (
     AssessmentSession,
     Candidate,

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from models import Alert, Appointment, AssessmentSession, Examiner, Institution
 from models.alerts import AlertKind, AlertState
-from services.scheduler_state import beat
+from services.alerts.dashboard import UNSTAFFED_WEEKS
+from services.institution.scheduler_state import beat
 from webapp.main import views as main_views
-from webapp.main.dashboard import UNSTAFFED_WEEKS
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from models.db import make_engine, session_factory
-from services.scheduler_state import scheduler_alive
+from services.institution.scheduler_state import scheduler_alive
 
 
 def test_demo_output_cut_short_by_a_closed_pipe_is_not_a_traceback(tmp_path: Path):
     database = f"sqlite:///{tmp_path / 'demo.db'}"
     shell = (
-        f"{sys.executable} -m webapp.cli demo --no-serve --out {tmp_path} --database {database}"
+        f"{sys.executable} -m cli demo --no-serve --out {tmp_path} --database {database}"
         " --time-limit 20 | head -2"
     )
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=False)
@@ -62,7 +62,7 @@ def _scheduler_alive(url: str) -> bool:
 def test_demo_serves_the_ui_beside_its_own_scheduler_process(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'demo.db'}"
     port = _free_port()
-    command = [sys.executable, "-m", "webapp.cli", "demo", "--database", database]
+    command = [sys.executable, "-m", "cli", "demo", "--database", database]
     command += ["--out", str(tmp_path), "--port", str(port), "--time-limit", "20"]
     demo = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -10,10 +10,10 @@ from webtools import Client, database
 
 from models import Plan
 from models.base import PlanStatus
-from services.edit_checks import new_findings, seat_candidates
-from services.edits import LEADER, Change, apply
-from services.plan_cache import LoadedPlan
-from services.plans import find_plan
+from services.planning.cache import LoadedPlan
+from services.planning.edit_checks import new_findings, seat_candidates
+from services.planning.edits import LEADER, Change, apply
+from services.planning.plans import find_plan
 from webapp.edits import views as edit_views
 
 ROUTES_GET = ["/plans/1/edit", "/plans/1/edit?session=S0001&seat=leader", "/plans/1/diff/1"]

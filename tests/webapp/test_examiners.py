@@ -11,7 +11,7 @@ from webtools import seed_template
 
 from data.generate import generate
 from models import Examiner
-from services.loading import load_generated
+from services.demo.loading import load_generated
 
 GET_ROUTES = ["/examiners", "/examiners/E0001", "/examiners/new", "/examiners/E0001/edit"]
 PLANNER_GETS = ["/examiners/new", "/examiners/E0001/edit"]
@@ -182,7 +182,7 @@ def test_filters_by_grade_status_occupation_and_ending_terms(client, app) -> Non
 
 
 def test_the_list_is_paged_with_the_filters_kept(client, monkeypatch) -> None:
-    from webapp.examiners import queries
+    from services.people import queries
 
     monkeypatch.setattr(queries, "PAGE_SIZE", 15)
     client.login("viewer")

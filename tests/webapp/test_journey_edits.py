@@ -9,9 +9,9 @@ from browser import browser_page, screenshot, sign_in
 from edittools import conflicted_seat, institution_of, published_template
 from webtools import PASSWORDS, LiveServer, app_on_copy
 
-from services.edit_checks import seat_candidates
-from services.plan_cache import LoadedPlan
-from services.plans import find_plan
+from services.planning.cache import LoadedPlan
+from services.planning.edit_checks import seat_candidates
+from services.planning.plans import find_plan
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,9 @@ from webtools import Client, database
 from jobs.worker import run
 from models import Institution, Plan, SolveJob
 from models.db import transaction
-from services.plans import loaded
-from services.policy import effective_policy, update_policy
-from services.solve_runs import claim
+from services.planning.plans import loaded
+from services.planning.policy import effective_policy, update_policy
+from services.planning.solve_runs import claim
 from solver.check import check
 from solver.schema import Result
 

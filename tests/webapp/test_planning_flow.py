@@ -15,7 +15,7 @@ from webtools import Client
 
 from models import Institution, JobStatus, SolveJob
 from models.base import utcnow
-from services.plans import store_result
+from services.planning.plans import store_result
 from solver.schema import Diagnostic, Result
 from solver.solve import Options
 

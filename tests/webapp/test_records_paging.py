@@ -8,7 +8,7 @@ import pytest
 from recordtools import query, records_template_path
 from sqlalchemy import func, select
 
-import webapp.records.sessions as sessions_page
+import webapp.records.schedule.sessions as sessions_page
 from models import AssessmentSession, SessionCandidate
 
 

@@ -13,11 +13,11 @@ from webtools import Client, app_on_copy, database
 
 from models import Examiner, JobKind, JobStatus, Plan, SolveJob, Unavailability
 from models.base import PlanStatus
-from services.edits import Change, apply
-from services.plan_cache import LoadedPlan
-from services.plans import find_plan, loaded
-from services.substitutes import preview
-from services.whatif import Withdrawal
+from services.planning.cache import LoadedPlan
+from services.planning.edits import Change, apply
+from services.planning.plans import find_plan, loaded
+from services.whatif.substitutes import preview
+from services.whatif.withdrawals import Withdrawal
 from solver.check import check
 from solver.schema import Result
 

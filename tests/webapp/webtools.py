@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from models.db import make_engine, session_factory, transaction
 from models.migrate import upgrade
-from services.users import create_user
+from services.institution.users import create_user
 from webapp import create_app
 from webapp.config import TestConfig
 

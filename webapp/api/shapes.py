@@ -7,7 +7,7 @@ from typing import Any
 
 from models import AssessmentSession, Examiner, Plan
 from models.jobs import SolveJob
-from services.solve_jobs import status_name
+from services.planning.solve_jobs import status_name
 
 
 def examiner_json(e: Examiner, shown: Callable[[str], str], detail: bool = False) -> dict[str, Any]:

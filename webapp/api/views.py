@@ -10,25 +10,31 @@ and `limit`): at XL a term has 2,500 sessions and a plan as many panels.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import defer, selectinload
 
-from models import AssessmentSession, Examiner, Plan, SessionCandidate
 from models.base import Role
 from services.exports.layout import mask_id
 from services.messages import Refused
-from services.solve_jobs import cancel, get_job, list_jobs, request_plan
+from services.people.queries import examiner_by_code, examiners_matching
+from services.planning.plans import plan_versions
+from services.planning.solve_jobs import cancel, get_job, list_jobs, request_plan
+from services.schedule.queries import (
+    SessionFilter,
+    candidate_counts,
+    session_codes,
+    session_count,
+    session_page,
+)
 from solver.solve import Options
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..plans import plan_cache, plan_or_404
 from ..roles import may, role_required
 from .openapi import document
@@ -77,16 +83,9 @@ def examiners() -> ResponseReturnValue:
     params = Params()
     page = params.whole("page", 1, 1, FARTHEST)
     params.done()
-    query = select(Examiner).where(Examiner.institution_id == institution().id)
-    if text := request.args.get("q"):
-        query = query.where(Examiner.name.contains(text) | Examiner.code.contains(text))
-    total = db().scalar(query.with_only_columns(func.count(Examiner.id))) or 0
-    rows = db().scalars(
-        query.options(selectinload(Examiner.organization))
-        .order_by(Examiner.code)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    )
+    text = request.args.get("q")
+    offset = (page - 1) * PAGE_SIZE
+    total, rows = examiners_matching(db(), institution().id, text, offset, PAGE_SIZE)
     following = None
     if page * PAGE_SIZE < total:
         args: dict[str, Any] = {**request.args.to_dict(), "page": page + 1}
@@ -99,9 +98,7 @@ def examiners() -> ResponseReturnValue:
 @role_required(Role.VIEWER)
 def examiner(code: str) -> ResponseReturnValue:
     """One examiner with qualifications, appointments and certificates."""
-    found = db().scalar(
-        select(Examiner).where(Examiner.institution_id == institution().id, Examiner.code == code)
-    )
+    found = examiner_by_code(db(), institution().id, code)
     if found is None:
         abort(404)
     return jsonify(examiner_json(found, _id_shown, detail=True))
@@ -115,56 +112,19 @@ def sessions() -> ResponseReturnValue:
     first, last = params.days()
     part = window(params, *LIMITS["sessions"])
     params.done()
-    query = _starting(
-        select(AssessmentSession).where(AssessmentSession.institution_id == institution().id),
-        first,
-        last,
-    )
-    total = db().scalar(query.with_only_columns(func.count(AssessmentSession.id))) or 0
-    loads = (selectinload(AssessmentSession.venue), selectinload(AssessmentSession.occupation))
-    found = (
-        db()
-        .scalars(
-            query.options(*loads)
-            .order_by(AssessmentSession.start, AssessmentSession.code)
-            .offset(part.offset)
-            .limit(part.limit)
-        )
-        .all()
-    )
-    listed = _listed([s.id for s in found])
+    chosen, home = SessionFilter(first, last), institution()
+    total = session_count(db(), home, chosen)
+    found = session_page(db(), home, chosen, part.offset, part.limit)
+    listed = candidate_counts(db(), [s.id for s in found])
     items = [session_json(s, listed.get(s.id, 0)) for s in found]
     return jsonify({"items": items, **part.paging(total)})
-
-
-def _starting(query: Select[Any], first: date | None, last: date | None) -> Select[Any]:
-    """`query` narrowed to sessions starting on or after `first` and on or before `last`."""
-    if first:
-        query = query.where(AssessmentSession.start >= datetime.combine(first, time()))
-    if last:
-        query = query.where(AssessmentSession.start < datetime.combine(last, time()) + timedelta(1))
-    return query
-
-
-def _listed(ids: list[int]) -> dict[int, int]:
-    """Candidates on the list of each of these sessions (sessions without a list are absent)."""
-    if not ids:
-        return {}
-    column = SessionCandidate.session_id
-    query = select(column, func.count()).where(column.in_(ids)).group_by(column)
-    return {ident: n for ident, n in db().execute(query)}
 
 
 @blueprint.get("/plans")
 @role_required(Role.VIEWER)
 def plans() -> ResponseReturnValue:
     """Plan versions, newest first (without their panels)."""
-    rows = db().scalars(
-        select(Plan)
-        .where(Plan.institution_id == institution().id)
-        .options(defer(Plan.instance))  # megabytes at XL, not shown in the list
-        .order_by(Plan.version.desc())
-    )
+    rows = plan_versions(db(), institution())
     return jsonify({"items": [plan_json(p) for p in rows]})
 
 
@@ -181,8 +141,7 @@ def plan(version: int) -> ResponseReturnValue:
     result = plan_cache().get(found, instance=False).raw_result  # the instance is not read
     panels = result.get("assignments", [])
     if first or last:
-        codes = select(AssessmentSession.code).where(AssessmentSession.institution_id == home.id)
-        kept = set(db().scalars(_starting(codes, first, last)))
+        kept = session_codes(db(), home, first, last)
         panels = [a for a in panels if a["session"] in kept]
     shown = panels[part.offset : part.offset + part.limit]
     return jsonify({**plan_json(found, result, shown), **part.paging(len(panels))})

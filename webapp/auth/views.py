@@ -23,12 +23,12 @@ from wtforms.validators import DataRequired
 
 from models import User
 from models.db import acting_as
+from services.institution.users import sign_in
 from services.messages import Refused
-from services.users import sign_in
 
-from .. import LOCALES, service_lang
 from ..database import db
 from ..extensions import login_manager
+from ..language import LOCALES, service_lang
 
 blueprint = Blueprint("auth", __name__)
 

@@ -13,16 +13,16 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from models.base import PlanStatus, Role
-from services.edit_checks import findings_after, seat_candidates
-from services.edits import LEADER, Change, save_draft, validate
 from services.messages import Refused
-from services.plan_cache import LoadedPlan
-from services.plans import status_name
-from services.publishing import publish as publish_plan
-from services.whatif import differences
+from services.planning.cache import LoadedPlan
+from services.planning.edit_checks import findings_after, seat_candidates
+from services.planning.edits import LEADER, Change, save_draft, validate
+from services.planning.plans import status_name
+from services.planning.publishing import publish as publish_plan
+from services.whatif.rerun import differences
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..plans import loaded_plan, page, plan_or_404, week_of
 from ..roles import role_required
 from .common import announce_draft, blueprint
@@ -169,7 +169,7 @@ def diff(version: int, other: int) -> str:
 
 
 def _panels_of(view: LoadedPlan) -> list[dict[str, Any]]:
-    """A loaded plan's panels as `services.whatif.differences` reads them."""
+    """A loaded plan's panels as `services.whatif.rerun.differences` reads them."""
     return [
         {"session": a.session, "leader": a.leader, "members": list(a.members)}
         for a in view.panels.values()

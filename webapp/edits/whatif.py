@@ -16,14 +16,14 @@ from werkzeug.wrappers import Response
 
 from models.base import Role
 from services.messages import Refused
-from services.plan_cache import LoadedPlan
-from services.solve_jobs import request_what_if
-from services.substitutes import preview, replace_withdrawn
-from services.whatif import Withdrawal, published_plan
+from services.planning.cache import LoadedPlan
+from services.planning.solve_jobs import request_what_if
+from services.whatif.substitutes import preview, replace_withdrawn
+from services.whatif.withdrawals import Withdrawal, published_plan
 from solver.solve import Options
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..plans import loaded_plan
 from ..roles import role_required
 from .common import announce_draft, blueprint, served

@@ -2,7 +2,7 @@
 
 Cells are read by the importer's parsers (`services.cells`), so a date or a phone number is
 understood on the form exactly as in a spreadsheet; the rules themselves are the services'
-(`services.examiners.check`, `services.examiner_writes.duty_problems`). Problems are keyed by
+(`services.people.checks.check`, `services.people.writes.duty_problems`). Problems are keyed by
 the form field they belong next to.
 """
 
@@ -17,10 +17,10 @@ from typing import Any
 from models import Examiner
 from models.base import DocumentType, ExaminerStatus, Grade, Sex
 from services.cells import parse_date, parse_month
-from services.examiner_writes import Duty
-from services.examiners import CertificateIn, ExaminerIn, QualificationIn
 from services.messages import Problem
-from services.validation import compact_document, normalize_phone
+from services.people.checks import CertificateIn, ExaminerIn, QualificationIn
+from services.people.validation import compact_document, normalize_phone
+from services.people.writes import Duty
 
 MESSAGES = {
     "missing": {"zh": "不能为空", "en": "is required"},
@@ -40,7 +40,7 @@ TEXT_FIELDS = ("education", "title", "vocational_certificate", "work_history")
 FIELD_OF = {
     "appointment_start": "appointment",
     "appointment_end": "appointment",
-    "reason": "status_reason",  # the reason of a status change (services.discipline)
+    "reason": "status_reason",  # the reason of a status change (services.discipline.actions)
 }
 
 

@@ -21,14 +21,14 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from models.base import Role
-from services.import_examiners import import_examiners
-from services.import_occupations import import_occupations
-from services.import_sessions import import_sessions
-from services.imports import ImportReport
+from services.imports.common import ImportReport
+from services.imports.examiners import import_examiners
+from services.imports.occupations import import_occupations
+from services.imports.sessions import import_sessions
 from services.messages import Problem, Refused
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..roles import role_required
 from . import blueprint
 

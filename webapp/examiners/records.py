@@ -4,9 +4,9 @@ certificate or a period of unavailability, end an appointment's term, confirm th
 Each change runs in a savepoint (`views.in_savepoint`) through one service: a refusal is shown
 next to the form or the row it concerns, the page answers 200 and nothing is written.
 Removals are refused while a panel in force relies on the record
-(`services.examiner_records`). A period of unavailability is recorded even when it falls on
+(`services.people.records`). A period of unavailability is recorded even when it falls on
 panels in force (someone falls ill): the planner is told which sessions, to replace them
-through What if (`services.unavailability`).
+through What if (`services.people.unavailability`).
 """
 
 from __future__ import annotations
@@ -21,21 +21,21 @@ from werkzeug.wrappers import Response
 
 from models import Examiner
 from models.base import Role
+from services.alerts.compliance import confirm_examiner
 from services.cells import parse_date
-from services.compliance import confirm_examiner
-from services.examiner_records import (
+from services.messages import Problem
+from services.people.checks import ExaminerIn, QualificationIn
+from services.people.records import (
     end_appointment,
     remove_appointment,
     remove_certificate,
     remove_qualification,
 )
-from services.examiner_writes import save_examiner
-from services.examiners import ExaminerIn, QualificationIn
-from services.messages import Problem
-from services.unavailability import add_period, period_problems, remove_period
+from services.people.unavailability import add_period, period_problems, remove_period
+from services.people.writes import save_examiner
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..roles import role_required
 from . import blueprint
 from .forms import MESSAGES, errors_by_field, parse_amount, parse_level, parse_term

@@ -1,7 +1,7 @@
 """The examiner list, the detail page, and the create / edit forms (records: `records.py`).
 
 Every write goes through a service that checks everything before writing
-(`services.examiner_writes.save_examiner`, then `set_duty` for the status and the cap per
+(`services.people.writes.save_examiner`, then `set_duty` for the status and the cap per
 term) inside a savepoint (`in_savepoint`), so a refusal leaves nothing behind even though the
 request itself ends with 200 and is committed.
 """
@@ -15,35 +15,31 @@ from typing import Any, TypeVar
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from models import (
-    Conflict,
-    Examiner,
-    ExaminerWarning,
-    Qualification,
-    Rating,
-    Review,
-    Revocation,
-)
+from models import Examiner
 from models.base import DocumentType, ExaminerStatus, Grade, Role, Sex
-from services.discipline import suspension
-from services.examiner_writes import SETTABLE_STATUSES, duty_problems, save_examiner, set_duty
-from services.examiners import ExaminerIn, Lookups, check
+from services.discipline.actions import suspension
 from services.exports.layout import mask_id
-from services.history import examiner_history
 from services.messages import Problem, Refused
-from services.unavailability import examiner_periods, suspension_problem
+from services.people.checks import ExaminerIn, Lookups, check
+from services.people.history import examiner_history
+from services.people.queries import (
+    Filters,
+    examiner_by_code,
+    examiner_page,
+    examiner_records,
+    occupation_choices,
+)
+from services.people.unavailability import examiner_periods, suspension_problem
+from services.people.writes import SETTABLE_STATUSES, duty_problems, save_examiner, set_duty
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..roles import may, role_required
 from . import blueprint
 from .forms import Parsed, errors_by_field, exists_problem, parse_examiner, values_of
 from .labels import LEVELS, label
-from .queries import Filters, examiner_page, occupation_choices
 
 FORM_FIELDS = {
     "document_type", "document_number", "code", "name", "sex", "birth_month", "phone",
@@ -76,11 +72,7 @@ def choices() -> dict[str, Any]:
 
 def find(code: str) -> Examiner:
     """The institution's examiner with `code` (404 when there is none)."""
-    examiner = db().scalar(
-        select(Examiner).where(
-            Examiner.institution_id == current_user.institution_id, Examiner.code == code
-        )
-    )
+    examiner = examiner_by_code(db(), current_user.institution_id, code)
     if examiner is None:
         abort(404)
     return examiner
@@ -122,24 +114,7 @@ def render_detail(examiner: Examiner, errors: dict[str, Any] | None = None, **va
 
 def _records(examiner: Examiner) -> dict[str, Any]:
     """Qualifications, conflicts, warnings, revocations, ratings, reviews, unavailability."""
-    session, mine = db(), examiner.id
-
-    def rows(model: Any, *order: Any, options: tuple[Any, ...] = ()) -> list[Any]:
-        query = select(model).where(model.examiner_id == mine).options(*options)
-        return list(session.scalars(query.order_by(*order)))
-
-    targets = (joinedload(Conflict.candidate), joinedload(Conflict.organization))
-    return {
-        "qualifications": rows(
-            Qualification, Qualification.id, options=(joinedload(Qualification.occupation),)
-        ),
-        "conflicts": rows(Conflict, Conflict.declared_on.desc(), options=targets),
-        "warnings": rows(ExaminerWarning, ExaminerWarning.issued_on.desc()),
-        "revocations": rows(Revocation, Revocation.requested_on.desc()),
-        "ratings": rows(Rating, Rating.id.desc()),
-        "reviews": rows(Review, Review.year.desc()),
-        "periods": examiner_periods(session, examiner),
-    }
+    return {**examiner_records(db(), examiner), "periods": examiner_periods(db(), examiner)}
 
 
 @blueprint.route("/examiners/new", methods=["GET", "POST"])

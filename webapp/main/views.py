@@ -10,14 +10,14 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from models.base import LOCAL, Role
-from services.alerts import acknowledge, resolve
-from services.compliance import WARN_DAYS
+from services.alerts.compliance import WARN_DAYS
+from services.alerts.dashboard import SHOWN, UNSTAFFED_WEEKS, attention
+from services.alerts.store import acknowledge, resolve
 from services.messages import Refused
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..roles import role_required
-from .dashboard import SHOWN, UNSTAFFED_WEEKS, attention
 
 blueprint = Blueprint("main", __name__)
 

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from werkzeug.wrappers import Response
 
 from models.base import Role
-from services.allowance_export import allowance_file, served_seats
+from services.discipline.invalid_rows import invalid_file, invalid_rows
 from services.exports.allowance import allowance_workbook
 from services.exports.assignments import plan_workbook, schedules
 from services.exports.calendar import examiner_calendar
@@ -29,16 +29,16 @@ from services.exports.dispatch import dispatch_workbook
 from services.exports.examiner_sheets import examiner_workbook
 from services.exports.invalid import invalid_workbook
 from services.exports.plan_rows import PanelRow, PlanHeader
-from services.forms_export import (
+from services.filing.forms import (
     attachment1_name,
     attachment2_name,
     write_attachment1,
     write_attachment2,
 )
-from services.forms_rows import year_roster
-from services.invalid_export import invalid_file, invalid_rows
+from services.filing.forms_rows import year_roster
 from services.messages import Refused
-from services.plan_export import (
+from services.planning.allowance_rows import allowance_file, served_seats
+from services.planning.sheet_rows import (
     calendar_file,
     dispatch_file,
     examiner_files,
@@ -47,8 +47,8 @@ from services.plan_export import (
     plan_rows,
 )
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..roles import role_required
 from .views import blueprint, plan_or_404
 

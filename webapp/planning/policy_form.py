@@ -1,7 +1,7 @@
 """The plan-a-term form's policy fields and the plan page's policy summary (SPEC 4.2).
 
 The form is prefilled with the institution's policy; what the planner changes holds for that
-solve only and is checked by `services.policy.solve_policy` (never looser than the notice nor
+solve only and is checked by `services.planning.policy.solve_policy` (never looser than the notice nor
 than the institution's). A field left out of the post keeps the institution's value. Panel
 size and rotation scope are shown, not edited: publishing checks them exactly.
 """
@@ -16,10 +16,14 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from services.messages import Refused, label
-from services.policy import FIXED, GRADES, differing, shown
+from services.planning.policy import FIXED, GRADES, differing, shown
 from solver.schema import Policy
 
-from ..records.policy import CHOICES, FLAGS, NUMBERS  # the institution's policy form's fields
+from ..records.institution.policy import (  # the institution's policy form's fields
+    CHOICES,
+    FLAGS,
+    NUMBERS,
+)
 
 GRADE_NAMES = {"examiner": _l("examiner"), "senior": _l("senior examiner")}
 EDITABLE = tuple(key for key in Policy.model_fields if key not in FIXED)

@@ -15,7 +15,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 
-from services.plan_cache import LoadedPlan
+from services.planning.cache import LoadedPlan
 from solver.check import Panel, required_size
 from solver.schema import Examiner, Instance, Period, Result, Session
 

@@ -1,12 +1,12 @@
 """Plan a term (record a solve job), follow it live, stop it; list, review and publish plans.
 
-The web app only records the solve (`services.solve_jobs`): the scheduler process runs it
+The web app only records the solve (`services.planning.solve_jobs`): the scheduler process runs it
 in a child process, and the job page polls the job row once a second.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask import (
@@ -22,26 +22,26 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from models import AssessmentSession, Institution, JobStatus, PanelSeat, Plan, SolveJob
-from models.base import PlanStatus, Role, SessionStatus, utcnow
+from models import JobStatus, Plan, SolveJob
+from models.base import PlanStatus, Role, utcnow
+from services.institution.scheduler_state import scheduler_alive
 from services.messages import Refused
-from services.plan_export import panel_rows
-from services.plans import WITHOUT_CONTENT, status_name
-from services.policy import effective_policy
-from services.policy import shown as shown_value
-from services.publishing import publish
-from services.scheduler_state import scheduler_alive
-from services.solve_jobs import cancel, get_job, list_jobs, request_plan
-from services.solve_jobs import status_name as job_status_name
-from services.solve_runs import ENDED, objective_tuple
+from services.planning.plans import plan_objectives, status_name
+from services.planning.policy import effective_policy
+from services.planning.policy import shown as shown_value
+from services.planning.publishing import publish
+from services.planning.sheet_rows import panel_rows
+from services.planning.solve_jobs import cancel, get_job, list_jobs, request_plan
+from services.planning.solve_jobs import status_name as job_status_name
+from services.planning.solve_runs import ENDED, objective_tuple
+from services.schedule.queries import next_range
 from solver.schema import Result
 from solver.solve import Options
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 from ..plans import loaded_plan, page, plan_or_404
 from ..roles import role_required
 from . import policy_form, review
@@ -63,29 +63,13 @@ STATUSES = {
 }
 
 
-def next_range(inst: Institution) -> tuple[date, date]:
-    """The range of the planned sessions without a panel in force (else of all planned ones)."""
-    planned = (AssessmentSession.institution_id == inst.id) & (
-        AssessmentSession.status == SessionStatus.PLANNED
-    )
-    staffed = select(PanelSeat.session_id)
-    span = select(func.min(AssessmentSession.start), func.max(AssessmentSession.start))
-    first, last = db().execute(span.where(planned, AssessmentSession.id.not_in(staffed))).one()
-    if first is None:
-        first, last = db().execute(span.where(planned)).one()
-    if first is None:
-        today = date.today()
-        return today, today + timedelta(days=30)
-    return first.date(), last.date()
-
-
 @blueprint.route("/plans/new", methods=["GET", "POST"])
 @role_required(Role.PLANNER)
 def new() -> str | Response:
     """The plan-a-term form; a valid request queues a solve job and shows it."""
     inst = institution()
     house = effective_policy(inst)
-    first, last = next_range(inst)
+    first, last = next_range(db(), inst, date.today())
     form = {"date_from": first.isoformat(), "date_to": last.isoformat(),
             "time_limit": str(DEFAULT_TIME_LIMIT), "seed": "0"}  # fmt: skip
     policy = policy_form.values_of(house)
@@ -228,14 +212,7 @@ def stop(job_id: int) -> Response:
 def plans() -> str:
     """Every plan version of the institution, newest first, and the solves under way."""
     inst = institution()
-    # The objective alone is read out of each stored result (megabytes each at XL).
-    versions = db().execute(
-        select(Plan, Plan.result["objective"])
-        .options(*WITHOUT_CONTENT)
-        .where(Plan.institution_id == inst.id)
-        .order_by(Plan.version.desc())
-    )
-    rows = [(p, objective_tuple(objective)) for p, objective in versions]
+    rows = [(p, objective_tuple(objective)) for p, objective in plan_objectives(db(), inst)]
     jobs = list_jobs(db(), inst, everything=True, limit=10)
     return render_template("planning/plans.html", rows=rows, jobs=jobs, **_names())
 

@@ -9,15 +9,16 @@ from typing import Any, TypeVar
 from flask import abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from models import AssessmentSession, Examiner
 from models.base import LOCAL, Role
 from services.exports.layout import mask_id
 from services.messages import Problem, Refused
+from services.people.queries import examiner_by_code
+from services.schedule.queries import session_by_code
 
-from .. import service_lang
 from ..database import db, institution
+from ..language import service_lang
 
 Errors = dict[str, list[str]]
 T = TypeVar("T")
@@ -117,11 +118,7 @@ class Form:
         code = self.text(name, required)
         if not code:
             return None
-        found = db().scalar(
-            select(Examiner).where(
-                Examiner.institution_id == current_user.institution_id, Examiner.code == code
-            )
-        )
+        found = examiner_by_code(db(), current_user.institution_id, code)
         if found is None:
             self.fail(name, _("No examiner has the code %(code)s.", code=code))
         return found
@@ -131,12 +128,7 @@ class Form:
         code = self.text(name)
         if not code:
             return None
-        found = db().scalar(
-            select(AssessmentSession).where(
-                AssessmentSession.institution_id == current_user.institution_id,
-                AssessmentSession.code == code,
-            )
-        )
+        found = session_by_code(db(), current_user.institution_id, code)
         if found is None:
             self.fail(name, _("No session has the code %(code)s.", code=code))
         return found

@@ -12,24 +12,25 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from models import Examiner, FilingBatch, TrainingPlan
 from models.base import Role
-from services import filing as plans_service
-from services import filing_batches as batches_service
-from services.forms_export import (
+from services.filing import batches as batches_service
+from services.filing import queries
+from services.filing import training as plans_service
+from services.filing.forms import (
     attachment1_name,
     attachment2_name,
     write_attachment1,
     write_attachment2,
 )
-from services.forms_rows import batch_examiners
+from services.filing.forms_rows import batch_examiners
 from services.messages import Refused
+from services.people.queries import examiners_by_code
 
-from .. import service_lang
 from ..database import db
+from ..language import service_lang
 from ..roles import role_required
 from .blueprint import blueprint
 from .common import Errors, Form, home, owned, today
@@ -95,15 +96,7 @@ def training_plan_move(ident: int, action: str) -> str | Response:
 
 
 def _plans_page(errors: Errors, values: dict) -> str:
-    rows = (
-        db()
-        .scalars(
-            select(TrainingPlan)
-            .where(TrainingPlan.institution_id == home().id)
-            .order_by(TrainingPlan.starts_on.desc())
-        )
-        .all()
-    )
+    rows = queries.training_plans(db(), home().id)
     return render_template("records/training_plans.html", plans=rows, errors=errors, values=values)
 
 
@@ -138,9 +131,7 @@ def _listed_examiners(form: Form) -> list[Examiner] | None:
     codes = form.text("examiners").replace("，", ",").replace(",", " ").split()
     if not codes:
         return None
-    found = {e.code: e for e in db().scalars(
-        select(Examiner).where(Examiner.institution_id == home().id, Examiner.code.in_(codes))
-    )}  # fmt: skip
+    found = examiners_by_code(db(), home().id, codes)
     for code in codes:
         if code not in found:
             form.fail("examiners", _("No examiner has the code %(code)s.", code=code))
@@ -195,24 +186,8 @@ def _remove(folder: Path) -> None:
 
 def _batches_page(errors: Errors, values: dict) -> str:
     institution = home()
-    rows = (
-        db()
-        .scalars(
-            select(FilingBatch)
-            .where(FilingBatch.institution_id == institution.id)
-            .order_by(FilingBatch.id.desc())
-        )
-        .all()
-    )
-    plans = (
-        db()
-        .scalars(
-            select(TrainingPlan)
-            .where(TrainingPlan.institution_id == institution.id)
-            .order_by(TrainingPlan.starts_on.desc())
-        )
-        .all()
-    )
+    rows = queries.filing_batches(db(), institution.id)
+    plans = queries.training_plans(db(), institution.id)
     options = [("", _("— none: list the examiners —"))] + [(p.id, p.title) for p in plans]
     return render_template(
         "records/batches.html", batches=rows, plans=options, errors=errors, values=values

@@ -1,0 +1,86 @@
+"""`panelplan demo`: the main job end to end on the embedded SQLite default, then the UI.
+
+Loads the bundled sample into a fresh database, plans and publishes the term (printing it),
+creates one demo user per role, starts the scheduler as its own process (never inside the
+web server) and serves the app until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from models import User
+from models.db import make_engine, session_factory, transaction
+from services.demo.run import DEMO_DATABASE, run_demo
+from services.institution import users
+from services.institution.context import institution
+
+DEMO_USERS = {"admin": "admin-demo", "planner": "planner-demo", "viewer": "viewer-demo"}
+
+
+def register(commands: Any) -> None:
+    """Add `demo` to the `panelplan` command."""
+    demo = commands.add_parser(
+        "demo", help="load the sample into a fresh database, plan, publish, then serve the UI"
+    )
+    demo.add_argument("--size", choices=("S", "M"), default="S")
+    demo.add_argument("--out", type=Path, default=Path("out"))
+    demo.add_argument("--time-limit", type=float, default=60.0)
+    demo.add_argument("--workers", type=int, default=0)
+    demo.add_argument("--database", metavar="URL", help="default: a fresh instance/demo.db")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="plan and print only (no UI)")
+    demo.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Plan the sample term, then (unless --no-serve) start the scheduler and serve the UI."""
+    url = args.database or f"sqlite:///{DEMO_DATABASE}"
+    code = run_demo(args.size, args.out, args.time_limit, args.workers, sys.stdout, url)
+    add_demo_users(url)
+    if args.no_serve or code != 0:
+        return code
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "cli", "scheduler", "--database", url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    print(f"\n打开 / open http://{args.host}:{args.port}/", flush=True)
+    for role, password in DEMO_USERS.items():
+        print(f"  {role} / {password}", flush=True)
+    try:
+        from waitress import serve
+
+        from webapp import create_app
+        from webapp.config import Config
+
+        config = Config()
+        config.DATABASE_URL = url
+        serve(create_app(config), host=args.host, port=args.port, threads=8)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        scheduler.terminate()
+        scheduler.wait(timeout=10)
+    return 0
+
+
+def add_demo_users(url: str) -> None:
+    """One user per role with a printed password (the demo database only)."""
+    engine = make_engine(url)
+    try:
+        with transaction(session_factory(engine), "demo") as session:
+            home = institution(session)
+            taken = set(session.scalars(select(User.username)))
+            for role, password in DEMO_USERS.items():
+                if role not in taken:
+                    users.create_user(session, home, role, role, password, f"演示{role}")
+    finally:
+        engine.dispose()

@@ -1,0 +1,201 @@
+"""Read tables out of .xlsx and .csv files: find the header row by its content, map headings
+to fields by aliases, and keep each row's number as the planner sees it in Excel.
+
+Headings are compared without spaces and line breaks, with full-width brackets read as
+half-width and case ignored; a heading such as "级别（考评员/高级考评员）" also matches
+the alias "级别" once its bracketed note is dropped. Title rows ("2024年考评人员汇总表"),
+the "单位：…" line and footers ("填表人：…") are not data: rows before the header are
+skipped, and so are rows whose required cells are all empty.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from services.messages import Problem, Refused
+
+MESSAGES = {
+    "no_file": {"zh": "找不到文件 {file}", "en": "file {file} not found"},
+    "bad_format": {
+        "zh": "不支持的文件类型 {file}：请另存为 .xlsx 或 .csv",
+        "en": "unsupported file {file}: save it as .xlsx or .csv",
+    },
+    "unreadable": {
+        "zh": "无法读取文件 {file}（{reason}）",
+        "en": "cannot read {file} ({reason})",
+    },
+    "no_header": {
+        "zh": "{file} 中找不到表头行：至少需要列 {columns}",
+        "en": "no header row found in {file}: it needs at least the columns {columns}",
+    },
+}
+HEADER_SCAN_ROWS = 30
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field of a layout and the headings it may be written as (the first is canonical)."""
+
+    field: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns of one kind of sheet; `required` lists groups of which one must be present."""
+
+    columns: tuple[Column, ...]
+    required: tuple[tuple[str, ...], ...]
+
+    def heading(self, name: str) -> str:
+        """The canonical heading of field `name`."""
+        return next(c.aliases[0] for c in self.columns if c.field == name)
+
+
+@dataclass
+class Row:
+    """One data row: its number in the sheet and raw cell values by field."""
+
+    number: int
+    values: dict[str, Any]
+
+    def get(self, name: str) -> Any:
+        """The raw value of field `name` (None when the column is absent or the cell empty)."""
+        return self.values.get(name)
+
+
+@dataclass
+class Table:
+    """The rows of a sheet under a recognised header."""
+
+    source: str  # file name, and sheet name for workbooks
+    headings: dict[str, str]  # field -> heading as written in the file
+    rows: list[Row] = field(default_factory=list)
+
+    def column(self, name: str) -> str | None:
+        """The heading as written for field `name`, None when the file lacks that column."""
+        return self.headings.get(name)
+
+
+def normalize_heading(value: Any) -> str:
+    """A heading reduced for comparison: no blanks, half-width brackets, lower case."""
+    out = re.sub(r"\s+", "", str(value or "")).lower()
+    out = out.translate(str.maketrans("（）：*＊", "():  "))
+    return out.replace(" ", "").rstrip(":")
+
+
+def _stem(heading: str) -> str:
+    return re.sub(r"\(.*?\)", "", heading)
+
+
+def read_sheets(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """Every sheet of a workbook (a CSV file is one sheet) as rows of cell values."""
+    path = Path(path)
+    if not path.is_file():
+        raise Refused([Problem.of(MESSAGES, "no_file", "file", file=path.name)])
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_workbook(path)
+        if suffix in (".csv", ".txt"):
+            return [(path.name, _read_csv(path.read_bytes()))]
+    except Refused:
+        raise
+    except Exception as error:  # a damaged or mislabelled file: say so, never a traceback
+        reason = type(error).__name__
+        raise Refused(
+            [Problem.of(MESSAGES, "unreadable", "file", file=path.name, reason=reason)]
+        ) from error
+    raise Refused([Problem.of(MESSAGES, "bad_format", "file", file=path.name)])
+
+
+def _read_workbook(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    from openpyxl import load_workbook  # only the import paths need openpyxl
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [
+            (f"{path.name}:{sheet.title}", list(sheet.iter_rows(values_only=True)))
+            for sheet in book.worksheets
+        ]
+    finally:
+        book.close()
+
+
+def _read_csv(raw: bytes) -> list[tuple[Any, ...]]:
+    """CSV rows; UTF-8 (with or without BOM) first, else GB18030 (Excel's save in China)."""
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        content = raw.decode("gb18030")
+    return [tuple(r) for r in csv.reader(io.StringIO(content, newline=""))]
+
+
+def find_table(
+    sheets: Sequence[tuple[str, Sequence[tuple[Any, ...]]]], layout: Layout
+) -> Table | None:
+    """The first sheet holding `layout`'s header, with its data rows; None when none does."""
+    for source, rows in sheets:
+        for index, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
+            mapping = _match(cells, layout)
+            found = {name for name, _ in mapping.values()}
+            if all(any(name in found for name in group) for group in layout.required):
+                return _table(source, rows, index, mapping, layout)
+    return None
+
+
+def read_table(path: Path, layout: Layout) -> Table:
+    """The table of `layout` in the file at `path`, or `Refused` naming the missing columns."""
+    table = find_table(read_sheets(path), layout)
+    if table is None:
+        raise no_header(path, [layout])
+    return table
+
+
+def no_header(path: Path, layouts: Iterable[Layout]) -> Refused:
+    """The refusal of a file holding no header of `layouts`, naming their required columns."""
+    columns = "、".join(layout.heading(group[0]) for layout in layouts for group in layout.required)
+    return Refused([Problem.of(MESSAGES, "no_header", "file", file=path.name, columns=columns)])
+
+
+def _match(cells: Iterable[Any], layout: Layout) -> dict[int, tuple[str, str]]:
+    """Column index -> (field, heading as written) for the headings of `layout` in a row."""
+    exact = {normalize_heading(a): c.field for c in layout.columns for a in c.aliases}
+    mapping: dict[int, tuple[str, str]] = {}
+    taken: set[str] = set()
+    for index, cell in enumerate(cells):
+        key = normalize_heading(cell)
+        name = exact.get(key) or exact.get(_stem(key)) if key else None
+        if name and name not in taken:
+            taken.add(name)
+            mapping[index] = (name, re.sub(r"\s+", "", str(cell)))
+    return mapping
+
+
+def _table(
+    source: str,
+    rows: Sequence[tuple[Any, ...]],
+    header: int,
+    mapping: dict[int, tuple[str, str]],
+    layout: Layout,
+) -> Table:
+    table = Table(source, {name: heading for name, heading in mapping.values()})
+    required = {name for group in layout.required for name in group}
+    for offset, cells in enumerate(rows[header + 1 :], start=header + 2):
+        values = {name: _clean(cells[i]) for i, (name, _) in mapping.items() if i < len(cells)}
+        if any(values.get(name) is not None for name in required):
+            table.rows.append(Row(offset, values))
+    return table
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
