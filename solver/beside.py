@@ -21,7 +21,7 @@ from ortools.util.python import solve_interrupter
 
 from .model import Built
 from .objective import Term
-from .relax import Program, program
+from .relax import Program
 
 MIP_AFTER_LP = 2.0  # run the MIP when the LP took at most this long (wall seconds)
 MIP_PER_LP = 15.0  # and give it this many times the LP's time, at least MIP_FLOOR
@@ -39,7 +39,7 @@ class Beside:
         self.seconds, self.mip = seconds, mip
         self.done = threading.Event()
         self.interrupter = solve_interrupter.SolveInterrupter()
-        self.program = program(built, term)
+        self.program = Program(built, term)
         self.thread = threading.Thread(target=self._run, name="lp-mip", daemon=True)
 
     def start(self) -> Beside:

@@ -30,17 +30,35 @@ from ortools.sat.python import cp_model, cp_model_helper
 from ortools.util.python import solve_interrupter
 
 from .model import Built
-from .objective import Term
+from .objective import Square, Term
 
 TOLERANCE = 1e-3  # objective values are integers; the solvers' errors are far below this
 INFINITY = float("inf")
 
 
 class Program:
-    """The model's rows as a linear program over one column per model variable."""
+    """The model's rows as a linear program over one column per model variable.
 
-    def __init__(self, proto: model_pb2.ModelProto, literals: list[int], size: int) -> None:
-        self.proto, self.literals, self.size = proto, literals, size
+    Made in the caller's thread from a copy of the model (a C++ copy: milliseconds); the
+    rows themselves are built by whichever thread first solves, so a thread beside the
+    search pays for the Python loops, not the search.
+    """
+
+    def __init__(self, built: Built, term: Term) -> None:
+        proto = built.model.proto
+        self.source = type(proto)()
+        self.source.copy_from(proto)
+        self.squares = [(q.load.index, q.sq.index, q.cap, q.cuts) for q in _squares(built)]
+        self.objective = _flatten(term.expr)
+        self.literals = [lit.index for lit in built.v.all_literals()]
+        self.size = len(proto.variables)
+        self._proto: model_pb2.ModelProto | None = None
+
+    @property
+    def proto(self) -> model_pb2.ModelProto:
+        if self._proto is None:
+            self._proto = _program(self.source, self.squares, self.objective)
+        return self._proto
 
     def lp_bound(
         self, seconds: float | None, stop: solve_interrupter.SolveInterrupter | None = None
@@ -79,15 +97,13 @@ class Program:
         return bound, values
 
 
-def program(built: Built, term: Term) -> Program:
-    """The linear program of `built` minimising `term` (every level added so far kept)."""
-    literals = [lit.index for lit in built.v.all_literals()]
-    return Program(_program(built, term), literals, len(built.model.proto.variables))
-
-
 def lp_bound(built: Built, term: Term, seconds: float | None) -> int | None:
     """The LP relaxation's optimum of `term`, rounded up (None if not solved in time)."""
-    return program(built, term).lp_bound(seconds)
+    return Program(built, term).lp_bound(seconds)
+
+
+def _squares(built: Built) -> list[Square]:
+    return [q for t in built.terms() for q in t.squares]
 
 
 def _parameters(seconds: float | None) -> mathopt.SolveParameters:
@@ -128,28 +144,29 @@ class _Rows:
         self.add(terms, constant, lower, upper)
 
 
-def _program(built: Built, term: Term) -> model_pb2.ModelProto:
-    """The model's rows over one column per model variable, minimising `term`."""
-    proto = built.model.proto
+def _program(
+    proto: cp_model_helper.CpModelProto,
+    squares: list[tuple[int, int, int, range]],
+    objective: tuple[dict[int, float], float],
+) -> model_pb2.ModelProto:
+    """The rows of `proto` over one column per variable, minimising `objective`."""
     out = model_pb2.ModelProto()
     lows, highs = [], []
     for v in proto.variables:
         domain = list(v.domain)
         lows.append(domain[0])
         highs.append(domain[-1])
-    squares = [q for t in built.terms() for q in t.squares]
-    cuts = {i for q in squares for i in q.cuts}
+    cuts = {i for *_, rows in squares for i in rows}
     rows = _Rows()
     for index, constraint in enumerate(proto.constraints):
         if index not in cuts:
             _copy(rows, constraint)
-    for q in squares:  # sq = Σ (2k + 1) y_k and load = Σ y_k, 0 <= y_k <= 1
-        ys = range(len(lows), len(lows) + q.cap)
-        lows.extend([0] * q.cap)
-        highs.extend([1] * q.cap)
-        rows.add({**dict.fromkeys(ys, 1.0), q.load.index: -1.0}, 0, 0, 0)
-        steps = {y: 2.0 * k + 1 for k, y in enumerate(ys)}
-        rows.add({**steps, q.sq.index: -1.0}, 0, 0, 0)
+    for load, sq, cap, _ in squares:  # sq = Σ (2k + 1) y_k and load = Σ y_k, 0 <= y_k <= 1
+        ys = range(len(lows), len(lows) + cap)
+        lows.extend([0] * cap)
+        highs.extend([1] * cap)
+        rows.add({**dict.fromkeys(ys, 1.0), load: -1.0}, 0, 0, 0)
+        rows.add({**{y: 2.0 * k + 1 for k, y in enumerate(ys)}, sq: -1.0}, 0, 0, 0)
     out.variables.ids.extend(range(len(lows)))
     out.variables.lower_bounds.extend(lows)
     out.variables.upper_bounds.extend(highs)
@@ -163,11 +180,10 @@ def _program(built: Built, term: Term) -> model_pb2.ModelProto:
         matrix.row_ids.extend([row] * len(columns))
         matrix.column_ids.extend(columns)
         matrix.coefficients.extend(terms[c] for c in columns)
-    objective, offset = _flatten(term.expr)
-    out.objective.offset = offset
-    columns = sorted(c for c, k in objective.items() if k)
+    coefficients, out.objective.offset = objective
+    columns = sorted(c for c, k in coefficients.items() if k)
     out.objective.linear_coefficients.ids.extend(columns)
-    out.objective.linear_coefficients.values.extend(objective[c] for c in columns)
+    out.objective.linear_coefficients.values.extend(coefficients[c] for c in columns)
     return out
 
 

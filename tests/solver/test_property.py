@@ -256,7 +256,7 @@ def test_lp_and_mip_bounds_never_pass_the_brute_force_optimum(raw):
     assert best is not None
     built = build(Facts(instance))
     load = built.term("load_squares")
-    program = relax.program(built, load)
+    program = relax.Program(built, load)
     assert (program.lp_bound(None) or 0) <= best[2]
     bound, plan = program.mip(30)
     assert bound is not None and bound <= best[2]
