@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_ARGS ?=
 
-.PHONY: setup demo test lint bench bench-db bench-web schemas translations screenshots
+.PHONY: setup demo test lint bench bench-matrix bench-db bench-web schemas translations screenshots
 
 setup: $(STAMP)
 
@@ -32,6 +32,10 @@ test: lint
 
 bench: setup
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The solver beside the direct formulation on every shape of term (about an hour).
+bench-matrix: setup
+	$(BIN)/python -m bench.matrix --xl --shared ../shared/instances $(BENCH_ARGS)
 
 # Web page latency at XL (solves and publishes the XL term first; about 5 minutes).
 bench-web: setup

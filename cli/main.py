@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from data.generate import generate
+from data.shapes import SHAPES, generate_shape
 from solver import cli as solver_cli
 
 from . import (
@@ -58,6 +58,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     gen = commands.add_parser("generate", help="write a realistic instance (sizes S, M, L, XL)")
     gen.add_argument("size", choices=("S", "M", "L", "XL"))
     gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument(
+        "--shape",
+        choices=sorted(SHAPES),
+        default="spread",
+        help="the kind of institution (data/shapes.py; default spread)",
+    )
     gen.add_argument("-o", "--output", type=Path)
     gen.set_defaults(run=_generate)
     scheduler.register(commands)
@@ -98,7 +104,8 @@ def _record_crash() -> Path:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    text = json.dumps(generate(args.size, args.seed), ensure_ascii=False, indent=1)
+    raw = generate_shape(args.shape, args.size, args.seed)
+    text = json.dumps(raw, ensure_ascii=False, indent=1)
     if args.output is None:
         print(text)
     else:
