@@ -12,18 +12,15 @@ infeasible.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
 from .facts import Facts, Reason
 from .messages import say
 from .model import build
+from .options import Options
 from .schema import Diagnostic, Examiner, Session
 from .search import solve_keeping_sigint
-
-if TYPE_CHECKING:
-    from .solve import Options
 
 SHOWN = 8  # near misses listed per session before "N more"
 CORE_SECONDS = 10.0

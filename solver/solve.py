@@ -25,6 +25,7 @@ from .facts import Facts
 from .messages import say
 from .model import Built, build
 from .objective import TERMS, Term, evaluate
+from .options import Options
 from .schema import Assignment, Instance, Objective, Result, Unfilled
 from .search import Budget, Control, Outcome, Searcher
 from .warmstart import repaired_plan
@@ -33,17 +34,6 @@ SOLVER_VERSION = f"panelplan {__version__} (ortools {version('ortools')})"
 RELAXATIONS = {"load_squares": relax_loads, "leader_squares": relax_leaders}
 
 __all__ = ["SOLVER_VERSION", "Control", "Options", "Progress", "solve"]
-
-
-@dataclass(frozen=True)
-class Options:
-    """How to search: time limit in seconds (None: until proven), workers (0: all cores), seed."""
-
-    time_limit: float | None = None
-    workers: int = 0
-    seed: int = 0
-    deterministic: bool = False
-    lang: str = "zh"
 
 
 @dataclass(frozen=True)
@@ -58,13 +48,15 @@ class Progress:
 
 def solve(
     instance: Instance,
-    options: Options = Options(),
+    options: Options | None = None,
     progress: Callable[[Progress], None] | None = None,
     control: Control | None = None,
     warnings: list[str] | None = None,
 ) -> Result:
     """Find a plan minimising (unfilled, changes, load_squares, leader_squares) in that order."""
-    return _Run(instance, options, progress, control or Control(), warnings or []).run()
+    return _Run(
+        instance, options or Options(), progress, control or Control(), warnings or []
+    ).run()
 
 
 class _Run:
