@@ -13,6 +13,7 @@ from dataclasses import field as dataclass_field
 from typing import Any
 
 from solver.messages import name as translated
+from solver.messages import pick
 
 Catalog = Mapping[str, Mapping[str, str]]
 
@@ -128,7 +129,7 @@ class Problem:
 
     def reason(self, lang: str = "zh") -> str:
         """Why, without where."""
-        return self.templates.get(lang, self.templates["zh"]).format(**self.params)
+        return pick(self.templates, lang).format(**self.params)
 
     def text(self, lang: str = "zh") -> str:
         """Row, field and reason in one line."""

@@ -7,6 +7,8 @@ place lets translators review them together and keeps code free of prose.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 LANGS = ("zh", "en")
 
 CATALOG: dict[str, dict[str, str]] = {
@@ -276,4 +278,9 @@ def say(lang: str, key: str, **params: object) -> str:
 def name(table: dict[str, dict[str, str]], value: str, lang: str) -> str:
     """Translate an enumerated value (conflict kind, status, grade, role)."""
     names = table.get(value)
-    return names.get(lang, names["zh"]) if names else value
+    return pick(names, lang) if names else value
+
+
+def pick(texts: Mapping[str, str], lang: str) -> str:
+    """The text in `lang`, else the Chinese one (every text has Chinese)."""
+    return texts.get(lang, texts["zh"])

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from models import Institution
 from models.alerts import Alert, AlertKind, AlertState
 from services.messages import Problem, Refused
-from solver.messages import name
+from solver.messages import name, pick
 
 LIVE = (AlertState.OPEN, AlertState.ACKNOWLEDGED)
 
@@ -171,7 +171,7 @@ def describe(alert: Alert, lang: str = "zh") -> AlertLine:
     if alert.kind == AlertKind.PLAN_INVALID:
         params["sessions"] = "、".join(alert.params["sessions"]) or "-"
         params["count"] = len(alert.params["findings"])
-    text = MESSAGES[key].get(lang, MESSAGES[key]["zh"]).format(**params)
-    details = [f["text"].get(lang, f["text"]["zh"]) for f in alert.params.get("findings", ())]
+    text = pick(MESSAGES[key], lang).format(**params)
+    details = [pick(f["text"], lang) for f in alert.params.get("findings", ())]
     state = name(STATE_NAMES, alert.state, lang)
     return AlertLine(alert.id, key, state, text, details)

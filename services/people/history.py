@@ -25,7 +25,7 @@ from services.discipline.conflict_lists import KIND_NAMES
 from services.exports.layout import mask_id
 from services.messages import Catalog, label
 from services.people.certificates import GRADE_NAMES
-from solver.messages import STATUS_NAMES
+from solver.messages import STATUS_NAMES, pick
 
 LONG_TEXT = 60  # longer texts (a work history, an appointment's duties) are cut here
 HIDDEN = frozenset({"id", "examiner_id", "institution_id"})  # keys, never shown
@@ -199,7 +199,7 @@ class HistoryLine:
 
     def _label(self, name: str, lang: str) -> str:
         names = FIELDS.get(self.entity, {}).get(name)
-        return names.get(lang, names["zh"]) if names else label(name, lang)
+        return pick(names, lang) if names else label(name, lang)
 
     def value(self, name: str, value: Any, lang: str = "zh", whole_ids: bool = False) -> str:
         """`value` of field `name` as planners read it ("" when empty)."""
@@ -214,7 +214,7 @@ class HistoryLine:
             return mask_id(str(value))
         names = VALUE_NAMES.get((self.entity, name)) or VALUE_NAMES.get(("*", name))
         if names is not None and value in names:
-            return names[value].get(lang, names[value]["zh"])
+            return pick(names[value], lang)
         text = str(value)
         return text if len(text) <= LONG_TEXT else text[:LONG_TEXT] + "…"
 
