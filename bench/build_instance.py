@@ -4,7 +4,7 @@
 
 Loads the generated instance (seed 0) into a fresh database per backend (a temporary
 SQLite file; a new schema on the PostgreSQL server of the tests, dropped afterwards),
-then times `services.instance.build_instance` over the whole term: once as loaded, and
+then times `services.planning.instance.build_instance` over the whole term: once as loaded, and
 once more with a published plan in force for every session (baseline and locks read),
 and for the term's second half, whose history then holds the first half's panels.
 Target (issue 3): XL (1000 examiners, 2500 sessions) built in at most 3 s.

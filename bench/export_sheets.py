@@ -4,10 +4,10 @@
 
 Setup (not timed): the generated XL term (seed 0) is loaded into a fresh SQLite file; a
 plan is stored cheaply, without solving: each session gets a seeded draw of eligible examiners
-from its pool (`data.eligibility.Roster`, H3/H4 only), stored with `services.plans.store_result`
+from its pool (`data.eligibility.Roster`, H3/H4 only), stored with `services.planning.plans.store_result`
 as a FEASIBLE draft, and its seats are put in force directly (publishing would run the
 checker, which such panels need not pass). The first half of the term is then marked held
-and conflicts are registered after the fact (`services.conflicts.register_conflict`) so the
+and conflicts are registered after the fact (`services.discipline.conflicts.register_conflict`) so the
 invalid-result report has rows. Each export is timed from its own transaction: rows from the
 database, the workbook (or calendars) built and written to a temporary directory.
 Target (issue 4): each export ≤ 5 s at XL.
