@@ -1,7 +1,7 @@
 """The solver beside the direct formulation, on every shape of term: docs/benchmarks.md.
 
-    python -m bench.matrix [--sizes S,M,L] [--shapes all] [--shared DIR] [--xl]
-                           [--workers 2] [--limit 60]
+    python -m bench.matrix [--sizes S,M,L] [--shapes all] [--extra spread/L,...]
+                           [--shared DIR] [--xl] [--workers 2] [--limit 60]
 
 Each case (a shape of `data.shapes` at a size, or an instance file, e.g. the independent
 generator's terms in ../shared/instances) runs in its own process: first `solver.solve`,
@@ -171,6 +171,7 @@ def cases(args: argparse.Namespace) -> list[tuple[str, float, bool]]:
     """(case, limit, run the baseline) for every case asked for."""
     shapes = list(SHAPES) if args.shapes == "all" else args.shapes.split(",")
     out = [(f"{s}/{z}", args.limit, True) for z in args.sizes.split(",") for s in shapes]
+    out += [(case, args.limit, True) for case in filter(None, args.extra.split(","))]
     if args.xl:
         out.append(("spread/XL", XL_LIMIT, False))  # the direct model does not fit in time
     if args.shared:
@@ -185,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shapes", default="all")
     parser.add_argument("--shared", help="a folder of instance files to add")
     parser.add_argument("--xl", action="store_true", help="also XL on the spread shape")
+    parser.add_argument("--extra", default="", help="more shape/SIZE cases, comma-separated")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=float, default=60.0)
     parser.add_argument("--one", help=argparse.SUPPRESS)

@@ -45,7 +45,7 @@ SHAPES = MappingProxyType(
         "one-site": Shape(
             "everything at its own site: nobody serves more than three sessions in a row",
             venues=1,
-            pool=2.6,
+            pool=3.5,
         ),
         "two-sites": Shape(
             "two sites of its own, most sessions at the first: H7 binds", venues=2, pool=1.3

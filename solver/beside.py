@@ -23,7 +23,7 @@ from .model import Built
 from .objective import Term
 from .relax import Program
 
-MIP_AFTER_LP = 2.0  # run the MIP when the LP took at most this long (wall seconds)
+MIP_AFTER_LP = 3.0  # run the MIP when the LP took at most this long (wall seconds)
 MIP_PER_LP = 15.0  # and give it this many times the LP's time, at least MIP_FLOOR
 MIP_FLOOR = 3.0
 STOP_WAIT = 0.2  # seconds to wait for the thread after interrupting it

@@ -1,23 +1,14 @@
-"""Minimise one level of the objective: full CP-SAT solves plus a neighbourhood search.
+"""Minimise one level of the objective: CP-SAT's phases, with the LP/MIP engine beside them.
 
-CP-SAT proves the fairness levels easily once it holds an optimal plan (the
-flow bound of `solver.bound` is usually tight), but on its own it finds that
-plan slowly: evening out loads needs long exchange chains that its generic
-neighbourhoods rarely hit. So a level is minimised in three phases:
-
-1. a first plan: the valid start the caller gives (the warm start, the
-   previous level's plan), or the hint repaired around its broken sessions
-   (a baseline after a withdrawal), or else a short full solve;
-2. large-neighbourhood search: free the panels of a window of consecutive
-   sessions (or of the sessions a busy and an idle examiner could swap),
-   fix every other panel, and let CP-SAT re-staff the window optimally;
-   windows follow time because H5-H7 tie neighbouring sessions together;
-3. a full solve hinted with the best plan, for whatever time is left, which
-   either closes the gap or states the bound reached.
-
-The search stops as soon as a plan meets the lower bound. Fixing is done by
-narrowing variable domains in the model itself and restoring them, so no
-copy of a large model is made per neighbourhood.
+CP-SAT finds fair plans slowly on its own (evening out loads needs long exchange chains)
+and cannot prove them where the flow bound is weak. So a level runs two engines: in a
+thread, the LP relaxation and then the MIP of the model (`solver.beside`), which give a
+bound that sees H6 and H7 and, on small terms, the optimum itself; and here, CP-SAT from a
+first plan (the caller's valid start, the repaired published plan, the MIP's plan, or a
+short full solve), then the exact model while it improves, then windows of sessions
+re-staffed with the rest fixed (`solver.windows`), then a full solve with the time left.
+Whatever proves the level first ends it. Fixing a window narrows variable domains in the
+model itself and restores them, so no copy of a large model is made per neighbourhood.
 """
 
 from __future__ import annotations
@@ -26,12 +17,8 @@ import contextlib
 import math
 import os
 import random
-import signal
-import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -39,92 +26,10 @@ from .beside import Beside
 from .model import Built
 from .objective import Term, evaluate
 from .relax import lp_bound
+from .running import Budget, Control, Outcome, Watch, better, solve_keeping_sigint
+from .windows import Windows
 
-
-@dataclass
-class Control:
-    """Lets another thread (Ctrl-C, a job runner) stop the search, keeping the best plan."""
-
-    stopped: threading.Event = field(default_factory=threading.Event)
-    current: cp_model.CpSolver | None = None
-
-    def stop(self) -> None:
-        """Stop now; the solve returns its best plan so far as FEASIBLE."""
-        self.stopped.set()
-        if self.current is not None:
-            self.current.stop_search()
-
-
-def solve_keeping_sigint(
-    solver: cp_model.CpSolver,
-    model: cp_model.CpModel,
-    callback: cp_model.CpSolverSolutionCallback | None = None,
-) -> Any:
-    """`solver.solve(model)`, then give Ctrl-C back to Python.
-
-    CP-SAT catches SIGINT during a solve (stopping the search, which is what we want) but
-    leaves the process without Python's handler afterwards: the next Ctrl-C would kill it
-    outright, skipping every `finally` (a web server would orphan its scheduler, a command
-    would lose its clean-up). Re-installing the handler Python had restores KeyboardInterrupt.
-    """
-    handler = signal.getsignal(signal.SIGINT)
-    try:
-        return solver.solve(model, callback)
-    finally:
-        if threading.current_thread() is threading.main_thread() and handler is not None:
-            signal.signal(signal.SIGINT, handler)
-
-
-@dataclass
-class Budget:
-    """Time left for one solve, in seconds or (deterministic mode) deterministic units.
-
-    In deterministic mode the limit also holds as wall-clock seconds: CP-SAT's
-    deterministic time runs slower than the clock on a busy or slow machine (a 20 s limit
-    once took 27.8 s), so every solve is also given the wall seconds left, and a solve cut
-    by the clock rather than by its deterministic limit may then differ from run to run.
-    """
-
-    limit: float | None
-    deterministic: bool
-    used: float = 0.0
-    started: float = field(default_factory=time.monotonic)
-
-    def left(self) -> float | None:
-        if self.limit is None:
-            return None
-        spent = self.used if self.deterministic else time.monotonic() - self.started
-        return max(0.0, self.limit - spent)
-
-    def wall_left(self) -> float | None:
-        """Wall-clock seconds left (None: no limit)."""
-        if self.limit is None:
-            return None
-        return max(0.0, self.limit - (time.monotonic() - self.started))
-
-    def charge(self, solver: cp_model.CpSolver) -> None:
-        self.used += solver.response_proto.deterministic_time
-
-    def cap(self, seconds: float) -> float:
-        left = self.left()
-        return seconds if left is None else min(seconds, left)
-
-    def limit_solver(self, solver: cp_model.CpSolver) -> cp_model.CpSolver:
-        """In deterministic mode, add the wall-clock limit to the deterministic one."""
-        wall = self.wall_left()
-        if self.deterministic and wall is not None:
-            solver.parameters.max_time_in_seconds = wall
-        return solver
-
-
-@dataclass
-class Outcome:
-    """Where a level ended: CP-SAT status name, best value, proven bound, solution values."""
-
-    status: str
-    value: int | None = None
-    bound: int = 0
-    values: list[int] | None = None
+__all__ = ["Budget", "Control", "Outcome", "Searcher", "solve_keeping_sigint"]
 
 
 @dataclass
@@ -195,7 +100,8 @@ class Searcher:
         if first.values is None:  # the watch stops a solve when the MIP offers a plan: adopt
             first = self._adopt(self._full(hint, _first_slice(self.budget), first_only=True))
             if first.status == "UNKNOWN" and not self._halted():
-                first = self._adopt(self._full(hint, None))  # keep looking with all the time
+                # Keep looking with all the time, until the first plans stop improving.
+                first = self._adopt(self._full(hint, None, stall=_stall(self.budget), patient=True))
             if first.values is None:
                 return first
         first = self._settle(self._adopt(first))
@@ -203,7 +109,7 @@ class Searcher:
             return first
         # The exact model, while it keeps improving (small terms are proven here).
         opening = self._full(first.values, _opening_slice(self.budget), stall=_stall(self.budget))
-        best = self._settle(self._adopt(opening if _better(opening, first) else first))
+        best = self._settle(self._adopt(opening if better(opening, first) else first))
         if opening.status == "OPTIMAL" or best.status == "OPTIMAL" or self._halted():
             return opening if opening.status == "OPTIMAL" else best
         best = self._settle(self._neighbourhoods(best, level))
@@ -212,7 +118,7 @@ class Searcher:
         final = self._full(best.values, None)
         if final.status == "OPTIMAL":
             return final
-        return self._settle(self._adopt(final if _better(final, best) else best))
+        return self._settle(self._adopt(final if better(final, best) else best))
 
     # ----- the engine beside --------------------------------------------------
 
@@ -263,7 +169,7 @@ class Searcher:
         assert self.beside is not None and self.beside.plan is not None
         side, self.adopted = self.beside, True
         confirmed = self._full(side.plan, None, fixed=True)  # every variable fixed: instant
-        if _better(confirmed, best):
+        if better(confirmed, best):
             if self.on_solution:
                 self.on_solution(confirmed)
             return confirmed
@@ -278,6 +184,7 @@ class Searcher:
         first_only: bool = False,
         stall: float | None = None,
         fixed: bool = False,
+        patient: bool = False,
     ) -> Outcome:
         """A solve of the whole model from `hint`; `stall`: stop once it stops improving."""
         model = self.built.model
@@ -292,7 +199,7 @@ class Searcher:
         solver.parameters.fix_variables_to_their_hinted_value = fixed
         if not self.budget.deterministic:
             solver.parameters.num_workers = self._workers()
-        watch = None if fixed else _Watch(solver, self._bound, stall, self._offered)
+        watch = None if fixed else Watch(solver, self._bound, stall, self._offered, patient)
         out = self._run(solver, watch)
         if fixed and out.values is not None:
             out.status, out.bound = "FEASIBLE", self.lower  # a check of the hint, not a proof
@@ -302,7 +209,7 @@ class Searcher:
         budget = self.budget
         return self.control.stopped.is_set() or 0 in (budget.left(), budget.wall_left())
 
-    def _run(self, solver: cp_model.CpSolver, watch: _Watch | None = None) -> Outcome:
+    def _run(self, solver: cp_model.CpSolver, watch: Watch | None = None) -> Outcome:
         self.control.current = solver
         if self.control.stopped.is_set():
             return Outcome("UNKNOWN")
@@ -399,56 +306,6 @@ def _stall(budget: Budget) -> float | None:
     return None if budget.deterministic else STALL_SECONDS
 
 
-def _better(a: Outcome, b: Outcome) -> bool:
-    """`a` holds a plan strictly better than `b`'s."""
-    return a.value is not None and a.values is not None and (b.value is None or a.value < b.value)
-
-
-class _Watch(cp_model.CpSolverSolutionCallback):
-    """Stops a full solve once a plan meets the lower bound, once the engine beside has a
-    plan to offer, or once the solve stalls.
-
-    The stall clock runs from the start of the solve and from each plan it finds; a
-    watchdog thread checks the clocks and the engine beside and calls `stop_search`.
-    """
-
-    def __init__(
-        self,
-        solver: cp_model.CpSolver,
-        lower: Callable[[], int],
-        stall: float | None,
-        offered: Callable[[], bool],
-    ) -> None:
-        super().__init__()
-        self.solver, self.lower, self.stall, self.offered = solver, lower, stall, offered
-        self.last = time.monotonic()
-        self.best: float | None = None
-        self.done = threading.Event()
-        self.thread = threading.Thread(target=self._watch, daemon=True)
-
-    def on_solution_callback(self) -> None:
-        self.last = time.monotonic()
-        self.best = self.objective_value
-        if self.objective_value <= self.lower() + 1e-6:
-            self.stop_search()
-
-    def __enter__(self) -> _Watch:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.done.set()
-        self.thread.join()
-
-    def _watch(self) -> None:
-        while not self.done.wait(0.05):
-            stalled = self.stall is not None and time.monotonic() - self.last > self.stall
-            proven = self.best is not None and self.best <= self.lower() + 1e-6
-            if stalled or proven or self.offered():
-                self.solver.stop_search()
-                return
-
-
 def _opening_slice(budget: Budget) -> float | None:
     """At most half the time left for the opening full solve (deterministic: a fixed slice)."""
     if budget.deterministic:
@@ -461,62 +318,3 @@ def _first_slice(budget: Budget) -> float:
     """Time for the first full solve: a tenth of the budget, at least 2 s, at most 20 s."""
     left = budget.left()
     return 10.0 if left is None else max(2.0, min(20.0, left / 10))
-
-
-class Windows:
-    """Neighbourhoods: windows of consecutive sessions, and busy/idle examiner pairs."""
-
-    SIZE = 40
-
-    def __init__(self, built: Built, rng: random.Random, level: str) -> None:
-        self.built, self.rng = built, rng
-        facts = built.v.facts
-        self.order = [s.id for s in sorted(facts.instance.sessions, key=lambda s: s.order_key)]
-        self.literals: dict[str, list[int]] = {s: [] for s in self.order}
-        for (s, _), lit in built.v.sits.items():
-            self.literals[s].append(lit.index)
-        for (s, _), lit in built.v.leads.items():
-            self.literals[s].append(lit.index)
-        self.by_examiner: dict[str, list[tuple[str, int]]] = {}
-        # Busy and idle by the level being minimised: seats, or leaderships.
-        counted = built.v.leads if level == "leader_squares" else built.v.sits
-        for (s, e), lit in counted.items():
-            self.by_examiner.setdefault(e, []).append((s, lit.index))
-        self.size = min(self.SIZE, len(self.order))
-        self.patience = 2 * max(1, len(self.order) // self.size) + 4
-        self.turn = 0
-
-    def around(self, sessions: set[str], days: int) -> set[int]:
-        """Literal indices of every session starting within `days` days of one of `sessions`."""
-        facts = self.built.v.facts
-        dates = [facts.sessions[s].start.date() for s in sessions]
-        near = [
-            s
-            for s in self.order
-            if any(abs((facts.sessions[s].start.date() - d).days) <= days for d in dates)
-        ]
-        return {i for s in near for i in self.literals[s]}
-
-    def next(self, values: list[int]) -> set[int]:
-        """The literal indices to free next, alternating the two kinds."""
-        self.turn += 1
-        sessions = self._pair(values) if self.turn % 2 == 0 else self._window()
-        return {i for s in sessions for i in self.literals[s]}
-
-    def _window(self) -> list[str]:
-        start = self.rng.randrange(0, max(1, len(self.order) - self.size + 1))
-        return self.order[start : start + self.size]
-
-    def _pair(self, values: list[int]) -> list[str]:
-        """Sessions a busy and an idle examiner could exchange, topped up with random ones."""
-        loads = {e: sum(values[i] for _, i in items) for e, items in self.by_examiner.items()}
-        ranked = sorted(loads, key=lambda e: (loads[e], self.rng.random()))
-        if not ranked:
-            return self._window()
-        idle = ranked[: max(1, len(ranked) // 10)]
-        busy = ranked[-max(1, len(ranked) // 10) :]
-        chosen = {self.rng.choice(idle), self.rng.choice(busy)}
-        sessions = {s for e in chosen for s, _ in self.by_examiner[e]}
-        picked = sorted(sessions)
-        self.rng.shuffle(picked)
-        return picked[: self.size]
