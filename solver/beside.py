@@ -21,12 +21,12 @@ from ortools.util.python import solve_interrupter
 
 from .model import Built
 from .objective import Term
-from .relax import Program
+from .relax import Program, Stopped
 
 MIP_AFTER_LP = 3.0  # run the MIP when the LP took at most this long (wall seconds)
 MIP_PER_LP = 15.0  # and give it this many times the LP's time, at least MIP_FLOOR
 MIP_FLOOR = 3.0
-STOP_WAIT = 0.2  # seconds to wait for the thread after interrupting it
+MARGIN = 1.0  # seconds before the solve's limit at which the LP and MIP stop on their own
 
 
 class Beside:
@@ -36,7 +36,8 @@ class Beside:
         self.bound = 0
         self.plan: list[int] | None = None
         self.lp_seconds: float | None = None
-        self.seconds, self.mip = seconds, mip
+        self.seconds = None if seconds is None else max(0.01, seconds - MARGIN)
+        self.mip = mip
         self.done = threading.Event()
         self.interrupter = solve_interrupter.SolveInterrupter()
         self.program = Program(built, term)
@@ -47,33 +48,41 @@ class Beside:
         return self
 
     def stop(self) -> None:
-        """Interrupt whatever is running; wait for the thread only briefly.
+        """Interrupt whatever is running and wait for the thread to end.
 
-        GLOP answers an interruption only between its iterations (about a second on an L
-        term); the thread then ends on its own, and its results are no longer read.
+        Building the rows checks for the stop every few thousand constraints; GLOP and HiGHS
+        answer an interruption between iterations (up to about a second on an L term, which
+        is why their own time limits end a second before the solve's). The thread must not
+        outlive the solve: a process exiting under a running solver thread aborts.
         """
+        self.program.stopped.set()
         self.interrupter.interrupt()
-        self.thread.join(timeout=STOP_WAIT)
+        self.thread.join()
 
     def _run(self) -> None:
         try:
-            started = time.monotonic()
-            lp = self.program.lp_bound(self.seconds, self.interrupter)
-            if lp is None:
-                return
-            self.bound = max(self.bound, lp)
-            self.lp_seconds = time.monotonic() - started
-            if not self.mip or self.lp_seconds > MIP_AFTER_LP:
-                return
-            seconds = max(MIP_FLOOR, MIP_PER_LP * self.lp_seconds)
-            if self.seconds is not None:
-                seconds = min(seconds, max(0.0, self.seconds - self.lp_seconds))
-            bound, plan = self.program.mip(seconds, self.interrupter)
-            if bound is not None:
-                self.bound = max(self.bound, bound)
-            self.plan = plan
+            self._solve()
+        except Stopped:
+            pass  # the level ended while the rows were being built
         finally:
             self.done.set()
+
+    def _solve(self) -> None:
+        started = time.monotonic()
+        lp = self.program.lp_bound(self.seconds, self.interrupter)
+        if lp is None:
+            return
+        self.bound = max(self.bound, lp)
+        self.lp_seconds = time.monotonic() - started
+        if not self.mip or self.lp_seconds > MIP_AFTER_LP:
+            return
+        seconds = max(MIP_FLOOR, MIP_PER_LP * self.lp_seconds)
+        if self.seconds is not None:
+            seconds = min(seconds, max(0.0, self.seconds - self.lp_seconds))
+        bound, plan = self.program.mip(seconds, self.interrupter)
+        if bound is not None:
+            self.bound = max(self.bound, bound)
+        self.plan = plan
 
 
 __all__ = ["Beside", "Program"]

@@ -21,6 +21,7 @@ off); both release the GIL and can be interrupted.
 from __future__ import annotations
 
 import math
+import threading
 from collections import defaultdict
 from datetime import timedelta
 
@@ -34,6 +35,10 @@ from .objective import Square, Term
 
 TOLERANCE = 1e-3  # objective values are integers; the solvers' errors are far below this
 INFINITY = float("inf")
+
+
+class Stopped(Exception):
+    """Building the rows was given up: the level ended first."""
 
 
 class Program:
@@ -53,11 +58,12 @@ class Program:
         self.literals = [lit.index for lit in built.v.all_literals()]
         self.size = len(proto.variables)
         self._proto: model_pb2.ModelProto | None = None
+        self.stopped = threading.Event()  # set: building the rows gives up (`Stopped`)
 
     @property
     def proto(self) -> model_pb2.ModelProto:
         if self._proto is None:
-            self._proto = _program(self.source, self.squares, self.objective)
+            self._proto = _program(self.source, self.squares, self.objective, self.stopped)
         return self._proto
 
     def lp_bound(
@@ -148,6 +154,7 @@ def _program(
     proto: cp_model_helper.CpModelProto,
     squares: list[tuple[int, int, int, range]],
     objective: tuple[dict[int, float], float],
+    stopped: threading.Event,
 ) -> model_pb2.ModelProto:
     """The rows of `proto` over one column per variable, minimising `objective`."""
     out = model_pb2.ModelProto()
@@ -159,6 +166,8 @@ def _program(
     cuts = {i for *_, rows in squares for i in rows}
     rows = _Rows()
     for index, constraint in enumerate(proto.constraints):
+        if index % 4096 == 0 and stopped.is_set():
+            raise Stopped
         if index not in cuts:
             _copy(rows, constraint)
     for load, sq, cap, _ in squares:  # sq = Σ (2k + 1) y_k and load = Σ y_k, 0 <= y_k <= 1
