@@ -32,7 +32,7 @@ from solver.schema import Instance
 from solver.solve import Options, Progress, solve
 
 from .direct import solve_direct
-from .run import DOC, machine
+from .run import DOC, machine, write
 
 START, END = "<!-- matrix:start -->", "<!-- matrix:end -->"
 MOMENTS = (10.0, 30.0, 60.0)
@@ -158,15 +158,6 @@ def table(rows: list[dict[str, Any]], workers: int) -> str:
     return head + "\n".join(line(r) for r in rows) + "\n"
 
 
-def write(text: str) -> None:
-    doc = DOC.read_text(encoding="utf-8")
-    if START not in doc:
-        doc += f"\n{START}\n{END}\n"
-    before, rest = doc.split(START, 1)
-    _, after = rest.split(END, 1)
-    DOC.write_text(f"{before}{START}\n{text}{END}{after}", encoding="utf-8")
-
-
 def cases(args: argparse.Namespace) -> list[tuple[str, float, bool]]:
     """(case, limit, run the baseline) for every case asked for."""
     shapes = list(SHAPES) if args.shapes == "all" else args.shapes.split(",")
@@ -206,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line(rows[-1]), file=sys.stderr, flush=True)
         if args.json:
             Path(args.json).write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-    write(table(rows, args.workers))
+    write(table(rows, args.workers), START, END)
     print(f"wrote {DOC}", file=sys.stderr)
     return 0
 

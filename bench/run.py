@@ -99,11 +99,14 @@ def table(results: list[dict[str, Any]], workers: int) -> str:
     return head + "\n".join(row(r) for r in results) + "\n"
 
 
-def write(text: str) -> None:
-    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
-    before, rest = doc.split(START, 1)
-    _, after = rest.split(END, 1)
-    DOC.write_text(f"{before}{START}\n{text}{END}{after}", encoding="utf-8")
+def write(text: str, start: str = START, end: str = END) -> None:
+    """Put `text` between the markers `start` and `end` of docs/benchmarks.md (added if absent)."""
+    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    if start not in doc:
+        doc += f"\n{start}\n{end}\n"
+    before, rest = doc.split(start, 1)
+    _, after = rest.split(end, 1)
+    DOC.write_text(f"{before}{start}\n{text}{end}{after}", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

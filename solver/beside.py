@@ -32,12 +32,11 @@ MARGIN = 1.0  # seconds before the solve's limit at which the LP and MIP stop on
 class Beside:
     """LP, then maybe MIP, for one level; `bound` and `plan` are read by the search."""
 
-    def __init__(self, built: Built, term: Term, seconds: float | None, mip: bool) -> None:
+    def __init__(self, built: Built, term: Term, seconds: float | None) -> None:
         self.bound = 0
         self.plan: list[int] | None = None
         self.lp_seconds: float | None = None
         self.seconds = None if seconds is None else max(0.01, seconds - MARGIN)
-        self.mip = mip
         self.done = threading.Event()
         self.interrupter = solve_interrupter.SolveInterrupter()
         self.program = Program(built, term)
@@ -74,7 +73,7 @@ class Beside:
             return
         self.bound = max(self.bound, lp)
         self.lp_seconds = time.monotonic() - started
-        if not self.mip or self.lp_seconds > MIP_AFTER_LP:
+        if self.lp_seconds > MIP_AFTER_LP:
             return
         seconds = max(MIP_FLOOR, MIP_PER_LP * self.lp_seconds)
         if self.seconds is not None:

@@ -134,7 +134,7 @@ class Searcher:
             bound = lp_bound(self.built, term, self.budget.wall_left())
             self.lower = max(self.lower, bound or 0)
             return None
-        return Beside(self.built, term, left, mip=True).start()
+        return Beside(self.built, term, left).start()
 
     def _workers(self) -> int:
         """CP-SAT's workers: one core fewer while the engine beside is busy."""
