@@ -98,10 +98,14 @@ class Searcher:
         """The CP-SAT phases: a first plan, the opening full solve, windows, a final solve."""
         first = self._adopt(first)
         if first.values is None:  # the watch stops a solve when the MIP offers a plan: adopt
-            first = self._adopt(self._full(hint, _first_slice(self.budget), first_only=True))
+            first = self._adopt(
+                self._full(hint, _first_slice(self.budget), first_only=True, every_core=True)
+            )
             if first.status == "UNKNOWN" and not self._halted():
                 # Keep looking with all the time, until the first plans stop improving.
-                first = self._adopt(self._full(hint, None, stall=_stall(self.budget), patient=True))
+                first = self._adopt(
+                    self._full(hint, None, stall=_stall(self.budget), patient=True, every_core=True)
+                )
             if first.values is None:
                 return first
         first = self._settle(self._adopt(first))
@@ -186,6 +190,7 @@ class Searcher:
         stall: float | None = None,
         fixed: bool = False,
         patient: bool = False,
+        every_core: bool = False,
     ) -> Outcome:
         """A solve of the whole model from `hint`; `stall`: stop once it stops improving."""
         model = self.built.model
@@ -198,7 +203,7 @@ class Searcher:
         )
         solver.parameters.stop_after_first_solution = first_only
         solver.parameters.fix_variables_to_their_hinted_value = fixed
-        if not self.budget.deterministic:
+        if not self.budget.deterministic and not every_core:
             solver.parameters.num_workers = self._workers()
         watch = None if fixed else Watch(solver, self._bound, stall, self._offered, patient)
         out = self._run(solver, watch)
