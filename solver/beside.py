@@ -35,7 +35,6 @@ class Beside:
     def __init__(self, built: Built, term: Term, seconds: float | None) -> None:
         self.bound = 0
         self.plan: list[int] | None = None
-        self.lp_seconds: float | None = None
         self.seconds = None if seconds is None else max(0.01, seconds - MARGIN)
         self.done = threading.Event()
         self.interrupter = solve_interrupter.SolveInterrupter()
@@ -72,12 +71,12 @@ class Beside:
         if lp is None:
             return
         self.bound = max(self.bound, lp)
-        self.lp_seconds = time.monotonic() - started
-        if self.lp_seconds > MIP_AFTER_LP:
+        lp_seconds = time.monotonic() - started
+        if lp_seconds > MIP_AFTER_LP:
             return
-        seconds = max(MIP_FLOOR, MIP_PER_LP * self.lp_seconds)
+        seconds = max(MIP_FLOOR, MIP_PER_LP * lp_seconds)
         if self.seconds is not None:
-            seconds = min(seconds, max(0.0, self.seconds - self.lp_seconds))
+            seconds = min(seconds, max(0.0, self.seconds - lp_seconds))
         bound, plan = self.program.mip(seconds, self.interrupter)
         if bound is not None:
             self.bound = max(self.bound, bound)

@@ -53,7 +53,7 @@ class Program:
         proto = built.model.proto
         self.source = type(proto)()
         self.source.copy_from(proto)
-        self.squares = [(q.load.index, q.sq.index, q.cap, q.cuts) for q in _squares(built)]
+        self.squares = [q for t in built.terms() for q in t.squares]
         self.objective = _flatten(term.expr)
         self.literals = [lit.index for lit in built.v.all_literals()]
         self.size = len(proto.variables)
@@ -108,10 +108,6 @@ def lp_bound(built: Built, term: Term, seconds: float | None) -> int | None:
     return Program(built, term).lp_bound(seconds)
 
 
-def _squares(built: Built) -> list[Square]:
-    return [q for t in built.terms() for q in t.squares]
-
-
 def _parameters(seconds: float | None) -> mathopt.SolveParameters:
     params = mathopt.SolveParameters(enable_output=False)
     if seconds is not None:
@@ -152,7 +148,7 @@ class _Rows:
 
 def _program(
     proto: cp_model_helper.CpModelProto,
-    squares: list[tuple[int, int, int, range]],
+    squares: list[Square],
     objective: tuple[dict[int, float], float],
     stopped: threading.Event,
 ) -> model_pb2.ModelProto:
@@ -163,19 +159,19 @@ def _program(
         domain = list(v.domain)
         lows.append(domain[0])
         highs.append(domain[-1])
-    cuts = {i for *_, rows in squares for i in rows}
+    cuts = {i for q in squares for i in q.cuts}
     rows = _Rows()
     for index, constraint in enumerate(proto.constraints):
         if index % 4096 == 0 and stopped.is_set():
             raise Stopped
         if index not in cuts:
             _copy(rows, constraint)
-    for load, sq, cap, _ in squares:  # sq = Σ (2k + 1) y_k and load = Σ y_k, 0 <= y_k <= 1
-        ys = range(len(lows), len(lows) + cap)
-        lows.extend([0] * cap)
-        highs.extend([1] * cap)
-        rows.add({**dict.fromkeys(ys, 1.0), load: -1.0}, 0, 0, 0)
-        rows.add({**{y: 2.0 * k + 1 for k, y in enumerate(ys)}, sq: -1.0}, 0, 0, 0)
+    for q in squares:  # sq = Σ (2k + 1) y_k and load = Σ y_k, 0 <= y_k <= 1
+        ys = range(len(lows), len(lows) + q.cap)
+        lows.extend([0] * q.cap)
+        highs.extend([1] * q.cap)
+        rows.add({**dict.fromkeys(ys, 1.0), q.load.index: -1.0}, 0, 0, 0)
+        rows.add({**{y: 2.0 * k + 1 for k, y in enumerate(ys)}, q.sq.index: -1.0}, 0, 0, 0)
     out.variables.ids.extend(range(len(lows)))
     out.variables.lower_bounds.extend(lows)
     out.variables.upper_bounds.extend(highs)
