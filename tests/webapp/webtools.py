@@ -102,12 +102,24 @@ class LiveServer:
 
         self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.stopping = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        # Closing the listening socket from another thread can interrupt the
+        # loop's select() with EBADF; that is the shutdown, not a failure.
+        try:
+            self.server.run()
+        except OSError:
+            if not self.stopping:
+                raise
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stopping = True
         self.server.close()
+        self.server.task_dispatcher.shutdown()
         self.thread.join(timeout=5)
