@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 from edittools import institution_of, published_template
+from sqlalchemy import func, select
 from webtools import Client, database
 
+from models import Examiner, PanelSeat
 from services.planning.cache import LoadedPlan
 from services.planning.edit_checks import seat_candidates
 from services.planning.plans import find_plan
@@ -158,3 +160,23 @@ def test_the_english_timeline_reads_in_english(app) -> None:
     client.client.set_cookie("lang", "en")
     page = client.get("/plans/1/timeline").get_data(as_text=True)
     assert "Term timeline" in page and "By venue" in page and "Mon" in page
+
+
+def test_an_examiners_page_lists_their_seats_and_load_against_the_fair_share(app) -> None:
+    view = plan_of(app)
+    seats_of = Counter(m for a in view.panels.values() for m in a.members)
+    leads = Counter(a.leader for a in view.panels.values() if a.leader)
+    code = max(seats_of, key=lambda e: (seats_of[e], e))
+    page = viewer(app).get(f"/examiners/{code}").get_data(as_text=True)
+    section = page.split('id="assignments"')[1].split("</section>")[0]
+    past = section.split('id="seats-past"')[1].split("</table>")[0]
+    with database(app) as db:  # seats in force: the published plan's and those held before
+        held = db.scalar(
+            select(func.count()).select_from(PanelSeat).join(Examiner).where(Examiner.code == code)
+        )
+    assert past.count("<tr>") - 1 == held > seats_of[code]  # the whole term lies in the past
+    for s in view.sessions:
+        if code in view.panels[s.id].members:
+            assert f"<td>{s.start:%Y-%m-%d}</td><td>{s.start:%H:%M}–{s.end:%H:%M}</td>" in past
+    assert f"{seats_of[code]} 场，其中担任组长 {leads[code]} 场" in section
+    assert f"/plans/1/timeline?month=all&amp;examiner={code}" in section

@@ -7,6 +7,7 @@ only cuts a month and applies the filters (`services.planning.timeline`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import abort, render_template, request, url_for
@@ -112,3 +113,25 @@ def month_calendar(version: int) -> str:
         "planning/calendar.html", plan=found, weeks=weeks, month=month, months=months,
         weekday_names=WEEKDAYS[service_lang()],
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ExaminerLoad:
+    """One examiner's load in the latest published plan against that plan's fair share."""
+
+    plan: Plan
+    seats: int
+    leads: int
+    fair: float
+
+
+def examiner_load(code: str) -> ExaminerLoad | None:
+    """`code`'s load in the institution's latest published plan (None when nothing is published)."""
+    try:
+        found = published_plan(db(), institution(), content=False)
+    except Refused:
+        return None
+    view = loaded_plan(found)
+    rows, fair = view.memo("loads", lambda: review.loads(view.instance, view.result))
+    mine = next((r for r in rows if r.code == code), None)
+    return ExaminerLoad(found, mine.seats if mine else 0, mine.leads if mine else 0, fair)
