@@ -13,7 +13,7 @@ from datetime import date
 from flask import abort, render_template, request, url_for
 
 from models import Plan
-from models.base import PlanStatus, Role
+from models.base import Role
 from services.messages import Refused
 from services.planning.cache import LoadedPlan
 from services.planning.timeline import (
@@ -29,7 +29,7 @@ from services.whatif.withdrawals import published_plan
 
 from ..database import db, institution
 from ..language import service_lang
-from ..plans import loaded_plan, plan_or_404
+from ..plans import loaded_plan, plan_or_404, published_other
 from ..roles import role_required
 from . import review
 from .views import blueprint
@@ -38,21 +38,10 @@ BY = ("examiner", "venue")
 WEEKDAYS = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 
 
-def _published(plan: Plan) -> Plan | None:
-    """The latest published plan to compare a draft with (None for a published plan)."""
-    if plan.status == PlanStatus.PUBLISHED:
-        return None
-    try:
-        found = published_plan(db(), institution(), content=False)
-    except Refused:
-        return None
-    return found if found.id != plan.id else None
-
-
 def _marks(plan: Plan, view: LoadedPlan, lang: str) -> tuple[set[str], Changes, float, Plan | None]:
     """Sessions with findings, changes versus the published plan (and that plan), fair share."""
     flagged = {s for s in view.findings_by_session(lang) if s is not None}
-    published = _published(plan)
+    published = published_other(plan)
     changes: Changes = {}
     if published is not None:
         other = loaded_plan(published)
