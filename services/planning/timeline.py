@@ -50,6 +50,19 @@ class Row:
     seats: int = 0  # in the window (removed seats not counted)
     leads: int = 0
 
+    def segments(self, days: list[date]) -> list[tuple[int, list[Mark]]]:
+        """The row as table cells: (days spanned, marks); a run of empty days is one cell."""
+        out: list[tuple[int, list[Mark]]] = []
+        for day in days:
+            marks = self.cells.get(day)
+            if marks:
+                out.append((1, marks))
+            elif out and not out[-1][1]:
+                out[-1] = (out[-1][0] + 1, [])
+            else:
+                out.append((1, []))
+        return out
+
 
 @dataclass(frozen=True)
 class Filters:

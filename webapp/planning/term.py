@@ -20,6 +20,7 @@ from services.planning.timeline import (
     ALL,
     Changes,
     Filters,
+    Timeline,
     build,
     calendar,
     changed_seats,
@@ -79,7 +80,14 @@ def timeline(version: int) -> str:
     filters = Filters(
         *(request.args.get(k, "").strip()[:100] for k in ("occupation", "venue", "examiner"))
     )
-    shown = build(view, by, window, filters, flagged, changes, fair)  # type: ignore[arg-type]
+
+    def made() -> Timeline:
+        return build(view, by, window, filters, flagged, changes, fair)  # type: ignore[arg-type]
+
+    # Kept per window and filter (the plan never changes), except free-text examiner filters,
+    # which any user could vary without end.
+    key = ("timeline", lang, by, window, filters, published.id if published else None)
+    shown = made() if filters.examiner else view.memo(key, made)
     return render_template(
         "planning/timeline.html", plan=found, timeline=shown, filters=filters, ALL=ALL,
         published=published, weekday_names=WEEKDAYS[lang], **_choices(view),
