@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -157,7 +158,7 @@ def test_stopping_a_queued_job_cancels_it_and_an_ended_one_says_why_not(app) -> 
 def test_the_versions_list(app) -> None:
     page = signed_in(app, "viewer").get("/plans").get_data(as_text=True)
     table = page[page.index('id="versions"') :]
-    assert "v1" in table and "草稿" in table and "OPTIMAL" in table
+    assert "v1" in table and "草稿" in table and "已证明最优" in table and "OPTIMAL" not in table
     assert "2026-03-02 ~ 2026-04-10" in table and "planner" in table
     assert "#1" in page  # recent solves
     with app.extensions["panelplan.sessions"]() as db:
@@ -264,3 +265,37 @@ def test_the_review_page_states_the_policy_the_version_was_solved_under(app) -> 
     policy = page[page.index('id="policy"') : page.index('id="downloads"')]
     assert "求解所用规则" in policy and "本版本按本机构现行规则求解" in policy
     assert "每次轮换比例" in policy and "1/3" in policy and "≠" not in policy
+
+
+def test_the_plan_states_its_objective_in_words(app) -> None:
+    page = signed_in(app, "viewer").get("/plans/1").get_data(as_text=True)
+    words = page.split('id="objective-words"')[1].split("</ul>")[0]
+    assert "所有席位均已安排。" in words and "已证明不存在更均衡的方案。" in words
+    with app.extensions["panelplan.sessions"]() as db:
+        plan = db.scalars(select(Plan)).one()
+        seats = Counter(m for a in plan.result["assignments"] for m in a["members"])
+        serving = [
+            e["id"]
+            for e in plan.instance["examiners"]
+            if e.get("status", "active") == "active" or seats[e["id"]]
+        ]
+    fewest = min(seats[e] for e in serving)
+    assert f"每位考评人员参加 {fewest} 至 {max(seats.values())} 场" in words
+    assert "求解器数据" in page and "随机种子" in page.split("<details")[1]  # kept out of sight
+    english = signed_in(app, "viewer")
+    english.client.set_cookie("lang", "en")
+    assert "Every seat is filled." in english.get("/plans/1").get_data(as_text=True)
+
+
+def test_the_evidence_names_the_previous_panel_with_date_venue_and_link(app) -> None:
+    viewer = signed_in(app, "viewer")
+    with app.extensions["panelplan.sessions"]() as db:
+        plan = db.scalars(select(Plan)).one()
+    sessions = sorted(plan.instance["sessions"], key=lambda s: (s["start"], s["id"]))
+    lineages: dict[tuple[str, str], list[dict]] = {}
+    for s in sessions:
+        lineages.setdefault((s["venue"], s["occupation"]), []).append(s)
+    first, second = next(run for run in lineages.values() if len(run) > 1)[:2]
+    page = viewer.get(f"/plans/1/sessions/{second['id']}").get_data(as_text=True)
+    assert f'href="/plans/1/sessions/{first["id"]}" id="previous-panel"' in page
+    assert f"（{first['start'].replace('T', ' ')}，" in page

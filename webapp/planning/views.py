@@ -56,6 +56,13 @@ LEVELS = {
     "load_squares": _l("fair load"),
     "leader_squares": _l("fair leadership"),
 }
+SOLVER_STATUSES = {
+    "OPTIMAL": _l("proven optimal"),
+    "FEASIBLE": _l("valid, not proven optimal"),
+    "INFEASIBLE": _l("no plan possible"),
+    "UNKNOWN": _l("no plan found in time"),
+    "MODEL_INVALID": _l("data refused"),
+}
 STATUSES = {
     "suspended": _l("suspended"),
     "revocation_pending": _l("awaiting revocation"),
@@ -226,6 +233,7 @@ def _names() -> dict[str, Any]:
     return {
         "plan_status": lambda s: status_name(s, lang),
         "job_status": lambda s: job_status_name(s, lang),
+        "solver_status": lambda s: str(SOLVER_STATUSES.get(s, s)),
         "JobStatus": JobStatus,
         "PlanStatus": PlanStatus,
     }
@@ -247,7 +255,9 @@ def plan(version: int) -> str:
     return render_template(
         "planning/plan.html", plan=found, result=view.result, rows=rows, page=shown,
         query=request.args.get("q", ""), loads=[r for r in loads if r.code in sitting],
-        fair=fair, top=top, levels=LEVELS,
+        fair=fair, top=top, levels=LEVELS, spread=review.spread(view.result, loads, fair),
+        broken=len(view.findings(service_lang())) + len(view.result.unfilled)
+        if found.status == PlanStatus.DRAFT else 0,
         diagnostics=review.diagnostics_by_session(view.result), **_names(),
         published=published_other(found),
         policy=policy_form.summary(view.instance.policy, effective_policy(institution()),
