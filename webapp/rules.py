@@ -46,4 +46,4 @@ def rule_title(code: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.add_template_global(rule_title)
-    app.add_template_global(RULES, "RULES")
+    app.jinja_env.globals["RULES"] = RULES

@@ -164,4 +164,5 @@ def diff(version: int, other: int) -> str:
         counts=counts, status=status_name(plan.status, lang),
         before_status=status_name(before.status, lang),
         draft=plan.status == PlanStatus.DRAFT, page=number, pages=pages,
+        labels=old.session_labels | new.session_labels,
     )  # fmt: skip

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from models.base import PlanStatus, Role
 from services.messages import Refused
 from services.planning.edits import restore
-from services.planning.publishing import publish_problems
+from services.planning.publishing import publish, publish_problems
 from services.whatif.rerun import SessionChange, differences
 
 from ..database import db, institution
@@ -90,3 +90,18 @@ def restore_version(version: int) -> Response:
         return redirect(url_for("planning.plan", version=version))
     flash(_("v%(old)s is restored as draft v%(new)s.", old=version, new=draft.version))
     return redirect(url_for("planning.plan", version=draft.version))
+
+
+@blueprint.route("/plans/<int:version>/publish", methods=["POST"])
+@role_required(Role.PLANNER)
+def publish_plan(version: int) -> Response:
+    """Publish a checked draft; the reasons are listed when it is refused."""
+    plan_or_404(version)
+    try:
+        publish(db(), institution(), version)
+    except Refused as refused:  # refused before anything is written
+        for line in refused.lines(service_lang()):
+            flash(line, "error")
+    else:
+        flash(_("Plan v%(version)s is published.", version=version))
+    return redirect(url_for("planning.plan", version=version))

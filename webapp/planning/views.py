@@ -31,7 +31,6 @@ from services.messages import Refused
 from services.planning.plans import plan_objectives, status_name
 from services.planning.policy import effective_policy
 from services.planning.policy import shown as shown_value
-from services.planning.publishing import publish
 from services.planning.sheet_rows import panel_rows
 from services.planning.solve_jobs import cancel, get_job, list_jobs, request_plan
 from services.planning.solve_jobs import status_name as job_status_name
@@ -286,18 +285,3 @@ def evidence(version: int, code: str) -> str:
     except KeyError:
         abort(404)
     return render_template("planning/evidence.html", plan=found, panel=shown, statuses=STATUSES)
-
-
-@blueprint.route("/plans/<int:version>/publish", methods=["POST"])
-@role_required(Role.PLANNER)
-def publish_plan(version: int) -> Response:
-    """Publish a checked draft; the reasons are listed when it is refused."""
-    plan_or_404(version)
-    try:
-        publish(db(), institution(), version)
-    except Refused as refused:  # refused before anything is written
-        for line in refused.lines(service_lang()):
-            flash(line, "error")
-    else:
-        flash(_("Plan v%(version)s is published.", version=version))
-    return redirect(url_for("planning.plan", version=version))
