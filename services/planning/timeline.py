@@ -39,6 +39,33 @@ class Mark:
     change: Change = ""  # versus the published plan
     people: tuple[str, ...] = ()  # by venue: the leader first, then the members, by name
 
+    def css(self, by: By) -> str:
+        """The mark's classes: leader (by examiner), flagged, added or removed."""
+        parts = ["mark"]
+        if self.leader and by == "examiner":
+            parts.append("leader")
+        if self.flagged:
+            parts.append("flagged")
+        if self.change:
+            parts.append(self.change)
+        return " ".join(parts)
+
+    def text(self, by: By) -> str:
+        """What the cell shows before the place: `+★!08:30` (change, leader, flagged, time)."""
+        sign = {"added": "+", "removed": "−"}.get(self.change, "")
+        star = "★" if self.leader and by == "examiner" else ""
+        return f"{sign}{star}{'!' if self.flagged else ''}{self.time}"
+
+    def where(self, by: By) -> str:
+        """By examiner the venue; by venue the occupation and the leader."""
+        if by == "examiner":
+            return f" {self.venue}"
+        return f" {self.occupation}" + (f" · {self.people[0]}" if self.people else "")
+
+    def title(self) -> str:
+        people = f" · {'、'.join(self.people)}" if self.people else ""
+        return f"{self.session} {self.time} {self.venue} · {self.occupation}{people}"
+
 
 @dataclass
 class Row:
