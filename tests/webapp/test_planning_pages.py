@@ -106,6 +106,7 @@ def test_a_request_queues_a_job_and_shows_its_page(app) -> None:
     assert data["time_limit"] == 5 and not data["done"]
     page = planner.get("/jobs/2").get_data(as_text=True)
     assert "停止" in page and "planning.js" in page
+    assert "该时间段从过去的日期（2026-03-02）开始" in page  # the test term lies in the past
 
 
 @pytest.mark.parametrize(

@@ -96,6 +96,14 @@ def new() -> str | Response:
             except Refused as refused:
                 policy_errors, refusals = policy_form.split(refused, service_lang())
             else:
+                if date_from < date.today():
+                    flash(
+                        _(
+                            "Note: this range starts in the past (%(day)s). Plan past dates only to record what was held.",
+                            day=date_from.isoformat(),
+                        ),
+                        "warning",
+                    )
                 return redirect(url_for("planning.job", job_id=job.id))
     return render_template(
         "planning/new.html", form=form, errors=errors, refusals=refusals, policy=policy,
