@@ -22,13 +22,14 @@ from sqlalchemy.orm import Session
 
 from models import Institution, Plan
 from services.messages import Problem, Refused
+from services.people.queries import examiners_by_code
 from services.planning.cache import LoadedPlan
 from services.planning.edit_checks import Verdict, seat_candidates
-from services.people.queries import examiners_by_code
 from services.planning.edits import Change, save_draft
 from services.whatif.rerun import drop_broken_locks
 from services.whatif.withdrawals import (
     Withdrawal,
+    describe,
     published_plan,
     record_withdrawals,
     withdrawal_periods,
@@ -220,9 +221,9 @@ def replace_withdrawn(
     if wrong:
         raise Refused(wrong)
     changes = [Change(sid, withdrawal.examiner, into) for sid, into in sorted(choices.items())]
-    note = f"{withdrawal.examiner} 退出" + (f"（{withdrawal.reason}）" if withdrawal.reason else "")
     with db.begin_nested():  # a refused draft leaves no withdrawal behind
         periods = record_withdrawals(db, institution, published, [withdrawal])
         raw = withdrawn(published.instance, periods)
         drop_broken_locks(raw, periods)
-        return save_draft(db, institution, published, changes, raw=raw, note=note)
+        return save_draft(db, institution, published, changes, raw=raw,
+                          note=describe([withdrawal]))  # fmt: skip

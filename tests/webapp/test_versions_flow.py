@@ -111,7 +111,7 @@ def test_a_draft_is_not_restored_and_viewers_may_neither_restore_nor_confirm(app
     session, member, into = valid_change(app)
     save_change(planner, f"{session}|{member}|{into}")
     page = planner.post("/plans/2/restore", follow_redirects=True).get_data(as_text=True)
-    assert "是草稿" in page
+    assert "未被取代" in page
     with database(app) as db:
         assert db.query(Plan).count() == 2
     viewer = Client(app.test_client())
@@ -120,3 +120,19 @@ def test_a_draft_is_not_restored_and_viewers_may_neither_restore_nor_confirm(app
     assert viewer.get("/plans/2/publish").status_code == 403
     assert viewer.get("/plans/9/publish").status_code == 403
     assert planner.get("/plans/9/publish").status_code == 404
+
+
+def test_a_drafts_note_reads_in_the_readers_language(app, planner) -> None:
+    session, member, into = valid_change(app)
+    assert planner.post("/plans/1/edit/save", {"change": f"{session}|{member}|{into}",
+                        "note": "周五电话确认"}).status_code == 302  # fmt: skip
+    chinese = planner.get("/plans/2").get_data(as_text=True)
+    assert f"手工修改 v1：{session} {member}→{into}；周五电话确认" in chinese
+    planner.client.set_cookie("lang", "en")
+    english = planner.get("/plans/2").get_data(as_text=True)
+    assert f"edited v1: {session} {member}→{into}; 周五电话确认" in english
+    refused = planner.post("/plans/1/restore", follow_redirects=True).get_data(as_text=True)
+    assert "is not superseded" in refused  # v1 is the published version
+    assert planner.post("/plans/2/publish").status_code == 302
+    assert planner.post("/plans/1/restore").status_code == 302
+    assert "restored from v1" in planner.get("/plans/3").get_data(as_text=True)

@@ -16,6 +16,7 @@ from models.base import PlanStatus, Role
 from services.messages import Refused
 from services.planning.edit_checks import findings_after, seat_candidates
 from services.planning.edits import LEADER, Change, save_draft, validate
+from services.planning.notes import Fact, fact
 from services.planning.plans import status_name
 from services.planning.publishing import publish as publish_plan
 from services.whatif.rerun import differences
@@ -117,7 +118,7 @@ def save(version: int) -> str | Response:
     try:
         changes = [Change.decode(t) for t in texts]
         draft, found = save_draft(
-            db(), institution(), plan, changes, note=request.form.get("note") or None
+            db(), institution(), plan, changes, note=_typed_note(request.form.get("note"))
         )
     except Refused as refused:
         return _page(version, texts, problems=refused.lines(service_lang()))
@@ -166,3 +167,8 @@ def diff(version: int, other: int) -> str:
         draft=plan.status == PlanStatus.DRAFT, page=number, pages=pages,
         labels=old.session_labels | new.session_labels,
     )  # fmt: skip
+
+
+def _typed_note(text: str | None) -> list[Fact] | None:
+    """The planner's own note on a draft, kept as typed."""
+    return [fact("text", text=text.strip())] if text and text.strip() else None
