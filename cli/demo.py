@@ -20,6 +20,8 @@ from models.db import make_engine, session_factory, transaction
 from services.demo.run import DEMO_DATABASE, run_demo
 from services.institution import users
 from services.institution.context import institution
+from solver.numbers import argument, decimal, whole
+from solver.options import TIME_LIMIT, WORKERS
 
 DEMO_USERS = {"admin": "admin-demo", "planner": "planner-demo", "viewer": "viewer-demo"}
 
@@ -31,8 +33,8 @@ def register(commands: Any) -> None:
     )
     demo.add_argument("--size", choices=("S", "M"), default="S")
     demo.add_argument("--out", type=Path, default=Path("out"))
-    demo.add_argument("--time-limit", type=float, default=60.0)
-    demo.add_argument("--workers", type=int, default=0)
+    demo.add_argument("--time-limit", type=argument(decimal, *TIME_LIMIT), default=60.0)
+    demo.add_argument("--workers", type=argument(whole, *WORKERS), default=0)
     demo.add_argument("--database", metavar="URL", help="default: a fresh instance/demo.db")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)

@@ -19,6 +19,8 @@ from services.messages import Catalog, Problem, Refused
 from services.planning.instance import build_instance
 from solver.load import InvalidInput, load_instance
 from solver.messages import name
+from solver.numbers import MESSAGES as NUMBER_MESSAGES
+from solver.options import option_problems
 from solver.schema import Diagnostic, Instance, Result
 from solver.solve import Control, Options, Progress, solve
 
@@ -115,9 +117,23 @@ def solve_and_store(
     note: str | None = None,
 ) -> Plan:
     """Build the range's instance, solve it and store the result as the next draft version."""
+    refuse_bad_options(options)
     raw, instance, warnings = prepare(db, institution, date_from, date_to, locks)
     result = solve(instance, options, progress, control, warnings)
     return store_result(db, institution, raw, result, options, date_from, date_to, note=note)
+
+
+def option_refusals(options: Options) -> list[Problem]:
+    """Options no solve could use (NaN or infinite seconds, a 30-digit seed, ...), by field."""
+    found = option_problems(options)
+    return [Problem(field, NUMBER_MESSAGES[bad.key], bad.params) for field, bad in found.items()]
+
+
+def refuse_bad_options(options: Options) -> None:
+    """Refuse such options before anything is built or stored (every solve's boundary)."""
+    problems = option_refusals(options)
+    if problems:
+        raise Refused(problems)
 
 
 def store_result(
