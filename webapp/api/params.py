@@ -15,11 +15,11 @@ from werkzeug.datastructures import MultiDict
 from solver.numbers import BadNumber, whole
 
 from ..language import service_lang
+from ..numbers import FARTHEST
 
 # (default, most) rows a response holds: a week of sessions at XL is about 50 (one page),
 # a whole term's 2,500 sessions or panels take pages, each read in a few milliseconds.
 LIMITS = {"sessions": (200, 1000), "assignments": (200, 1000)}
-FARTHEST = 1_000_000_000  # the largest offset or page number read (databases overflow past 2**63)
 
 
 class BadParameters(Exception):
