@@ -43,6 +43,9 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # Wait for a concurrent writer instead of failing at once.
         kwargs.setdefault("connect_args", {"timeout": 30})
+    # A failed statement's message (logged, shown in crash logs) never carries the values it
+    # bound: they hold ID numbers and phones (issue 13).
+    kwargs["hide_parameters"] = True
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)

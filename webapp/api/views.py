@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import Blueprint, abort, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
@@ -32,6 +31,7 @@ from services.schedule.queries import (
     session_count,
     session_page,
 )
+from solver.messages import pick
 from solver.numbers import decimal, whole
 from solver.options import SEED, TIME_LIMIT, WORKERS
 from solver.solve import Options
@@ -46,6 +46,10 @@ from .shapes import examiner_json, job_json, plan_json, session_json
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 PAGE_SIZE = 100  # examiners per page
+RANGE_NEEDED = {
+    "zh": "请给出日期范围 from 和 to（YYYY-MM-DD）",
+    "en": "give the date range as from and to (YYYY-MM-DD)",
+}
 
 
 @blueprint.errorhandler(Refused)
@@ -179,7 +183,7 @@ def new_job() -> ResponseReturnValue:
         workers=params.number("workers", whole, WORKERS, body.get("workers", 0)),
     )
     if first is None or last is None:
-        params.errors.append(_("Give the range as from and to, written YYYY-MM-DD."))
+        params.errors.append(pick(RANGE_NEEDED, service_lang()))
     params.done()
     assert first is not None and last is not None
     created = request_plan(db(), institution(), first, last, options)
