@@ -16,10 +16,12 @@ from typing import Any
 from sqlalchemy import select
 
 from models import User
+from cli.database import EXIT_REFUSED
 from models.db import make_engine, session_factory, transaction
 from services.demo.run import DEMO_DATABASE, run_demo
 from services.institution import users
 from services.institution.context import institution
+from services.messages import Refused
 from solver.numbers import argument, decimal, whole
 from solver.options import TIME_LIMIT, WORKERS
 
@@ -45,7 +47,12 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Plan the sample term, then (unless --no-serve) start the scheduler and serve the UI."""
     url = args.database or f"sqlite:///{DEMO_DATABASE}"
-    code = run_demo(args.size, args.out, args.time_limit, args.workers, sys.stdout, url)
+    try:
+        code = run_demo(args.size, args.out, args.time_limit, args.workers, sys.stdout, url)
+    except Refused as refused:
+        for line in refused.lines("zh") + refused.lines("en"):
+            print(line, file=sys.stderr)
+        return EXIT_REFUSED
     add_demo_users(url)
     if args.no_serve or code != 0:
         return code

@@ -40,7 +40,10 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                pass  # connecting then fails with "unable to open database file", said plainly
         # Wait for a concurrent writer instead of failing at once.
         kwargs.setdefault("connect_args", {"timeout": 30})
     # A failed statement's message (logged, shown in crash logs) never carries the values it
