@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from .check import verify
 from .json_schema import write_schemas
+from .jsontext import BadJson, decode
 from .load import InvalidInput, read_instance
 from .messages import LANGS
 from .numbers import argument, decimal, whole
@@ -155,8 +156,8 @@ def _verdict(ok: bool, instance: Instance, result: Result, lang: str) -> str:
 
 def _read_result(path: Path) -> Result:
     try:
-        return Result.model_validate_json(path.read_bytes())
-    except (OSError, ValidationError) as exc:
+        return Result.model_validate(decode(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, BadJson, ValidationError) as exc:
         raise InvalidInput(
             [Diagnostic(rule="INPUT", field=str(path), message=str(exc).splitlines()[0])]
         ) from None
