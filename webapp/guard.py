@@ -80,7 +80,12 @@ def problem_in(field: str, value: str) -> tuple[str, dict[str, Any]] | None:
 
 
 def check_request() -> ResponseReturnValue | None:
-    """Refuse (400) a request whose query, form or JSON body holds a value no field takes."""
+    """Refuse (400) a request whose path, query, form or JSON body holds a value no field
+    takes."""
+    for field, value in (request.view_args or {}).items():
+        found = problem_in(field, value) if isinstance(value, str) else None
+        if found:
+            return _refuse(*found)
     for source in (request.args, request.form):
         for field, value in source.items(multi=True):
             found = problem_in(field, value)

@@ -30,7 +30,13 @@ STATUS_NAMES: dict[str, dict[str, str]] = {
     PlanStatus.SUPERSEDED: {"zh": "已被取代", "en": "superseded"},
 }
 
+# The calendar a plan may cover: wider than any term, narrow enough for date arithmetic.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 MESSAGES = {
+    "date_outside": {
+        "zh": "日期 {day} 超出可排范围（{first} 至 {last}）",
+        "en": "the date {day} is outside the range a plan may cover ({first} to {last})",
+    },
     "no_sessions": {
         "zh": "{date_from} 至 {date_to} 没有待排的场次",
         "en": "no planned session starts between {date_from} and {date_to}",
@@ -64,6 +70,10 @@ def prepare(
     With `policy` (a whole policy object, as `services.planning.policy.policy_json` writes it) the
     instance is solved under it instead of the institution's, and the plan stores it.
     """
+    for day in (date_from, date_to):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            params = {"day": day, "first": FIRST_DAY, "last": LAST_DAY}
+            raise Refused([Problem.of(MESSAGES, "date_outside", "date_range", **params)])
     raw = build_instance(db, institution, date_from, date_to, locks, policy=policy)
     if not raw["sessions"]:
         problem = Problem.of(
