@@ -9,7 +9,7 @@ import io
 import os
 import sys
 from collections.abc import Callable
-from contextlib import redirect_stdout
+from contextlib import redirect_stdout, suppress
 from typing import Any
 
 from sqlalchemy import Engine, make_url, select
@@ -94,10 +94,8 @@ def unreachable(error: BaseException, url: str | None) -> str | None:
     if reason is None:
         return None
     shown = url or database_url()
-    try:
+    with suppress(ArgumentError):
         shown = make_url(shown).render_as_string(hide_password=True)
-    except ArgumentError:
-        pass
     return (
         f"无法连接数据库 {shown}：{reason}（请检查 DATABASE_URL 或 --database）\n"
         f"cannot connect to {shown}: {reason} (check DATABASE_URL or --database)"

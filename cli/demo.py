@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from models import User
 from cli.database import EXIT_REFUSED
+from models import User
 from models.db import make_engine, session_factory, transaction
 from services.demo.run import DEMO_DATABASE, run_demo
 from services.institution import users
