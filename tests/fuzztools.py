@@ -13,11 +13,13 @@ import json
 import os
 import random
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 # Numbers that are not numbers, numbers out of every range, and text that breaks storage.
 NUMBERISH = [
     "nan", "NaN", "-nan", "inf", "-inf", "Infinity", "-Infinity", "1e999", "-1e999", "1e308",
@@ -79,7 +81,16 @@ class Tally:
     started: float = field(default_factory=time.perf_counter)
 
     def fail(self, what: str, error: Any) -> None:
-        """Record a failure (kept short: the first ones are shown when the test fails)."""
+        """Record a failure (kept short: the first ones are shown when the test fails); an
+        exception is named with the deepest line of this project's code it passed."""
+        if isinstance(error, BaseException):
+            frames = [f for f in traceback.extract_tb(error.__traceback__) if ROOT in f.filename]
+            place = (
+                f" at {frames[-1].filename.removeprefix(ROOT)}:{frames[-1].lineno}"
+                if frames
+                else ""
+            )
+            error = f"{type(error).__name__}{place}: {error}"
         self.failures.append(f"{what[:300]!r}: {str(error)[:500]}")
 
     def check(self) -> None:

@@ -149,7 +149,7 @@ def _judge(what: str, request: Any, t: Tally) -> Any:
     try:
         response = request()
     except Exception as error:  # the test client propagates what would be a 500
-        t.fail(what, f"{type(error).__name__}: {error}")
+        t.fail(what, error)
         return None
     if response.status_code >= 500:
         t.fail(what, f"HTTP {response.status_code}")
