@@ -67,9 +67,9 @@ def whole(value: Any, least: int = -INT32, most: int = INT32) -> int:
     """A whole number from `least` to `most` (text or a JSON number); `BadNumber` otherwise."""
     if isinstance(value, str):
         raw = value.strip()
-        if len(raw) > MAX_DIGITS or not _WHOLE.fullmatch(raw):
+        if not _WHOLE.fullmatch(raw):
             raise BadNumber("not_whole", value)
-        number = int(raw)
+        number = int(raw) if len(raw) <= MAX_DIGITS else _far(raw, least, most)
     elif isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
@@ -83,9 +83,9 @@ def decimal(value: Any, least: float, most: float) -> float:
     """A finite number from `least` to `most` (text or a JSON number); `BadNumber` otherwise."""
     if isinstance(value, str):
         raw = value.strip()
-        if len(raw) > MAX_DIGITS or not _DECIMAL.fullmatch(raw):
+        if not _DECIMAL.fullmatch(raw):
             raise BadNumber("not_number", value)
-        number = float(raw)
+        number = float(raw) if len(raw) <= MAX_DIGITS else _far(raw, least, most)
     elif isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)
     else:
@@ -93,6 +93,11 @@ def decimal(value: Any, least: float, most: float) -> float:
     if not math.isfinite(number):
         raise BadNumber("not_number", value)
     return _in_range(number, value, least, most)
+
+
+def _far(raw: str, least: Any, most: Any) -> Any:
+    """A number written with more digits than any range here holds: just past its end."""
+    return least - 1 if raw.startswith("-") else most + 1
 
 
 def _in_range(number: Any, value: Any, least: Any, most: Any) -> Any:

@@ -117,3 +117,24 @@ def tally(name: str) -> Iterator[Tally]:
     found = Tally(name)
     yield found
     found.check()
+
+
+def summary(report: str) -> str:
+    """The tally of a `make fuzz` run as a table: fuzzer, inputs, failures, seconds."""
+    with open(report, encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines if line.strip()]
+    out = [f"{'fuzzer':<62} {'inputs':>7} {'failures':>8} {'seconds':>8}"]
+    for row in sorted(rows, key=lambda r: r["fuzzer"]):
+        out.append(
+            f"{row['fuzzer']:<62} {row['inputs']:>7} {row['failures']:>8} {row['seconds']:>8}"
+        )
+        out += [f"    {first}" for first in row["first"]]
+    total = [sum(r[k] for r in rows) for k in ("inputs", "failures", "seconds")]
+    out.append(f"{'total':<62} {total[0]:>7} {total[1]:>8} {round(total[2], 1):>8}")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(summary(sys.argv[1]))

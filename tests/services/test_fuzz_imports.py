@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from factories import resident_id
 from fuzztools import bad_value, count, rng, tally
 from openpyxl import Workbook
@@ -125,6 +126,7 @@ KINDS: dict[str, tuple[Callable[..., Any], Callable[[random.Random], dict]]] = {
 }  # fmt: skip
 
 
+@pytest.mark.fuzz
 def test_imports_report_or_refuse_bad_sheets_and_never_write_in_part(db, place, tmp_path):
     r = rng(f"imports-{db.bind.dialect.name}")
     with tally(f"imports ({db.bind.dialect.name}): cell values and structure") as t:

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 from builders import raw_instance, session
 from fuzztools import NUMBERISH, bad_value, count, rng, tally
 
@@ -127,6 +128,7 @@ def _solve_and_check(text: str | bytes, options: list[str], folder: Path, t: Any
         t.fail(shown, error)
 
 
+@pytest.mark.fuzz
 def test_solve_and_check_never_crash_on_mangled_instances(tmp_path) -> None:
     r, raw = rng("solve"), base()
     with tally("solver: solve + check on mangled instances") as t:
@@ -142,6 +144,7 @@ def test_solve_and_check_never_crash_on_mangled_instances(tmp_path) -> None:
             _solve_and_check(text, options, tmp_path, t)
 
 
+@pytest.mark.fuzz
 def test_check_never_crashes_on_mangled_results(tmp_path) -> None:
     r = rng("check")
     source, good = tmp_path / "instance.json", tmp_path / "good.json"

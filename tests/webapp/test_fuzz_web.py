@@ -38,6 +38,7 @@ def site(request, tmp_path_factory):
     drop_database(database)
 
 
+@pytest.mark.fuzz
 def test_no_bad_input_gives_a_500_or_a_partial_write(site) -> None:
     backend, app, found = site
     assert len(found.pages) > 20 and len(found.forms) > 20  # the crawl saw the app
@@ -49,6 +50,7 @@ def test_no_bad_input_gives_a_500_or_a_partial_write(site) -> None:
             send(clients[role], app, r, found, t)
 
 
+@pytest.mark.fuzz
 def test_the_sign_in_form_refuses_bad_names_without_a_500(site) -> None:
     backend, app, _ = site
     r = rng(f"login-{backend}")
