@@ -64,7 +64,7 @@ def test_a_refused_value_is_repeated_back_printable_and_short() -> None:
 def test_the_command_line_type_refuses_in_both_languages() -> None:
     read = argument(decimal, *TIME_LIMIT)
     assert read("2.5") == 2.5
-    with pytest.raises(argparse.ArgumentTypeError, match="不是数字.* / “nan” is not a number"):
+    with pytest.raises(argparse.ArgumentTypeError, match=r"不是数字.* / “nan” is not a number"):
         read("nan")
 
 
