@@ -177,6 +177,10 @@ def test_the_reported_inputs_give_exit_2_or_a_result(tmp_path) -> None:
         status = Result.model_validate_json(out.read_bytes()).status
         assert status == ("OPTIMAL" if expected == 0 else "INVALID_INPUT")
         assert run(["check", str(tmp_path / "i.json"), str(out)])[0] in (expected, 1)
+    huge = base()
+    huge["sessions"][2]["panel_size"] = 2**70  # found by `make fuzz`: CP-SAT's int64 overflowed
+    (tmp_path / "i.json").write_text(json.dumps(huge), encoding="utf-8")
+    assert run(["solve", str(tmp_path / "i.json"), "-o", str(tmp_path / "r.json")])[0] == 2
     for bad in ("nan", "inf", "1e999", "-1", "²"):
         assert run(["solve", "x.json", "--time-limit", bad])[0] == 2
     assert run(["solve", "x.json", "--seed", str(10**30)])[0] == 2

@@ -119,13 +119,15 @@ def _parse(form: dict[str, str]) -> tuple[Any, dict[str, str]]:
             values[key] = date.fromisoformat(form[key])
         except ValueError:
             errors[key] = _("Enter a date as YYYY-MM-DD.")
+    # Unreadable numbers are the form's to refuse; readable ones out of range (zero seconds, a
+    # negative seed) the service's, which says so together with every policy reason.
     time_limit, seed = None, 0
     try:
-        time_limit = decimal(form["time_limit"], *TIME_LIMIT)
+        time_limit = decimal(form["time_limit"], -TIME_LIMIT[1], TIME_LIMIT[1])
     except BadNumber as bad:
         errors["time_limit"] = bad.text(service_lang())
     try:
-        seed = whole(form["seed"], *SEED)
+        seed = whole(form["seed"], -SEED[1], SEED[1])
     except BadNumber as bad:
         errors["seed"] = bad.text(service_lang())
     if errors:
