@@ -40,7 +40,7 @@ def test_the_database_option_is_named_too(capsys) -> None:
     assert "cannot connect to postgresql://u:***@127.0.0.1:1/x" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("value", ["nan", "inf", "1e999", "-5", "²"])
+@pytest.mark.parametrize("value", ["nan", "inf", "1e999", "²", str(10**30)])
 @pytest.mark.parametrize("option", ["--time-limit", "--seed", "--workers"])
 def test_plan_options_are_refused_by_the_shared_parser(option, value, capsys) -> None:
     with pytest.raises(SystemExit) as stop:
