@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_ARGS ?=
 
-.PHONY: setup demo test lint bench bench-matrix bench-db bench-web schemas translations screenshots
+.PHONY: setup demo test lint fuzz bench bench-matrix bench-db bench-web schemas translations screenshots
 
 setup: $(STAMP)
 
@@ -29,6 +29,17 @@ lint: setup
 
 test: lint
 	$(BIN)/python -m pytest -n 2
+
+# The fuzzers (tests marked fuzz) at FUZZ_SCALE times their CI size: over 10,000 bad inputs
+# (web forms, query strings, the JSON API, imports, solve/check) on SQLite and PostgreSQL;
+# the tally goes to instance/fuzz-report.jsonl and is printed (docs/security.md, "Fuzzing").
+FUZZ_SCALE ?= 28
+FUZZ_REPORT := instance/fuzz-report.jsonl
+fuzz: setup
+	mkdir -p instance && rm -f $(FUZZ_REPORT)
+	PANELPLAN_FUZZ_SCALE=$(FUZZ_SCALE) PANELPLAN_FUZZ_REPORT=$(CURDIR)/$(FUZZ_REPORT) \
+		$(BIN)/python -m pytest -q -n 2 -m fuzz -p no:cacheprovider; \
+		status=$$?; $(BIN)/python tests/fuzztools.py $(FUZZ_REPORT); exit $$status
 
 bench: setup
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -9,10 +9,11 @@ import io
 import os
 import sys
 from collections.abc import Callable
-from contextlib import redirect_stdout
+from contextlib import redirect_stdout, suppress
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, make_url, select
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Institution
@@ -80,6 +81,25 @@ def run_unit(
     finally:
         engine = factory.kw["bind"]
         engine.dispose()
+
+
+def unreachable(error: BaseException, url: str | None) -> str | None:
+    """The message for a database that cannot be reached or named (exit 2), else None:
+    a connection refused or timed out, an unknown host, a bad URL, a file that cannot open."""
+    reason = None
+    if isinstance(error, OperationalError | InterfaceError) and error.statement is None:
+        reason = str(error.orig or error).strip().splitlines()[0]  # failed while connecting
+    elif isinstance(error, ArgumentError):  # includes an unknown dialect (NoSuchModuleError)
+        reason = str(error).splitlines()[0]
+    if reason is None:
+        return None
+    shown = url or database_url()
+    with suppress(ArgumentError):
+        shown = make_url(shown).render_as_string(hide_password=True)
+    return (
+        f"无法连接数据库 {shown}：{reason}（请检查 DATABASE_URL 或 --database）\n"
+        f"cannot connect to {shown}: {reason} (check DATABASE_URL or --database)"
+    )
 
 
 def _require_current_schema(engine: Engine) -> None:

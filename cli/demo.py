@@ -15,11 +15,15 @@ from typing import Any
 
 from sqlalchemy import select
 
+from cli.database import EXIT_REFUSED
 from models import User
 from models.db import make_engine, session_factory, transaction
 from services.demo.run import DEMO_DATABASE, run_demo
 from services.institution import users
 from services.institution.context import institution
+from services.messages import Refused
+from solver.numbers import argument, decimal, whole
+from solver.options import TIME_LIMIT, WORKERS
 
 DEMO_USERS = {"admin": "admin-demo", "planner": "planner-demo", "viewer": "viewer-demo"}
 
@@ -31,8 +35,8 @@ def register(commands: Any) -> None:
     )
     demo.add_argument("--size", choices=("S", "M"), default="S")
     demo.add_argument("--out", type=Path, default=Path("out"))
-    demo.add_argument("--time-limit", type=float, default=60.0)
-    demo.add_argument("--workers", type=int, default=0)
+    demo.add_argument("--time-limit", type=argument(decimal, *TIME_LIMIT), default=60.0)
+    demo.add_argument("--workers", type=argument(whole, *WORKERS), default=0)
     demo.add_argument("--database", metavar="URL", help="default: a fresh instance/demo.db")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
@@ -43,7 +47,12 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Plan the sample term, then (unless --no-serve) start the scheduler and serve the UI."""
     url = args.database or f"sqlite:///{DEMO_DATABASE}"
-    code = run_demo(args.size, args.out, args.time_limit, args.workers, sys.stdout, url)
+    try:
+        code = run_demo(args.size, args.out, args.time_limit, args.workers, sys.stdout, url)
+    except Refused as refused:
+        for line in refused.lines("zh") + refused.lines("en"):
+            print(line, file=sys.stderr)
+        return EXIT_REFUSED
     add_demo_users(url)
     if args.no_serve or code != 0:
         return code

@@ -81,8 +81,12 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream until exit
         return 0
-    except Exception:  # the last net: a planner never sees a traceback (PANELPLAN_DEBUG shows it)
-        if os.environ.get("PANELPLAN_DEBUG"):
+    except Exception as error:  # the last net: a planner never sees a traceback
+        unreachable = database.unreachable(error, getattr(args, "database", None))
+        if unreachable is not None:  # a configuration to fix, not a crash
+            print(unreachable, file=sys.stderr)
+            return database.EXIT_REFUSED
+        if os.environ.get("PANELPLAN_DEBUG"):  # PANELPLAN_DEBUG shows the traceback
             raise
         log = _record_crash()
         print(

@@ -26,6 +26,8 @@ from services.planning.publishing import publish
 from services.whatif.rerun import WhatIf, what_if
 from services.whatif.withdrawals import Withdrawal
 from solver.cli import EXIT
+from solver.numbers import argument, decimal, whole
+from solver.options import SEED, TIME_LIMIT, WORKERS
 from solver.solve import Control, Options, Progress
 
 SHOWN_SESSIONS = 15  # rows of the short table; the full plan is in the web app and exports
@@ -50,11 +52,21 @@ def register(commands: Any) -> None:
 
 def solve_options(parser: argparse.ArgumentParser) -> None:
     """The search options of `plan` and `what-if`: time limit, workers, seed, quiet."""
-    parser.add_argument("--time-limit", type=float, default=None, help="seconds (whole solve)")
-    parser.add_argument("--workers", type=int, default=0, help="search workers (0: every core)")
-    parser.add_argument("--seed", type=int, default=0, help="tie-breaking draw")
+    # Unreadable numbers are refused here; readable ones out of range (zero seconds, -1
+    # workers) by the service, which says so with every other reason (solver.options).
+    parser.add_argument(
+        "--time-limit", type=argument(decimal, *_wide(TIME_LIMIT)), help="seconds (whole solve)"
+    )
+    parser.add_argument(
+        "--workers", type=argument(whole, *_wide(WORKERS)), default=0, help="search workers"
+    )
+    parser.add_argument("--seed", type=argument(whole, *_wide(SEED)), default=0, help="tie-break")
     parser.add_argument("--deterministic", action="store_true", help="same seed, same plan")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def _wide(bounds: tuple[Any, Any]) -> tuple[Any, Any]:
+    return -bounds[1], bounds[1]
 
 
 def lang_of(args: argparse.Namespace) -> str:

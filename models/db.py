@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +40,14 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # A folder that cannot be made: connecting then says "unable to open database file".
+            with suppress(OSError):
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
         # Wait for a concurrent writer instead of failing at once.
         kwargs.setdefault("connect_args", {"timeout": 30})
+    # A failed statement's message (logged, shown in crash logs) never carries the values it
+    # bound: they hold ID numbers and phones (issue 13).
+    kwargs["hide_parameters"] = True
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)

@@ -8,12 +8,14 @@ field is required is the importer's business.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from models.base import Grade, Sex
 from services.messages import Problem
+from solver.numbers import BadNumber, whole
 
 T = TypeVar("T")
 Parsed = tuple[T | None, list[Problem]]
@@ -41,12 +43,18 @@ MESSAGES = {
         "en": "“{value}” is not a level (一级/高级技师 … 五级/初级工, or 1-5)",
     },
     "bad_bool": {"zh": "“{value}”应为 是 或 否", "en": "“{value}” must be 是 (yes) or 否 (no)"},
+    "count_too_large": {
+        "zh": "“{value}”过大：最多 {most}",
+        "en": "“{value}” is too large: at most {most}",
+    },
     "bad_count": {
         "zh": "“{value}”应为不小于 {least} 的整数",
         "en": "“{value}” must be a whole number of at least {least}",
     },
 }
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+MOST_COUNT = 100_000  # candidates, modules, panel seats: far past any session
 # Excel's day 0 (the 1900 leap-year bug makes 30 December 1899 the working epoch).
 EXCEL_EPOCH = date(1899, 12, 30)
 _DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
@@ -83,7 +91,15 @@ def excel_day(serial: float) -> date:
 
 
 def parse_date(value: Any, field: str) -> Parsed[date]:
-    """A calendar date from a date cell, an Excel serial or common Chinese spellings."""
+    """A calendar date from a date cell, an Excel serial or common Chinese spellings, in the
+    years 1900-2999 (year 1 or 9999 is a typing slip, and date arithmetic overflows there)."""
+    day, problems = _any_date(value, field)
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return None, _problem("bad_date", field, value)
+    return day, problems
+
+
+def _any_date(value: Any, field: str) -> Parsed[date]:
     if text(value) is None:
         return None, []
     if isinstance(value, datetime):
@@ -108,7 +124,7 @@ def parse_month(value: Any, field: str) -> Parsed[date]:
         return None, []
     if isinstance(value, date):
         return date(value.year, value.month, 1), []
-    if isinstance(value, float):
+    if isinstance(value, float) and math.isfinite(value):
         # Excel turns a typed 1968.10 into the number 1968.1: read two decimals as the month.
         year = int(value)
         return _year_month(year, round((value - year) * 100), field, value)
@@ -133,10 +149,12 @@ def parse_datetime(value: Any, field: str, day: date | None = None) -> Parsed[da
     if text(value) is None:
         return None, []
     if isinstance(value, datetime):
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            return None, _problem("bad_datetime", field, value)
         return value.replace(second=0, microsecond=0, tzinfo=None), []
     if isinstance(value, time) and day is not None:
         return datetime.combine(day, value.replace(second=0, microsecond=0)), []
-    if isinstance(value, int | float) and 1 <= value < 2958466:
+    if isinstance(value, int | float) and 1 <= value < 2958465:  # before Excel's last day
         minutes = round((value - int(value)) * 24 * 60)
         return datetime.combine(excel_day(value), time()) + timedelta(minutes=minutes), []
     raw = text(value) or ""
@@ -217,6 +235,10 @@ def parse_count(value: Any, field: str, least: int = 0) -> Parsed[int]:
     raw = text(value)
     if raw is None:
         return None, []
-    if re.fullmatch(r"\d+", raw) and int(raw) >= least:
-        return int(raw), []
+    try:
+        return whole(raw, least, MOST_COUNT), []
+    except BadNumber:
+        digits = raw.isascii() and raw.isdigit()
+        if digits and (len(raw) > 30 or int(raw) > MOST_COUNT):
+            return None, _problem("count_too_large", field, value, most=MOST_COUNT)
     return None, _problem("bad_count", field, value, least=least)

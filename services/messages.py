@@ -64,6 +64,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "solve_job": {"zh": "求解任务", "en": "solve job"},
     "time_limit": {"zh": "求解时限", "en": "time limit"},
     "workers": {"zh": "求解线程数", "en": "search workers"},
+    "seed": {"zh": "随机种子", "en": "seed"},
     "username": {"zh": "用户名", "en": "username"},
     "database": {"zh": "数据库", "en": "database"},
     "role": {"zh": "角色", "en": "role"},

@@ -17,8 +17,11 @@ from pydantic import ValidationError
 
 from .check import verify
 from .json_schema import write_schemas
+from .jsontext import BadJson, decode
 from .load import InvalidInput, read_instance
 from .messages import LANGS
+from .numbers import argument, decimal, whole
+from .options import SEED, TIME_LIMIT, WORKERS
 from .schema import Diagnostic, Instance, Result
 from .solve import SOLVER_VERSION, Control, Options, Progress, solve
 
@@ -32,12 +35,19 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", type=Path, help="result file (default: standard output)")
     p.add_argument(
         "--time-limit",
-        type=float,
+        type=argument(decimal, *TIME_LIMIT),
         default=None,
         help="seconds (deterministic units with --deterministic)",
     )
-    p.add_argument("--workers", type=int, default=0, help="search workers (0: every core)")
-    p.add_argument("--seed", type=int, default=0, help="tie-breaking draw among equally good plans")
+    p.add_argument(
+        "--workers", type=argument(whole, *WORKERS), default=0, help="search workers (0: all)"
+    )
+    p.add_argument(
+        "--seed",
+        type=argument(whole, *SEED),
+        default=0,
+        help="tie-breaking draw among equally good plans",
+    )
     p.add_argument(
         "--deterministic",
         action="store_true",
@@ -146,8 +156,8 @@ def _verdict(ok: bool, instance: Instance, result: Result, lang: str) -> str:
 
 def _read_result(path: Path) -> Result:
     try:
-        return Result.model_validate_json(path.read_bytes())
-    except (OSError, ValidationError) as exc:
+        return Result.model_validate(decode(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, BadJson, ValidationError) as exc:
         raise InvalidInput(
             [Diagnostic(rule="INPUT", field=str(path), message=str(exc).splitlines()[0])]
         ) from None

@@ -9,7 +9,6 @@ any JSON value except `InvalidInput`.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .facts import Facts
+from .jsontext import BadJson, decode
 from .messages import ROLE_NAMES, name, say
 from .schema import (
     INSTANCE_FORMAT,
@@ -87,8 +87,8 @@ class InvalidInput(Exception):
 def read_instance(path: str | Path, lang: str = "zh") -> tuple[Instance, list[str]]:
     """Load an instance file; raise `InvalidInput` for unreadable or invalid content."""
     try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raw = decode(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, BadJson) as exc:
         problem = Diagnostic(rule="INPUT", message=say(lang, "bad_json", error=exc))
         raise InvalidInput([problem]) from None
     return load_instance(raw, lang)

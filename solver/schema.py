@@ -26,6 +26,9 @@ RESULT_FORMAT: Final = "panel-result/1"
 
 Id = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Level = Annotated[int, Field(ge=1, le=5, strict=True)]
+# The largest count an instance may hold (candidates, seats, modules, sessions, days): far past
+# any term, and small enough that CP-SAT's 64-bit arithmetic never overflows on it.
+MOST: Final = 100_000
 Grade = Literal["examiner", "senior"]
 Status = Literal["active", "suspended", "revocation_pending", "revoked"]
 ConflictKind = Literal["relative", "teacher_student", "master_apprentice", "interest"]
@@ -106,13 +109,13 @@ class Institution(Frozen):
 class Policy(Frozen):
     """Per-institution policy values (SPEC 4.2); defaults are the notice's values."""
 
-    min_panel_size: int = Field(3, strict=True)
+    min_panel_size: int = Field(3, le=MOST, strict=True)
     odd_panel_size: bool = True
     turnover: tuple[int, int] = (1, 3)
     rotation_scope: Literal["venue_occupation", "occupation"] = "venue_occupation"
     max_consecutive_same_venue: int = Field(3, strict=True)
     consecutive_rule: Literal["examiner_sequence", "venue_sequence", "both"] = "examiner_sequence"
-    leader_min_experience_days: int = Field(365, strict=True)
+    leader_min_experience_days: int = Field(365, le=MOST, strict=True)
     grade_top_level: dict[Grade, Level] = Field(
         default_factory=lambda: dict(DEFAULT_GRADE_TOP_LEVEL)
     )
@@ -132,7 +135,7 @@ class Policy(Frozen):
 class Occupation(Frozen):
     code: Id
     name: str = ""
-    candidates_per_examiner: int = Field(5, ge=1, strict=True)
+    candidates_per_examiner: int = Field(5, ge=1, le=MOST, strict=True)
 
 
 class Venue(Frozen):
@@ -158,7 +161,7 @@ class Examiner(Frozen):
     appointments: tuple[Period, ...] = ()
     certified_until: date | None = None
     unavailable: tuple[Period, ...] = ()
-    max_sessions: int | None = Field(None, ge=0, strict=True)
+    max_sessions: int | None = Field(None, ge=0, le=MOST, strict=True)
 
     _days = field_validator("assessing_since", "certified_until", mode="before")(
         lambda v: v if v is None else _parse_day(v)
@@ -203,9 +206,9 @@ class SessionBase(Frozen):
 
 class Session(SessionBase):
     candidates: tuple[Id, ...] | None = None
-    candidate_count: int | None = Field(None, ge=0, strict=True)
-    modules: int | None = Field(None, ge=1, strict=True)
-    panel_size: int | None = Field(None, strict=True)
+    candidate_count: int | None = Field(None, ge=0, le=MOST, strict=True)
+    modules: int | None = Field(None, ge=1, le=MOST, strict=True)
+    panel_size: int | None = Field(None, le=MOST, strict=True)
 
 
 class Conflict(Frozen):

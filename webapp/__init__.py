@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from models.base import Role, local_time
 
-from . import database, plans, rules
+from . import database, guard, plans, rules
 from .config import Config
 from .extensions import babel, csrf, login_manager
 from .language import select_locale
@@ -43,6 +43,7 @@ def create_app(config: Any = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extensions and the per-request database session."""
     database.init_app(app)
+    guard.init_app(app)  # before the blueprints: it bounds their <int:...> route parts
     plans.init_app(app)
     rules.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

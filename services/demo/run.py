@@ -8,10 +8,15 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
+from sqlalchemy import make_url, select
+from sqlalchemy.orm import Session
+
 from data.shift import days_to_start, shifted
+from models import Institution
 from models.db import make_engine, session_factory, transaction
 from models.migrate import upgrade
 from services.demo.loading import load_generated
+from services.messages import Problem, Refused
 from services.planning.plans import solve_and_store, status_name
 from services.planning.publishing import publish
 from solver.check import verify
@@ -27,6 +32,14 @@ def sample(size: str = "S") -> dict:
 
 
 DEMO_DATABASE = Path("instance") / "demo.db"
+MESSAGES = {
+    "demo_loaded": {
+        "zh": "数据库 {url} 中已有演示机构 {code}（此前运行过演示）：请换用新的数据库，"
+        "或用 panelplan serve --database 打开它",
+        "en": "the database {url} already holds the demo institution {code} (the demo ran "
+        "there before): use a fresh database, or open it with panelplan serve --database",
+    },
+}
 
 
 def run_demo(
@@ -61,6 +74,7 @@ def run_demo(
     options = Options(time_limit=time_limit, workers=workers)
     try:
         with transaction(factory, "demo") as db:
+            _refuse_loaded(db, raw, url)
             institution = load_generated(db, raw)
             plan = solve_and_store(db, institution, first, last, options, note="demo")
             if plan.solver_status in ("OPTIMAL", "FEASIBLE"):
@@ -80,6 +94,14 @@ def run_demo(
     )
     print(f"文件：{out_dir / f'demo-{size}-result.json'}", file=stream)
     return 0 if result.status in ("OPTIMAL", "FEASIBLE") and not problems else 1
+
+
+def _refuse_loaded(db: Session, raw: dict, url: str) -> None:
+    """Refuse a database that already holds the sample's institution (a demo run before)."""
+    code = (raw.get("institution") or {}).get("code") or "3204005"
+    if db.scalar(select(Institution.id).where(Institution.code == code)) is not None:
+        shown = make_url(url).render_as_string(hide_password=True)
+        raise Refused([Problem.of(MESSAGES, "demo_loaded", "database", url=shown, code=code)])
 
 
 def _write(out_dir: Path, size: str, raw: dict, result: Result) -> None:

@@ -17,6 +17,8 @@ from typing import Any
 
 from models.base import DocumentType
 from services.cells import (
+    FIRST_YEAR,
+    LAST_YEAR,
     parse_bool,
     parse_date,
     parse_grade,
@@ -270,16 +272,21 @@ def parse_range(
         return days[0], days[1], []
     if not days and len(months := _MONTH.findall(value)) == 2:
         (y1, m1), (y2, m2) = ((int(y), int(m)) for y, m in months)
-        if 1 <= m1 <= 12 and 1 <= m2 <= 12:
+        if 1 <= m1 <= 12 and 1 <= m2 <= 12 and _year(y1) and _year(y2):
             return date(y1, m1, 1), date(y2, m2, calendar.monthrange(y2, m2)[1]), []
     if not need_both:
         day, problems = parse_date(value, field)
         if day is not None:
             return None, day, []
-        if len(months := _MONTH.findall(value)) == 1 and 1 <= int(months[0][1]) <= 12:
+        months = _MONTH.findall(value)
+        if len(months) == 1 and 1 <= int(months[0][1]) <= 12 and _year(int(months[0][0])):
             y, m = int(months[0][0]), int(months[0][1])
             return None, date(y, m, calendar.monthrange(y, m)[1]), []
     return None, None, [Problem.of(MESSAGES, "bad_range", field, value=text(value))]
+
+
+def _year(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR  # as services.cells.parse_date reads years
 
 
 def _place(problems: list[Problem], row: Row, table: Table) -> list[Problem]:

@@ -20,6 +20,8 @@ from services.planning.instance import build_instance
 from services.planning.notes import Fact, note_text
 from solver.load import InvalidInput, load_instance
 from solver.messages import name
+from solver.numbers import MESSAGES as NUMBER_MESSAGES
+from solver.options import option_problems
 from solver.schema import Diagnostic, Instance, Result
 from solver.solve import Control, Options, Progress, solve
 
@@ -29,7 +31,13 @@ STATUS_NAMES: dict[str, dict[str, str]] = {
     PlanStatus.SUPERSEDED: {"zh": "已被取代", "en": "superseded"},
 }
 
+# The calendar a plan may cover: wider than any term, narrow enough for date arithmetic.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 MESSAGES = {
+    "date_outside": {
+        "zh": "日期 {day} 超出可排范围（{first} 至 {last}）",
+        "en": "the date {day} is outside the range a plan may cover ({first} to {last})",
+    },
     "no_sessions": {
         "zh": "{date_from} 至 {date_to} 没有待排的场次",
         "en": "no planned session starts between {date_from} and {date_to}",
@@ -63,6 +71,10 @@ def prepare(
     With `policy` (a whole policy object, as `services.planning.policy.policy_json` writes it) the
     instance is solved under it instead of the institution's, and the plan stores it.
     """
+    for day in (date_from, date_to):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            params = {"day": day, "first": FIRST_DAY, "last": LAST_DAY}
+            raise Refused([Problem.of(MESSAGES, "date_outside", "date_range", **params)])
     raw = build_instance(db, institution, date_from, date_to, locks, policy=policy)
     if not raw["sessions"]:
         problem = Problem.of(
@@ -116,9 +128,23 @@ def solve_and_store(
     note: str | None = None,
 ) -> Plan:
     """Build the range's instance, solve it and store the result as the next draft version."""
+    refuse_bad_options(options)
     raw, instance, warnings = prepare(db, institution, date_from, date_to, locks)
     result = solve(instance, options, progress, control, warnings)
     return store_result(db, institution, raw, result, options, date_from, date_to, note=note)
+
+
+def option_refusals(options: Options) -> list[Problem]:
+    """Options no solve could use (NaN or infinite seconds, a 30-digit seed, ...), by field."""
+    found = option_problems(options)
+    return [Problem(field, NUMBER_MESSAGES[bad.key], bad.params) for field, bad in found.items()]
+
+
+def refuse_bad_options(options: Options) -> None:
+    """Refuse such options before anything is built or stored (every solve's boundary)."""
+    problems = option_refusals(options)
+    if problems:
+        raise Refused(problems)
 
 
 def store_result(

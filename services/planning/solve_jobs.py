@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from models import Institution, JobKind, JobStatus, SolveJob
 from models.base import utcnow
 from services.messages import Problem, Refused
-from services.planning.plans import prepare
+from services.planning.plans import option_refusals, prepare
 from services.planning.policy import policy_json, solve_policy
 from services.planning.solve_runs import ENDED, objective_tuple
 from services.whatif.rerun import check_what_if
@@ -85,14 +85,17 @@ def parameters(options: Options) -> dict[str, object]:
 
 
 def _check_options(options: Options) -> list[Problem]:
+    """Options no solve could use (NaN, infinity, a 30-digit seed, ...); the job boundary
+    checks them whoever asks (web form, API, command line)."""
     problems = []
     if options.time_limit is not None and options.time_limit <= 0:
         problems.append(
             Problem.of(MESSAGES, "bad_time_limit", "time_limit", value=options.time_limit)
         )
-    if options.workers < 0:
+    if isinstance(options.workers, int) and options.workers < 0:
         problems.append(Problem.of(MESSAGES, "bad_workers", "workers", value=options.workers))
-    return problems
+    shown = {p.field for p in problems}
+    return problems + [p for p in option_refusals(options) if p.field not in shown]
 
 
 def request_plan(

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from models import Institution, Plan, audit
 from services.messages import Problem, Refused
 from services.planning.instance import build_instance
-from services.planning.plans import loaded, store_result
+from services.planning.plans import loaded, refuse_bad_options, store_result
 from services.planning.policy import rerun_policy_of
 from services.whatif.withdrawals import (
     Withdrawal,
@@ -150,6 +150,7 @@ def what_if(
     control: Control | None = None,
 ) -> WhatIf:
     """Record the withdrawals, rerun the published plan's range and store the new draft."""
+    refuse_bad_options(options)
     rerun = prepare_what_if(db, institution, withdrawals)
     result = solve(rerun.instance, options, progress, control, rerun.warnings)
     return store_what_if(db, institution, withdrawals, rerun, result, options)

@@ -3,6 +3,7 @@ once with a 400 whose `errors` say what each parameter should be (planner's lang
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -11,10 +12,14 @@ from flask import request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from solver.numbers import BadNumber, whole
+
+from ..language import service_lang
+from ..numbers import FARTHEST
+
 # (default, most) rows a response holds: a week of sessions at XL is about 50 (one page),
 # a whole term's 2,500 sessions or panels take pages, each read in a few milliseconds.
 LIMITS = {"sessions": (200, 1000), "assignments": (200, 1000)}
-FARTHEST = 1_000_000_000  # the largest offset or page number read (databases overflow past 2**63)
 
 
 class BadParameters(Exception):
@@ -37,20 +42,29 @@ class Params:
         raw = self.args.get(name, "").strip()
         if not raw:
             return default
-        if raw.isascii() and raw.isdigit() and least <= int(raw) <= most:
-            return int(raw)
-        self.errors.append(_("Parameter %(name)s must be a whole number from %(least)s to "
-                             "%(most)s.", name=name, least=least, most=most))  # fmt: skip
-        return default
+        try:
+            return whole(raw, least, most)
+        except BadNumber:
+            self.errors.append(_("Parameter %(name)s must be a whole number from %(least)s to "
+                                 "%(most)s.", name=name, least=least, most=most))  # fmt: skip
+            return default
 
-    def day(self, name: str) -> date | None:
-        """A date written YYYY-MM-DD, or None when absent."""
-        raw = self.args.get(name, "").strip()
+    def number(self, name: str, kind: Callable[..., Any], bounds: tuple, raw: Any) -> Any:
+        """A value of a JSON body read by the shared number parser (`solver.numbers`)."""
+        try:
+            return kind(raw, *bounds)
+        except BadNumber as bad:
+            self.errors.append(f"{name}: {bad.text(service_lang())}")
+            return None
+
+    def day(self, name: str, given: Any = None) -> date | None:
+        """A date written YYYY-MM-DD (the query's, else `given`), or None when absent."""
+        raw = self.args.get(name, "").strip() or given
         if not raw:
             return None
         try:
             return date.fromisoformat(raw)
-        except ValueError:
+        except (TypeError, ValueError):
             self.errors.append(
                 _("Parameter %(name)s must be a date written YYYY-MM-DD.", name=name)
             )

@@ -10,13 +10,13 @@ and `limit`): at XL a term has 2,500 sessions and a plan as many panels.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import MultiDict
 
 from models.base import Role
 from services.exports.layout import mask_id
@@ -31,6 +31,9 @@ from services.schedule.queries import (
     session_count,
     session_page,
 )
+from solver.messages import pick
+from solver.numbers import decimal, whole
+from solver.options import SEED, TIME_LIMIT, WORKERS
 from solver.solve import Options
 
 from ..database import db, institution
@@ -43,6 +46,10 @@ from .shapes import examiner_json, job_json, plan_json, session_json
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 PAGE_SIZE = 100  # examiners per page
+RANGE_NEEDED = {
+    "zh": "请给出日期范围 from 和 to（YYYY-MM-DD）",
+    "en": "give the date range as from and to (YYYY-MM-DD)",
+}
 
 
 @blueprint.errorhandler(Refused)
@@ -166,16 +173,19 @@ def job(job_id: int) -> ResponseReturnValue:
 @role_required(Role.PLANNER)
 def new_job() -> ResponseReturnValue:
     """Record a solve request for a date range; the scheduler process runs it."""
-    body = request.get_json(silent=True) or {}
-    try:
-        first, last = date.fromisoformat(body["from"]), date.fromisoformat(body["to"])
-        options = Options(
-            time_limit=float(body.get("time_limit", 60)),
-            seed=int(body.get("seed", 0)),
-            workers=int(body.get("workers", 0)),
-        )
-    except (KeyError, TypeError, ValueError):
-        return jsonify({"errors": ["from, to (YYYY-MM-DD), time_limit, seed, workers"]}), 400
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    params = Params(MultiDict())
+    first, last = params.day("from", body.get("from")), params.day("to", body.get("to"))
+    options = Options(
+        time_limit=params.number("time_limit", decimal, TIME_LIMIT, body.get("time_limit", 60)),
+        seed=params.number("seed", whole, SEED, body.get("seed", 0)),
+        workers=params.number("workers", whole, WORKERS, body.get("workers", 0)),
+    )
+    if first is None or last is None:
+        params.errors.append(pick(RANGE_NEEDED, service_lang()))
+    params.done()
+    assert first is not None and last is not None
     created = request_plan(db(), institution(), first, last, options)
     return jsonify(job_json(created, service_lang())), 201
 

@@ -23,6 +23,7 @@ from services.whatif.rerun import differences
 
 from ..database import db, institution
 from ..language import service_lang
+from ..numbers import page_arg
 from ..plans import loaded_plan, page, plan_or_404, week_of
 from ..roles import role_required
 from .common import announce_draft, blueprint
@@ -158,7 +159,7 @@ def diff(version: int, other: int) -> str:
         "leaders": sum(c.leader_before != c.leader_after for c in changes),
     }
     pages = max(1, -(-len(changes) // DIFF_PAGE))
-    number = min(max(request.args.get("page", 1, type=int), 1), pages)
+    number = min(page_arg(), pages)
     shown = changes[(number - 1) * DIFF_PAGE : number * DIFF_PAGE]
     return render_template(
         "edits/diff.html", plan=plan, before=before, changes=shown, names=names,

@@ -15,11 +15,14 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from models.base import Role
-from services.messages import Refused
+from services.messages import Problem, Refused
 from services.planning.cache import LoadedPlan
 from services.planning.solve_jobs import request_what_if
 from services.whatif.substitutes import preview, replace_withdrawn
 from services.whatif.withdrawals import Withdrawal, published_plan
+from solver.numbers import MESSAGES as NUMBER_MESSAGES
+from solver.numbers import BadNumber, decimal
+from solver.options import TIME_LIMIT
 from solver.solve import Options
 
 from ..database import db, institution
@@ -156,9 +159,10 @@ def rerun() -> str | Response:
     if isinstance(withdrawal, str):
         return _page(request.form, [withdrawal])
     try:
-        seconds = float(request.form.get("time_limit") or RERUN_SECONDS)
-    except ValueError:
-        seconds = -1.0  # refused below, with the service's own message
+        seconds = decimal(request.form.get("time_limit") or RERUN_SECONDS, *TIME_LIMIT)
+    except BadNumber as bad:
+        problem = Problem("time_limit", NUMBER_MESSAGES[bad.key], bad.params)
+        return _page(request.form, [problem.text(service_lang())])
     options = Options(time_limit=seconds, workers=1, lang=service_lang())
     try:
         job = request_what_if(db(), institution(), [withdrawal], options)

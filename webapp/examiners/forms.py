@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from models import Examiner
@@ -21,6 +21,7 @@ from services.messages import Problem
 from services.people.checks import CertificateIn, ExaminerIn, QualificationIn
 from services.people.validation import compact_document, normalize_phone
 from services.people.writes import Duty
+from solver.numbers import INT32, BadNumber, decimal, shown, whole
 
 MESSAGES = {
     "missing": {"zh": "不能为空", "en": "is required"},
@@ -35,6 +36,7 @@ MESSAGES = {
     },
     "bad_number": {"zh": "“{value}”不是整数", "en": "“{value}” is not a whole number"},
 }
+MOST_YUAN = 1_000_000  # an allowance per session (the column holds up to 10 digits)
 TEXT_FIELDS = ("education", "title", "vocational_certificate", "work_history")
 # Problems about these service fields are shown next to the form field named here.
 FIELD_OF = {
@@ -165,8 +167,10 @@ def parse_level(value: str | None, problems: list[Problem]) -> int | None:
     """A level 1-5, None when empty (the grade's highest)."""
     if not value:
         return None
-    if value.isdigit() and 1 <= int(value) <= 5:
-        return int(value)
+    try:
+        return whole(value, 1, 5)
+    except BadNumber:
+        pass
     problems.append(Problem.of(MESSAGES, "bad_level", "top_level"))
     return None
 
@@ -175,8 +179,10 @@ def parse_count(value: str | None, name: str, problems: list[Problem]) -> int | 
     """A whole number (the range is the service's to check), None when empty."""
     if not value:
         return None
-    if value.isdecimal():
-        return int(value)
+    try:
+        return whole(value, 0, INT32)
+    except BadNumber:
+        pass
     problems.append(Problem.of(MESSAGES, "bad_number", name, value=value))
     return None
 
@@ -186,13 +192,11 @@ def parse_amount(value: str | None, problems: list[Problem]) -> Decimal | None:
     if not value:
         return None
     try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        amount = Decimal(-1)
-    if not amount.is_finite() or amount < 0:
-        problems.append(Problem.of(MESSAGES, "bad_amount", "allowance", value=value))
+        decimal(value, 0, MOST_YUAN)
+    except BadNumber:
+        problems.append(Problem.of(MESSAGES, "bad_amount", "allowance", value=shown(value)))
         return None
-    return amount.quantize(Decimal("0.01"))
+    return Decimal(value.strip()).quantize(Decimal("0.01"))
 
 
 def exists_problem(examiner: Examiner) -> Problem:

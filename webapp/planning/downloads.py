@@ -46,6 +46,7 @@ from services.planning.sheet_rows import (
     plan_header,
     plan_rows,
 )
+from solver.numbers import BadNumber, whole
 
 from ..database import db, institution
 from ..language import service_lang
@@ -164,8 +165,8 @@ def download_attachment(number: int) -> Response:
         abort(404)
     inst = institution()
     try:
-        year = int(request.args.get("year", date.today().year))
-    except ValueError:
+        year = whole(request.args.get("year") or date.today().year, 1900, 9999)
+    except BadNumber:
         abort(400)
     full = current_user.role == Role.ADMIN
     label = f"{year}" if full else f"{year}_脱敏"

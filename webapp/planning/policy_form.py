@@ -17,12 +17,14 @@ from werkzeug.datastructures import MultiDict
 
 from services.messages import Refused, label
 from services.planning.policy import FIXED, GRADES, differing, shown
+from solver.numbers import BadNumber, whole
 from solver.schema import Policy
 
 from ..records.institution.policy import (  # the institution's policy form's fields
     CHOICES,
     FLAGS,
     NUMBERS,
+    POLICY_MOST,
 )
 
 GRADE_NAMES = {"examiner": _l("examiner"), "senior": _l("senior examiner")}
@@ -72,9 +74,9 @@ def parse(form: MultiDict[str, str]) -> tuple[dict[str, Any], dict[str, str], di
         raw = form.get(field("grade_top_level", grade), "").strip()
         if raw:
             sent[field("grade_top_level", grade)] = raw
-            if raw.isdigit():
-                levels[grade] = int(raw)
-            else:
+            try:
+                levels[grade] = whole(raw, 1, 5)
+            except BadNumber:
                 errors[field("grade_top_level")] = [_("Enter a whole number.")]
     if levels:
         chosen["grade_top_level"] = levels
@@ -84,10 +86,15 @@ def parse(form: MultiDict[str, str]) -> tuple[dict[str, Any], dict[str, str], di
 def _value(key: str, raw: str) -> Any:
     if key == "turnover":
         parts = raw.replace("／", "/").split("/")
-        ok = len(parts) == 2 and all(p.strip().isdigit() for p in parts)
-        return [int(p) for p in parts] if ok else None
+        try:
+            return [whole(p, 0, POLICY_MOST) for p in parts] if len(parts) == 2 else None
+        except BadNumber:
+            return None
     if key in NUMBERS:
-        return int(raw) if raw.lstrip("-").isdigit() else None
+        try:
+            return whole(raw, -POLICY_MOST, POLICY_MOST)
+        except BadNumber:
+            return None
     return raw  # a choice: the service names an unknown one
 
 

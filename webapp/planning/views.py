@@ -36,6 +36,8 @@ from services.planning.solve_jobs import cancel, get_job, list_jobs, request_pla
 from services.planning.solve_jobs import status_name as job_status_name
 from services.planning.solve_runs import ENDED, objective_tuple
 from services.schedule.queries import next_range
+from solver.numbers import BadNumber, decimal, whole
+from solver.options import SEED, TIME_LIMIT
 from solver.schema import Result
 from solver.solve import Options
 
@@ -131,14 +133,17 @@ def _parse(form: dict[str, str]) -> tuple[Any, dict[str, str]]:
             values[key] = date.fromisoformat(form[key])
         except ValueError:
             errors[key] = _("Enter a date as YYYY-MM-DD.")
+    # Unreadable numbers are the form's to refuse; readable ones out of range (zero seconds, a
+    # negative seed) the service's, which says so together with every policy reason.
+    time_limit, seed = None, 0
     try:
-        time_limit = float(form["time_limit"])
-    except ValueError:
-        errors["time_limit"] = _("Enter a number of seconds.")
+        time_limit = decimal(form["time_limit"], -TIME_LIMIT[1], TIME_LIMIT[1])
+    except BadNumber as bad:
+        errors["time_limit"] = bad.text(service_lang())
     try:
-        seed = int(form["seed"])
-    except ValueError:
-        errors["seed"] = _("Enter a whole number.")
+        seed = whole(form["seed"], -SEED[1], SEED[1])
+    except BadNumber as bad:
+        errors["seed"] = bad.text(service_lang())
     if errors:
         return None, errors
     options = Options(time_limit=time_limit, seed=seed, lang=service_lang())

@@ -16,6 +16,7 @@ from services.exports.layout import mask_id
 from services.messages import Problem, Refused
 from services.people.queries import examiner_by_code
 from services.schedule.queries import session_by_code
+from solver.numbers import INT32, BadNumber, whole
 
 from ..database import db, institution
 from ..language import service_lang
@@ -100,18 +101,21 @@ class Form:
             self.fail(name, _("Write the date as YYYY-MM-DD."))
             return None
 
-    def number(self, name: str, required: bool = True, least: int | None = None) -> int | None:
-        """A whole number (at least `least`)."""
+    def number(
+        self, name: str, required: bool = True, least: int | None = None, most: int = INT32
+    ) -> int | None:
+        """A whole number (at least `least`, at most `most`)."""
         raw = self.text(name)
         if not raw:
             if required:
                 self.fail(name, _("Required."))
             return None
-        if not raw.lstrip("-").isdigit() or (least is not None and int(raw) < least):
+        try:
+            return whole(raw, -INT32 if least is None else least, most)
+        except BadNumber:
             self.fail(name, _("Enter a whole number.") if least is None else
                       _("Enter a whole number of at least %(n)s.", n=least))  # fmt: skip
             return None
-        return int(raw)
 
     def examiner(self, name: str = "examiner", required: bool = True) -> Examiner | None:
         """The institution's examiner whose code is given."""

@@ -27,9 +27,11 @@ from services.discipline.conflict_lists import (
 from services.discipline.conflicts import register_conflict
 from services.messages import Refused
 from services.schedule.queries import candidate_by_code
+from solver.numbers import INT32, BadNumber, whole
 
 from ...database import db
 from ...language import service_lang
+from ...numbers import page_arg
 from ...roles import role_required
 from ..blueprint import blueprint
 from ..common import Form, home, today
@@ -91,7 +93,10 @@ def _organization(form: Form) -> tuple[Organization | None, Page[str] | None]:
     name = form.text("organization_name")
     if not name:
         ident = form.text("organization")  # forms before names sent the id
-        found = db().get(Organization, int(ident)) if ident.isdigit() else None
+        try:
+            found = db().get(Organization, whole(ident, 1, INT32)) if ident else None
+        except BadNumber:
+            found = None
         return (found if found is not None and found.institution_id == home().id else None), None
     found = organization_named(db(), home(), name)
     if found is not None:
@@ -126,7 +131,7 @@ def _page(form: Form, values: dict[str, Any], suggested: Page[str] | None = None
 def _fetch(name: str, size: int, read: Callable[[int, int], Page[T]]) -> tuple[Page[T], int]:
     """The page whose number the query argument `name` gives (from 1; past the end, the
     last one) read with `read(offset, limit)`, and its number."""
-    number = max(1, request.args.get(name, 1, type=int))
+    number = page_arg(name)
     found = read((number - 1) * size, size)
     if number > (last := _last(found.total, size)):
         number, found = last, read((last - 1) * size, size)

@@ -13,6 +13,7 @@ from models.discipline import ReviewOutcome
 from services.discipline.queries import appointments_ending, reviews_of
 from services.discipline.review import decide_review, review_year
 from services.messages import Refused
+from solver.numbers import BadNumber, whole
 
 from ...database import db
 from ...roles import role_required
@@ -23,8 +24,10 @@ DECISION_FIELDS = ("decision", "appointment", "status", "review")
 
 
 def _year() -> int:
-    value = request.values.get("year", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else today().year
+    try:
+        return whole(request.values.get("year", ""), 2000, 2100)
+    except BadNumber:
+        return today().year
 
 
 @blueprint.route("/appointments")

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from models.base import Role
 from services.messages import Refused, label
 from services.planning.policy import GRADES, effective_policy, update_policy
+from solver.numbers import BadNumber, whole
 from solver.schema import Policy
 
 from ...database import db
@@ -21,6 +22,8 @@ from ...roles import role_required
 from ..blueprint import blueprint
 from ..common import Errors, Form, home
 
+# A policy number past this is no policy (days of experience: over 270 years).
+POLICY_MOST = 100_000
 NUMBERS = ("min_panel_size", "max_consecutive_same_venue", "leader_min_experience_days")
 FLAGS = ("odd_panel_size", "recuse_candidate_organization", "allow_unfilled")
 CHOICES = {
@@ -61,7 +64,7 @@ def policy_update() -> str | Response:
 def _changes(form: Form) -> dict[str, Any]:
     """The form's values; one equal to the notice's default restores the default (None)."""
     default = Policy()
-    values: dict[str, Any] = {key: form.number(key, least=0) for key in NUMBERS}
+    values: dict[str, Any] = {key: form.number(key, least=0, most=POLICY_MOST) for key in NUMBERS}
     values |= {key: form.flag(key) for key in FLAGS}
     values |= {key: form.text(key) for key in CHOICES}
     values["turnover"] = _turnover(form)
@@ -77,8 +80,11 @@ def _changes(form: Form) -> dict[str, Any]:
 def _turnover(form: Form) -> list[int] | None:
     raw = form.text("turnover").replace("／", "/")
     parts = raw.split("/")
-    if len(parts) == 2 and all(part.strip().isdigit() for part in parts):
-        return [int(part) for part in parts]
+    try:
+        if len(parts) == 2:
+            return [whole(part, 0, POLICY_MOST) for part in parts]
+    except BadNumber:
+        pass
     form.fail("policy.turnover", _("Write the share as a fraction, e.g. 1/3."))
     return None
 

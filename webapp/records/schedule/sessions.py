@@ -24,6 +24,7 @@ from services.schedule.sessions import held_problem, staffing_plans
 
 from ...database import db
 from ...language import service_lang
+from ...numbers import page_arg
 from ...roles import role_required
 from ..blueprint import blueprint
 from ..common import Errors, Form, document, home, owned
@@ -37,7 +38,7 @@ PAGE_SIZE = 100  # sessions per page; the filters and the pages narrow a term of
 def sessions() -> str:
     """Sessions filtered by date range, venue, occupation, level and status."""
     form = Form(request.args)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     institution = home()
     found = session_page(db(), institution, _chosen(form), (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
     shown = found[:PAGE_SIZE]
