@@ -47,6 +47,7 @@ MESSAGES = {
         "zh": "登录失败次数过多，请 {minutes} 分钟后再试",
         "en": "too many failed sign-ins; try again in {minutes} minutes",
     },
+    "unknown_user": {"zh": "没有用户 {username}", "en": "there is no user {username}"},
     "bad_role": {
         "zh": "角色应为 admin（管理员）、planner（计划员）或 viewer（查看）",
         "en": "role must be admin, planner or viewer",
@@ -118,6 +119,24 @@ def set_password(session: Session, user: User, password: str) -> None:
     end_sessions(user)
     audit(session, "set_password", user.username, user.institution_id)
     session.flush()
+
+
+def find_user(session: Session, username: str) -> User:
+    """The user named `username` (of any institution); refused when there is none."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise Refused([Problem.of(MESSAGES, "unknown_user", "username", username=username)])
+    return user
+
+
+def set_deployment_admin(session: Session, user: User, granted: bool = True) -> None:
+    """Let `user` change what every institution shares (the occupation catalogue), or stop it."""
+    if user.deployment_admin != granted:
+        user.deployment_admin = granted
+        end_sessions(user)  # a session opened with other powers ends with them
+        action = "grant_deployment_admin" if granted else "revoke_deployment_admin"
+        audit(session, action, user.username, user.institution_id)
+        session.flush()
 
 
 def end_sessions(user: User) -> None:
