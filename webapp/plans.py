@@ -17,6 +17,7 @@ from models import Plan
 from services.messages import Refused
 from services.planning.cache import LoadedPlan, PlanCache
 from services.planning.plans import find_plan
+from services.whatif.withdrawals import published_plan
 from solver.schema import Session
 
 from .database import db, institution
@@ -36,6 +37,16 @@ def plan_or_404(version: int) -> Plan:
         return find_plan(db(), institution(), version, content=False)
     except Refused:
         abort(404)
+
+
+def published_other(plan: Plan) -> Plan | None:
+    """The latest published version to compare `plan` with (None when it is that version,
+    or when nothing is published)."""
+    try:
+        found = published_plan(db(), institution(), content=False)
+    except Refused:
+        return None
+    return found if found.id != plan.id else None
 
 
 def plan_cache() -> PlanCache:

@@ -74,6 +74,13 @@ class LoadedPlan:
             panels.setdefault(a.session, a)
         return panels
 
+    def panel_dicts(self) -> list[dict[str, Any]]:
+        """The panels as `services.whatif.rerun.differences` reads them."""
+        return [
+            {"session": a.session, "leader": a.leader, "members": list(a.members)}
+            for a in self.panels.values()
+        ]
+
     @cached_property
     def names(self) -> dict[str, str]:
         """Examiner names by code."""

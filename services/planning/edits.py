@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models import Institution, Plan, audit
+from models.base import PlanStatus
 from services.messages import Problem, Refused
 from services.planning.plans import loaded, store_result
 from solver.check import check, objective, required_size
@@ -42,10 +43,15 @@ MESSAGES = {
     },
     "no_changes": {"zh": "没有要保存的修改", "en": "there are no changes to save"},
     "bad_change": {"zh": "无法识别的修改：{text}", "en": "unreadable change: {text}"},
+    "not_restorable": {
+        "zh": "方案 v{version} 是草稿，可直接修改或发布，无需恢复",
+        "en": "plan v{version} is a draft: edit or publish it as it is, no need to restore it",
+    },
 }
 NOTES = {
     "edited": {"zh": "手工修改 v{version}：{changes}", "en": "edited v{version}: {changes}"},
     "fails": {"zh": "未通过检查（{rules}），不能发布", "en": "fails the checker ({rules})"},
+    "restored": {"zh": "由 v{version} 恢复", "en": "restored from v{version}"},
 }
 
 
@@ -190,6 +196,23 @@ def save_draft(
         changes=[c.encode() for c in changes], findings=len(found),
     )  # fmt: skip
     return draft, found
+
+
+def restore(db: Session, institution: Institution, plan: Plan) -> Plan:
+    """A published or superseded `plan` copied as a new draft, panels and instance as stored.
+
+    The copy is a draft like any other: publishing it checks it against the database as it
+    is then (data may have moved on since the version was solved).
+    """
+    if plan.status == PlanStatus.DRAFT:
+        raise Refused([Problem.of(MESSAGES, "not_restorable", "plan", version=plan.version)])
+    result = Result.model_validate(plan.result)
+    draft = store_result(
+        db, institution, plan.instance, result, _options(plan), plan.date_from, plan.date_to,
+        based_on=plan, note=NOTES["restored"]["zh"].format(version=plan.version),
+    )  # fmt: skip
+    audit(db, "restore_plan", f"plan v{draft.version}", institution.id, based_on=plan.version)
+    return draft
 
 
 def _note(version: int, changes: list[Change], found: list[Diagnostic], extra: str | None) -> str:

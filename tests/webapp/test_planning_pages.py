@@ -181,9 +181,9 @@ def test_the_review_page_shows_panels_loads_and_how_it_was_solved(app) -> None:
     assert loads.count('class="bar"') == len(sitting)
     every = signed_in(app, "viewer").get("/plans/1/loads").get_data(as_text=True)
     assert every.count('class="bar"') >= 30 and every.count('class="bar"') > len(sitting)
-    assert 'id="publish"' in page
+    assert 'id="review-publish"' in page and 'id="edit-plan"' in page
     viewer_page = signed_in(app, "viewer").get("/plans/1").get_data(as_text=True)
-    assert 'id="publish"' not in viewer_page
+    assert 'id="review-publish"' not in viewer_page and 'id="edit-plan"' not in viewer_page
 
 
 def shown(page: str) -> list[str]:
@@ -240,7 +240,7 @@ def test_a_panel_s_evidence(app) -> None:
 def test_publishing_brings_the_plan_into_force_and_a_second_time_is_refused(app) -> None:
     planner = signed_in(app, "planner")
     page = planner.post("/plans/1/publish", follow_redirects=True).get_data(as_text=True)
-    assert "已发布" in page and 'id="publish"' not in page
+    assert "已发布" in page and 'id="review-publish"' not in page
     with app.extensions["panelplan.sessions"]() as db:
         plan = db.scalars(select(Plan)).one()
         assert plan.status == PlanStatus.PUBLISHED and plan.published_by == "planner"

@@ -14,7 +14,6 @@ from werkzeug.wrappers import Response
 
 from models.base import PlanStatus, Role
 from services.messages import Refused
-from services.planning.cache import LoadedPlan
 from services.planning.edit_checks import findings_after, seat_candidates
 from services.planning.edits import LEADER, Change, save_draft, validate
 from services.planning.plans import status_name
@@ -148,7 +147,7 @@ def diff(version: int, other: int) -> str:
     old, new = loaded_plan(before), loaded_plan(plan)
     changes = new.memo(
         ("diff", before.id, before.created_at),
-        lambda: differences(_panels_of(old), _panels_of(new)),
+        lambda: differences(old.panel_dicts(), new.panel_dicts()),
     )
     names = old.names | new.names
     counts = {
@@ -166,11 +165,3 @@ def diff(version: int, other: int) -> str:
         before_status=status_name(before.status, lang),
         draft=plan.status == PlanStatus.DRAFT, page=number, pages=pages,
     )  # fmt: skip
-
-
-def _panels_of(view: LoadedPlan) -> list[dict[str, Any]]:
-    """A loaded plan's panels as `services.whatif.rerun.differences` reads them."""
-    return [
-        {"session": a.session, "leader": a.leader, "members": list(a.members)}
-        for a in view.panels.values()
-    ]

@@ -42,7 +42,7 @@ from solver.solve import Options
 
 from ..database import db, institution
 from ..language import service_lang
-from ..plans import loaded_plan, page, plan_or_404
+from ..plans import loaded_plan, page, plan_or_404, published_other
 from ..roles import role_required
 from . import policy_form, review
 
@@ -152,6 +152,7 @@ def job(job_id: int) -> str:
         "planning/job.html", job=found, progress=progress_of(found, plan), plan=plan,
         diagnostics=diagnostics, alive=scheduler_alive(db(), utcnow()),
         partial=plan is not None and bool(plan.result.get("assignments")),
+        published=published_other(plan) if plan is not None else None,
     )  # fmt: skip
 
 
@@ -214,7 +215,10 @@ def plans() -> str:
     inst = institution()
     rows = [(p, objective_tuple(objective)) for p, objective in plan_objectives(db(), inst)]
     jobs = list_jobs(db(), inst, everything=True, limit=10)
-    return render_template("planning/plans.html", rows=rows, jobs=jobs, **_names())
+    published = next((p for p, _ in rows if p.status == PlanStatus.PUBLISHED), None)
+    return render_template(
+        "planning/plans.html", rows=rows, jobs=jobs, published=published, **_names()
+    )
 
 
 def _names() -> dict[str, Any]:
@@ -245,6 +249,7 @@ def plan(version: int) -> str:
         query=request.args.get("q", ""), loads=[r for r in loads if r.code in sitting],
         fair=fair, top=top, levels=LEVELS,
         diagnostics=review.diagnostics_by_session(view.result), **_names(),
+        published=published_other(found),
         policy=policy_form.summary(view.instance.policy, effective_policy(institution()),
                                    service_lang()),
     )  # fmt: skip
