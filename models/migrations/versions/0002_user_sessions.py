@@ -1,6 +1,6 @@
 """users: session version (sign-out ends every session) and deployment admins
 
-Revision ID: 0002
+Revision ID: 0002_user_sessions
 Revises: 0001
 Create Date: 2026-12-07 00:30:00
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
+revision = "0002_user_sessions"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
