@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
 from webtools import PASSWORDS, Client, database
 
@@ -26,8 +28,6 @@ OFF_SITE = [
 
 @pytest.mark.parametrize("target", OFF_SITE)
 def test_next_is_refused_unless_a_path_on_this_site(target) -> None:
-    from urllib.parse import unquote
-
     assert same_site_path(unquote(target)) is None
 
 
