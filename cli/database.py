@@ -143,7 +143,25 @@ def register(commands: Any) -> None:
     user.add_argument("username")
     user.add_argument("--role", required=True, choices=("admin", "planner", "viewer"))
     user.add_argument("--name", help="display name (default: the username)")
+    user.add_argument(
+        "--deployment-admin",
+        action="store_true",
+        help="may also change what every institution shares (the occupation catalogue)",
+    )
     user.set_defaults(run=_create_user)
+    password = commands.add_parser(
+        "set-password", help="give a user a new password (their open sessions end)"
+    )
+    add_common(password)
+    password.add_argument("username")
+    password.set_defaults(run=_set_password)
+    grant = commands.add_parser(
+        "deployment-admin", help="let a user change the shared occupation catalogue (or not)"
+    )
+    add_common(grant)
+    grant.add_argument("username")
+    grant.add_argument("--revoke", action="store_true", help="take the permission away")
+    grant.set_defaults(run=_deployment_admin)
 
 
 def _init_db(args: argparse.Namespace) -> int:
@@ -189,11 +207,38 @@ def _create_user(args: argparse.Namespace) -> int:
 
     def add(session: Session) -> int:
         institution = context.institution(session, args.institution)
-        users.create_user(session, institution, args.username, args.role, password, args.name)
+        user = users.create_user(
+            session, institution, args.username, args.role, password, args.name
+        )
+        if args.deployment_admin:
+            users.set_deployment_admin(session, user)
         print(f"user {args.username} ({args.role}) added")
         return 0
 
     return run_unit(add, lang=_lang(args), url=args.database)
+
+
+def _set_password(args: argparse.Namespace) -> int:
+    password = os.environ.get("PANELPLAN_PASSWORD") or getpass.getpass("新密码 / new password: ")
+
+    def change(session: Session) -> int:
+        users.set_password(session, users.find_user(session, args.username), password)
+        print(f"password of {args.username} changed; their sessions have ended")
+        return 0
+
+    return run_unit(change, lang=_lang(args), url=args.database)
+
+
+def _deployment_admin(args: argparse.Namespace) -> int:
+    def grant(session: Session) -> int:
+        users.set_deployment_admin(
+            session, users.find_user(session, args.username), not args.revoke
+        )
+        verb = "may no longer" if args.revoke else "may now"
+        print(f"{args.username} {verb} change the shared occupation catalogue")
+        return 0
+
+    return run_unit(grant, lang=_lang(args), url=args.database)
 
 
 def _lang(args: argparse.Namespace) -> str:

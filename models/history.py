@@ -2,7 +2,7 @@
 
 `track_changes(factory)` hooks a session factory so that every flush records one `Change`
 row per inserted, updated or deleted examiner, appointment, qualification, certificate,
-conflict, unavailability, warning, revocation or plan. The rows go in with the same
+conflict, unavailability, warning, revocation, plan or occupation. The rows go in with the same
 transaction as the change, so a rolled-back import leaves no history either. The actor
 is `session.info["actor"]` (set by `models.db.acting_as`).
 """
@@ -53,6 +53,7 @@ def tracked_tables() -> frozenset[str]:
             "warnings",
             "revocations",
             "plans",
+            "occupations",
         }
     )
 

@@ -48,6 +48,12 @@ class User(Timestamped, Base):
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the id a session cookie carries: raised on sign-out and password change, so
+    # every cookie issued before no longer loads the user (Flask-Login's alternative token).
+    session_version: Mapped[int] = mapped_column(default=0)
+    # May change what every institution shares (the occupation catalogue): a person of the
+    # deployment (the city's guidance centre), not of one institution; set from the command line.
+    deployment_admin: Mapped[bool] = mapped_column(default=False)
 
     # The user protocol of Flask-Login (without importing it: models know nothing of the web).
     is_authenticated = True
@@ -58,4 +64,4 @@ class User(Timestamped, Base):
         return self.active
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}.{self.session_version}"

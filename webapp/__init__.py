@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from models.base import Role, local_time
 
-from . import database, guard, plans, rules
+from . import database, guard, plans, rules, security
 from .config import Config
 from .extensions import babel, csrf, login_manager
 from .language import select_locale
@@ -46,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     guard.init_app(app)  # before the blueprints: it bounds their <int:...> route parts
     plans.init_app(app)
     rules.init_app(app)
+    security.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)

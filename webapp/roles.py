@@ -31,6 +31,25 @@ def role_required(minimum: Role) -> Callable[[View], View]:
     return decorate
 
 
+def deployment_admin_required(view: View) -> View:
+    """Allow the view only to deployment admins (who change what every institution shares,
+    such as the occupation catalogue); any institution's user gets 403."""
+
+    @wraps(view)
+    @login_required
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if not is_deployment_admin():
+            abort(403)
+        return view(*args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
+
+
+def is_deployment_admin() -> bool:
+    """True when the signed-in user is a deployment admin."""
+    return bool(current_user.is_authenticated and current_user.deployment_admin)
+
+
 def may(minimum: Role) -> bool:
     """True when the signed-in user has `minimum` role or above (for templates)."""
     return bool(current_user.is_authenticated and RANK[current_user.role] >= RANK[minimum])

@@ -3,9 +3,14 @@
 Occupations are shared by every institution of the database and matched on their 大典 code
 and edition: the same code in another edition is another row (codes moved between the
 2015 and 2022 editions), the same code and edition again updates the stored row, never
-duplicates it. A code whose name changed (a planner's typo fixed, or a renamed occupation)
-keeps its row, so qualifications and sessions that point at it follow the new name; each
-rename is recorded in the audit log with the old and new name.
+duplicates it. A code whose name changed (a typo fixed, or a renamed occupation) keeps its
+row, so qualifications and sessions that point at it follow the new name.
+
+Because every institution plans with these rows (a ratio of 1 examiner per candidate makes
+another institution's plan infeasible), only a deployment admin changes them: the web app
+lets no institution's planner or admin in, the command line is the deployment's operator.
+Every change is in the change history (`occupations` is a tracked table) and in the audit
+log: `add_occupation`, `rename_occupation` (old and new name), `change_occupation_ratio`.
 """
 
 from __future__ import annotations
@@ -117,20 +122,31 @@ class Catalogue:
             changed = True
         wanted = item.candidates_per_examiner
         if wanted is not None and stored.candidates_per_examiner != wanted:
+            audit(self.db, "change_occupation_ratio", _subject(stored),
+                  old=stored.candidates_per_examiner, new=wanted)  # fmt: skip
             stored.candidates_per_examiner, changed = wanted, True
         return "updated" if changed else "unchanged"
 
     def _renamed(self, stored: Occupation, name: str) -> None:
-        # Occupations are not in the change history's tracked tables: the audit log keeps
-        # the old name, so a planner can see why a code now reads differently.
-        audit(
-            self.db,
-            "rename_occupation",
-            f"{stored.code} ({stored.edition})",
-            old=stored.name,
-            new=name,
-        )
+        # The audit log keeps the old name, so a planner can see why a code now reads
+        # differently (the change history has it too).
+        audit(self.db, "rename_occupation", _subject(stored), old=stored.name, new=name)
         stored.name = name
+
+
+def save_occupation(session: Session, item: OccupationIn) -> str:
+    """Add or change one occupation (the catalogue page); `created`, `updated`, `unchanged`."""
+    outcome = Catalogue(session).save(item)
+    if outcome == "created":
+        ratio = item.candidates_per_examiner or DEFAULT_RATIO
+        audit(session, "add_occupation", f"{item.code} ({item.edition})", name=item.name,
+              candidates_per_examiner=ratio)  # fmt: skip
+    session.flush()
+    return outcome
+
+
+def _subject(stored: Occupation) -> str:
+    return f"{stored.code} ({stored.edition})"
 
 
 def upsert_occupations(session: Session, items: Iterable[OccupationIn]) -> Counter[str]:

@@ -1,25 +1,33 @@
 """Users who sign in, with their role: admin (管理员), planner (计划员), viewer (查看).
 
-Passwords are stored as scrypt hashes (standard library; the same scheme and format as
-werkzeug's `scrypt:` hashes, so the web app can verify them either way).
+Passwords are stored as werkzeug's `scrypt:N:r:p$salt$hex` hashes (`werkzeug.security`;
+hashes made before by panelplan's own scrypt code have the same format and still verify).
+A sign-in for an unknown name checks a dummy hash, so it takes as long as a wrong password
+and its timing does not tell which names exist. Failed sign-ins for one name are counted
+under a lock (`models.locks`), so the limit holds however many attempts arrive at once.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import AuditEvent, Institution, User, audit
 from models.base import Role
+from models.locks import hold
 from services.messages import Problem, Refused
 
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+HASH_METHOD = "scrypt"  # werkzeug's default parameters: N=2**15, r=8, p=1
+# Checked for a name that does not exist (or has no password) so that it costs the same
+# time as a wrong password; a hash of a random string nobody knows, same parameters.
+DUMMY_HASH = (
+    "scrypt:32768:8:1$LnigNs7bUPZbPNXM$534b675fa6f078f3075b557d07fde1c5c1544901fba353cb214c40638f3b"
+    "3477c75e546274b790a64c49f9b7d31f53d9d054ed1ff19324a719b9cc2ec86702db"
+)
 USERNAME = re.compile(r"[A-Za-z0-9_.\-]{2,80}")
 MIN_PASSWORD = 8
 
@@ -39,6 +47,7 @@ MESSAGES = {
         "zh": "登录失败次数过多，请 {minutes} 分钟后再试",
         "en": "too many failed sign-ins; try again in {minutes} minutes",
     },
+    "unknown_user": {"zh": "没有用户 {username}", "en": "there is no user {username}"},
     "bad_role": {
         "zh": "角色应为 admin（管理员）、planner（计划员）或 viewer（查看）",
         "en": "role must be admin, planner or viewer",
@@ -47,26 +56,16 @@ MESSAGES = {
 
 
 def hash_password(password: str) -> str:
-    """A salted scrypt hash: `scrypt:N:r:p$salt$hex`."""
-    salt = secrets.token_hex(16)
-    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
-    return f"scrypt:{SCRYPT_N}:{SCRYPT_R}:{SCRYPT_P}${salt}${digest}"
+    """A salted scrypt hash: `scrypt:N:r:p$salt$hex` (werkzeug's format)."""
+    return generate_password_hash(password, method=HASH_METHOD)
 
 
 def check_password(stored: str | None, password: str) -> bool:
-    """True when `password` matches the stored hash."""
+    """True when `password` matches the stored hash; a missing hash costs a dummy check."""
     if not stored or not stored.startswith("scrypt:"):
+        check_password_hash(DUMMY_HASH, password)
         return False
-    method, salt, digest = stored.split("$", 2)
-    n, r, p = (int(part) for part in method.split(":")[1:])
-    return hmac.compare_digest(_scrypt(password, salt, n, r, p), digest)
-
-
-def _scrypt(password: str, salt: str, n: int, r: int, p: int) -> str:
-    raw = hashlib.scrypt(
-        password.encode(), salt=salt.encode(), n=n, r=r, p=p, maxmem=132 * n * r * p
-    )
-    return raw.hex()
+    return check_password_hash(stored, password)
 
 
 def create_user(
@@ -107,14 +106,49 @@ def deactivate_user(session: Session, user: User, by: User) -> None:
     if user.id == by.id:
         raise Refused([Problem.of(MESSAGES, "not_yourself", "username")])
     user.active = False
+    end_sessions(user)
     audit(session, "deactivate_user", user.username, user.institution_id)
     session.flush()
 
 
+def set_password(session: Session, user: User, password: str) -> None:
+    """Give `user` a new password; every session they had open ends (cookies are stale)."""
+    if len(password) < MIN_PASSWORD:
+        raise Refused([Problem.of(MESSAGES, "short_password", "password", n=MIN_PASSWORD)])
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+    audit(session, "set_password", user.username, user.institution_id)
+    session.flush()
+
+
+def find_user(session: Session, username: str) -> User:
+    """The user named `username` (of any institution); refused when there is none."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise Refused([Problem.of(MESSAGES, "unknown_user", "username", username=username)])
+    return user
+
+
+def set_deployment_admin(session: Session, user: User, granted: bool = True) -> None:
+    """Let `user` change what every institution shares (the occupation catalogue), or stop it."""
+    if user.deployment_admin != granted:
+        user.deployment_admin = granted
+        end_sessions(user)  # a session opened with other powers ends with them
+        action = "grant_deployment_admin" if granted else "revoke_deployment_admin"
+        audit(session, action, user.username, user.institution_id)
+        session.flush()
+
+
+def end_sessions(user: User) -> None:
+    """Make every session cookie issued to `user` so far stop working (sign-out)."""
+    user.session_version += 1
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active user with these credentials, or None."""
+    """The active user with these credentials, or None (an unknown name costs the same time)."""
     user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
-    return user if user is not None and check_password(user.password_hash, password) else None
+    stored = user.password_hash if user is not None else None
+    return user if check_password(stored, password) and user is not None else None
 
 
 def sign_in(
@@ -123,8 +157,10 @@ def sign_in(
     """The user, or Refused: wrong credentials, or too many failures for this name lately.
 
     Failures are audit events, so the limit holds across web workers and restarts; the
-    message never says whether the name exists.
+    count and the check run under a lock on the name, so concurrent attempts are counted one
+    after another. The message never says whether the name exists.
     """
+    hold(session, "sign_in", username)
     since = now - timedelta(minutes=minutes)
     failures = session.scalar(
         select(func.count())

@@ -5,6 +5,12 @@ against its stored instance *and* against the database as it is now (someone may
 been revoked since), and no seat is empty. A published plan's seats become the panels in
 force (`PanelSeat`) of its sessions; earlier published plans sharing a session are marked
 superseded.
+
+Publishing holds the institution's publish lock (`models.locks`) from before it reads the
+plan's status until its transaction ends: two planners publishing two drafts of the same
+days at once are served one after the other, and the second supersedes the first (or is
+refused, when its own plan was published or superseded meanwhile) instead of both ending
+up published.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from models import Institution, PanelSeat, Plan, PlanSeat, audit
 from models.base import PlanStatus, utcnow
+from models.locks import hold
 from services.messages import Problem, Refused
 from services.planning.instance import build_instance
 from services.planning.plans import diagnostic_problem, find_plan, loaded, session_ids, status_name
@@ -51,7 +58,9 @@ MESSAGES = {
 
 def publish(db: Session, institution: Institution, version: int) -> Plan:
     """Publish a checked draft: its panels come into force, overlapping plans are superseded."""
+    hold(db, "publish", institution.id)
     plan = find_plan(db, institution, version)
+    db.refresh(plan, ["status"])  # as committed by a publisher we may have waited for
     if plan.status != PlanStatus.DRAFT:
         zh, en = status_name(plan.status, "zh"), status_name(plan.status, "en")
         raise Refused([Problem.of(MESSAGES, "not_draft", "plan", version=version, zh=zh, en=en)])

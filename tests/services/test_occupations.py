@@ -259,3 +259,24 @@ def test_a_new_institution_imports_its_examiners_after_init_db(tmp_path, capsys)
         used = session.scalars(select(Occupation.code).join(Qualification).distinct()).all()
     engine.dispose()
     assert set(used) == {o["code"] for o in instance["occupations"]}
+
+
+def test_every_catalogue_change_is_audited_and_kept_in_the_change_history(db) -> None:
+    from models import Change
+    from services.institution.occupations import save_occupation
+
+    assert save_occupation(db, OccupationIn("6-31-09-09", "测试工", "2022", 4)) == "created"
+    assert save_occupation(db, OccupationIn("6-31-09-09", "测试工", "2022", 4)) == "unchanged"
+    assert save_occupation(db, OccupationIn("6-31-09-09", "测试工二", "2022", 2)) == "updated"
+    events = db.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [(e.action, e.actor, e.institution_id) for e in events] == [
+        ("add_occupation", "tester", None),
+        ("rename_occupation", "tester", None),
+        ("change_occupation_ratio", "tester", None),
+    ]
+    assert events[2].details == {"old": 4, "new": 2}
+    history = db.scalars(
+        select(Change).where(Change.entity == "occupations").order_by(Change.id)
+    ).all()
+    assert [(h.action, h.actor) for h in history] == [("insert", "tester"), ("update", "tester")]
+    assert history[1].changes == {"name": ["测试工", "测试工二"], "candidates_per_examiner": [4, 2]}

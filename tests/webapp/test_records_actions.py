@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from recordtools import one, query, records_template_path
 from sqlalchemy import func, select
+from webtools import make_deployment_admin
 
 from models import (
     Appointment,
@@ -46,7 +47,8 @@ def examiner_codes(app, n: int) -> list[str]:
 
 def test_an_occupation_is_added_and_renamed_a_bad_code_is_refused(site) -> None:
     app, client = site
-    client.login("planner")
+    make_deployment_admin(app)
+    client.login("admin")
     page = client.post("/records/occupations/new", {"occupation_code": "6-31-1",
                        "occupation_name": "测试工"}).get_data(as_text=True)  # fmt: skip
     assert "格式不符" in page and count(app, Occupation, Occupation.name == "测试工") == 0

@@ -66,6 +66,20 @@ def database(app: Flask) -> Iterator[Session]:
         session.close()
 
 
+def make_deployment_admin(app: Flask, username: str = "admin") -> None:
+    """Let `username` change the shared catalogue (before signing in: their sessions end)."""
+    from sqlalchemy import select
+
+    from models import User
+    from services.institution.users import set_deployment_admin
+
+    with database(app) as session:
+        set_deployment_admin(
+            session, session.scalars(select(User).filter_by(username=username)).one()
+        )
+        session.commit()
+
+
 @dataclass
 class Client:
     """A test client that signs in and sends the CSRF token with every form."""

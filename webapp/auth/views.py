@@ -23,12 +23,13 @@ from wtforms.validators import DataRequired
 
 from models import User
 from models.db import acting_as
-from services.institution.users import sign_in
+from services.institution.users import end_sessions, sign_in
 from services.messages import Refused
 
 from ..database import db
 from ..extensions import login_manager
 from ..language import LOCALES, service_lang
+from ..security import same_site_path
 
 blueprint = Blueprint("auth", __name__)
 
@@ -40,9 +41,16 @@ class LoginForm(FlaskForm):
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The signed-in user, who is also the actor of the request's recorded changes."""
-    user = db().get(User, int(user_id))
-    if user is None or not user.active:
+    """The signed-in user, who is also the actor of the request's recorded changes.
+
+    The id is `user.session_version` (`User.get_id`): a cookie from before the user's
+    last sign-out or password change names an old version and loads nobody.
+    """
+    ident, _dot, version = user_id.partition(".")
+    if not (ident.isdigit() and version.isdigit()):
+        return None
+    user = db().get(User, int(ident))
+    if user is None or not user.active or user.session_version != int(version):
         return None
     acting_as(db(), user.username)
     return user
@@ -71,7 +79,10 @@ def login() -> str | Response:
 
 @blueprint.route("/logout", methods=["POST"])
 def logout() -> Response:
-    """Sign out."""
+    """Sign out: this cookie, and any copy of it, no longer signs anyone in."""
+    if current_user.is_authenticated:
+        end_sessions(current_user)
+        db().flush()
     logout_user()
     flash(_("You have signed out."))
     return redirect(url_for("auth.login"))
@@ -88,10 +99,7 @@ def language(code: str) -> Response:
 
 def _safe_next() -> str | None:
     """A same-site path to return to (never another host)."""
-    target = request.args.get("next") or request.form.get("next")
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+    return same_site_path(request.args.get("next") or request.form.get("next"))
 
 
 __all__ = ["blueprint", "current_user"]

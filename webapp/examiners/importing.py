@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
@@ -29,7 +29,7 @@ from services.messages import Problem, Refused
 
 from ..database import db, institution
 from ..language import service_lang
-from ..roles import role_required
+from ..roles import is_deployment_admin, role_required
 from . import blueprint
 
 KINDS = {
@@ -62,6 +62,8 @@ def run_import(kind: str, path: Path, dry_run: bool, strict: bool) -> list[Impor
     """Run the import service of `kind` on the file at `path`."""
     where = institution()
     options = {"dry_run": dry_run, "strict": strict}
+    if kind == "occupations" and not is_deployment_admin():
+        abort(403)  # the catalogue is every institution's: see services.institution.occupations
     if kind == "examiners":
         return [import_examiners(db(), where, path, **options)]
     if kind == "occupations":

@@ -1,5 +1,6 @@
-"""The occupation catalogue: listed for everyone, added and edited by planners through
-`services.institution.occupations`, which checks every value."""
+"""The occupation catalogue: listed for everyone; added and edited only by deployment admins
+(the catalogue is shared by every institution of the database) through
+`services.institution.occupations`, which checks every value and audits every change."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from werkzeug.wrappers import Response
 
 from models import Occupation
 from models.base import Role
-from services.institution.occupations import Catalogue, read_occupation
+from services.institution.occupations import read_occupation, save_occupation
 from services.institution.queries import catalogue
 
 from ...database import db
 from ...language import service_lang
-from ...roles import role_required
+from ...roles import deployment_admin_required, is_deployment_admin, role_required
 from ..blueprint import blueprint
 from ..common import Errors, Form
 
@@ -26,18 +27,20 @@ OCCUPATION_FIELDS = ("occupation_code", "occupation_name", "edition", "candidate
 def occupations() -> str:
     """The occupation catalogue (shared by the institutions of this database)."""
     rows = catalogue(db())
-    return render_template("records/occupations.html", occupations=rows)
+    return render_template(
+        "records/occupations.html", occupations=rows, editable=is_deployment_admin()
+    )
 
 
 @blueprint.route("/occupations/new", methods=["GET", "POST"])
-@role_required(Role.PLANNER)
+@deployment_admin_required
 def occupation_new() -> str | Response:
     """Add an occupation (the same code and edition again updates the stored one)."""
     return _occupation_form(None)
 
 
 @blueprint.route("/occupations/<int:ident>/edit", methods=["GET", "POST"])
-@role_required(Role.PLANNER)
+@deployment_admin_required
 def occupation_edit(ident: int) -> str | Response:
     """Change an occupation's name or ratio (its code and edition identify it)."""
     occupation = db().get(Occupation, ident)
@@ -58,8 +61,7 @@ def _occupation_form(occupation: Occupation | None) -> str | Response:
         for problem in problems:
             errors.setdefault(problem.field, []).append(problem.reason(service_lang()))
         if item is not None:
-            outcome = Catalogue(db()).save(item)
-            db().flush()
+            outcome = save_occupation(db(), item)
             flash(_("Occupation %(code)s %(name)s saved.", code=item.code, name=item.name)
                   if outcome != "unchanged" else _("Nothing changed."))  # fmt: skip
             return redirect(url_for("records.occupations"))
