@@ -20,6 +20,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .cells import put, store
+from .paper import MARGINS, PAGE_UNITS
+
 FONT_NAME = "宋体"
 BODY = Font(name=FONT_NAME, size=11)
 BOLD = Font(name=FONT_NAME, size=11, bold=True)
@@ -47,8 +50,8 @@ def print_setup(
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 1 if fit_height else 0  # 0: as many pages tall as needed
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    for side, inches in MARGINS.items():
+        setattr(ws.page_margins, side, inches)
     if title_rows:
         ws.print_title_rows = title_rows
 
@@ -131,14 +134,13 @@ def write_row(
     for column, value in enumerate(values, start=1):
         cell = ws.cell(row=row, column=column)
         text = column in as_text and value is not None
-        cell.value = str(value) if text else value
         styles.apply(cell, font, align, GRID, TEXT_FORMAT if text else "General")
+        store(cell, str(value) if text else value)  # after the style: it may add quotePrefix
 
 
-# Column-width units that fit across A4 at 100 % inside `print_setup`'s margins, measured
-# with LibreOffice (a 90-unit sheet spilled onto a second page wide at 85 % portrait, fitted
-# at 80 %), with some room to spare for Excel's own font metrics.
-PAGE_UNITS = {False: 68, True: 100}  # portrait, landscape
+# `PAGE_UNITS` (in `paper`): column-width units that fit across A4 at 100 % inside the
+# margins, measured with LibreOffice (a 90-unit sheet spilled onto a second page wide at
+# 85 % portrait, fitted at 80 %), with some room to spare for Excel's own font metrics.
 
 
 def page_scale(total_width: float, landscape: bool = False) -> int:
@@ -163,7 +165,7 @@ def merge(ws: Worksheet, row: int, first: int, last: int, last_row: int | None =
 def title_row(ws: Worksheet, row: int, text: str, columns: int, height: float = 30) -> None:
     """A merged, centred title across `columns` columns."""
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-    cell = ws.cell(row=row, column=1, value=text)
+    cell = put(ws, row, 1, text)
     cell.font = TITLE
     cell.alignment = CENTER
     ws.row_dimensions[row].height = height
