@@ -33,8 +33,10 @@ LINE_FACTOR = 1.47  # line height / font size for Noto CJK (1.455 measured)
 ROW_PADDING = 4.0  # points above and below the text
 LATIN_FACTOR = 0.65  # a Latin character's width / font size (DejaVu digits: 0.64)
 DEFAULT_WIDTH = 8.43  # Excel's column width when none is set
-# Column units that fit across A4 inside MARGINS at 100 % (see layout.PAGE_UNITS).
-PAGE_UNITS = {False: 68, True: 100}
+# Column units that fit across A4 inside MARGINS at 100 %: LibreOffice prints a unit as
+# 7.0 pt (523 pt portrait: 74.7 units, 770 pt landscape: 110), Excel narrower (5.25 pt
+# and Calibri's padding); kept a little under LibreOffice's room.
+PAGE_UNITS = {False: 72, True: 106}
 PAGE_POINTS = {False: 841.9, True: 595.3}  # page height, portrait / landscape
 
 
@@ -82,7 +84,7 @@ def _words(text: str) -> Iterable[str]:
             yield char
             continue
         word += char
-        if char == " ":
+        if char in " -/、，":  # LibreOffice breaks a line after these
             yield word
             word = ""
     if word:
@@ -141,17 +143,43 @@ def _single_line(value: Any, size: float) -> float:
 
 
 def fit_width(ws: Worksheet, landscape: bool, columns: int | None = None) -> None:
-    """Narrow the widest columns until all fit across the page (their text wraps)."""
+    """Narrow the widest columns until all fit across the page (their text wraps).
+
+    A column never gets narrower than its longest unbreakable run (an ID or phone number,
+    a date, a code): those stay on one line; Chinese text wraps anywhere.
+    """
     count = columns or ws.max_column
     widths = column_widths(ws, count)
+    floors = _floors(ws, count)
     room = PAGE_UNITS[landscape]
     while sum(widths) > room:
-        widest = max(range(count), key=widths.__getitem__)
-        if widths[widest] <= 6:
+        give = [k for k in range(count) if widths[k] > floors[k]]
+        if not give:
             break
-        widths[widest] -= 1
+        widest = max(give, key=widths.__getitem__)
+        widths[widest] = max(floors[widest], widths[widest] - 1)
     for k, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(k)].width = width
+
+
+def _floors(ws: Worksheet, count: int) -> list[float]:
+    """Per column, the width of its longest run of Latin characters (at 11 pt), at least 5
+    (two Chinese characters a line)."""
+    floors = [5.0] * count
+    merged = {(r, c) for area in ws.merged_cells.ranges for r, c in area.cells}
+    for row in ws.iter_rows(max_col=count):
+        for cell in row:
+            if cell.value is None or (cell.row, cell.column) in merged:
+                continue
+            k = cell.column - 1
+            floors[k] = max(floors[k], _run_units(str(cell.value)))
+    return floors
+
+
+@cache
+def _run_units(text: str) -> float:
+    longest = max((len(w.strip()) for w in _words(text)), default=0)
+    return math.ceil((longest * 11 * LATIN_FACTOR + 2 * CELL_PADDING) / UNIT_POINTS)
 
 
 def no_shrink(ws: Worksheet) -> None:

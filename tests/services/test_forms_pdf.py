@@ -28,4 +28,4 @@ def test_attachments_print_on_a4(tmp_path: Path) -> None:
     pages = page_sizes(to_pdf(second, tmp_path))
     assert all(is_a4(size, landscape=True) for size in pages)
     assert 2 <= len(pages) <= 8  # 90 rows at about 25-30 a landscape page
-    assert load_workbook(second).active.print_title_rows == "$3:$3"  # on every page
+    assert load_workbook(second).active.print_title_rows == "$4:$4"  # on every page
