@@ -169,4 +169,3 @@ def _grid(ws: Worksheet) -> None:
     ws["B8"].alignment = SEAL_ALIGN
     print_setup(ws, landscape=False)
     no_shrink(ws)
-

@@ -32,4 +32,3 @@ def store(cell: Cell, value: Any) -> Cell:
 def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     """Write `value` at (`row`, `column`) of `ws` as `store` does; the cell."""
     return store(ws.cell(row=row, column=column), value)
-

@@ -171,6 +171,20 @@ def title_row(ws: Worksheet, row: int, text: str, columns: int, height: float = 
     ws.row_dimensions[row].height = height
 
 
+def text_line(ws: Worksheet, row: int, text: str, columns: int, font: Font = BODY) -> None:
+    """A line of text merged across `columns`, left, wrapped (its row grows: `paper`)."""
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    cell = put(ws, row, 1, text)
+    cell.font, cell.alignment = font, LEFT
+
+
+def sign_line(ws: Worksheet, row: int, columns: int, first: str = "制表人") -> None:
+    """Where the paper copy is signed, stamped and dated."""
+    gap = "　" * 6
+    text = f"{first}：{gap}审核人：{gap}单位（盖章）：{gap}日期：　　年　　月　　日"
+    text_line(ws, row, text, columns)
+
+
 def sheet_name(wanted: str, taken: set[str]) -> str:
     """A valid, unique Excel sheet name close to `wanted` (≤ 31 characters, no []:*?/\\).
 
