@@ -144,10 +144,10 @@ def _summary(
             columns,
         )
     _note(ws, last + 4, "制表人：　　　　　　审核人：　　　　　　日期：　　年　　月　　日", columns)
-    fit_columns(ws, skip_rows=2)
-    ws.column_dimensions["H"].width = 18
+    fit_columns(ws, skip_rows=3)
+    ws.column_dimensions["H"].width = 14
     print_setup(ws, landscape=False, title_rows="1:3")
-    finish(ws, landscape=False)
+    finish(ws, landscape=False, heading=3)
     page_numbers(ws)
 
 
@@ -170,9 +170,9 @@ def _detail(ws: Worksheet, title: str, span: str, seats: Sequence[ServedSeat]) -
         write_row(ws, 3 + n, values, text_columns=(2, 4, 5), styles=styles)
         for column in (10, 11):
             ws.cell(row=3 + n, column=column).number_format = MONEY
-    fit_columns(ws, skip_rows=2)
+    fit_columns(ws, skip_rows=3)
     print_setup(ws, landscape=True, title_rows="1:3")
-    finish(ws, landscape=True)
+    finish(ws, landscape=True, heading=3)
     page_numbers(ws)
 
 

@@ -81,7 +81,7 @@ def plan_workbook(header: PlanHeader, sessions: Sequence[PanelRow]) -> Workbook:
         write_row(ws, 3 + n, _plan_values(n, row), text_columns=(2, 3), styles=styles)
     _finish(ws, header_rows=3)
     sign_line(ws, 5 + len(sessions), columns)
-    finish(ws, landscape=True)
+    finish(ws, landscape=True, heading=3)
     return wb
 
 
@@ -109,7 +109,7 @@ def _subtitle(ws: Worksheet, row: int, text: str, columns: int) -> None:
 
 def _finish(ws: Worksheet, header_rows: int) -> None:
     """Column widths from the contents, wide columns capped (they wrap), landscape A4."""
-    fit_columns(ws, skip_rows=header_rows - 1, maximum=60)
+    fit_columns(ws, skip_rows=header_rows, maximum=60)
     for cell in ws[header_rows]:
         cap = WRAPPED.get(str(cell.value))
         dimension = ws.column_dimensions[cell.column_letter]

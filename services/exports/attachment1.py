@@ -39,7 +39,7 @@ from .paper import body_points, fit_rows, no_shrink, text_height
 
 TITLE_TEXT = "职业技能等级认定考评人员信息表"
 SEAL_LINE = "年    月    日（盖章）"
-COLUMN_WIDTHS = (11, 21, 7, 9, 8, 13)  # A..F: 69 units, portrait A4 at 100 % (11 pt)
+COLUMN_WIDTHS = (11, 21, 7, 9, 11, 13)  # A..F: 72 units, portrait A4 at 100 % (11 pt)
 LABEL = "附件1"
 # (row, text) of the labels; (first column, last column) of each value box, per row.
 LABELS = {

@@ -108,11 +108,11 @@ def build(year: int, institution: str, rows: Iterable[SummaryRow], filled_on: da
     for number, line in enumerate(rows, start=1):
         row += 1
         write_row(ws, row, _values(number, line), text_columns=TEXT_COLUMNS)
-    fit_columns(ws, *WIDTH_BOUNDS, skip_rows=HEADER_ROW - 1)
+    fit_columns(ws, *WIDTH_BOUNDS, skip_rows=HEADER_ROW)
     _footnote(ws, row + 1)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
     print_setup(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
-    finish(ws, landscape=True)
+    finish(ws, landscape=True, heading=HEADER_ROW)
     page_numbers(ws)
     return workbook
 

@@ -73,10 +73,10 @@ def invalid_workbook(institution: str, as_of: date, rows: Sequence[InvalidRow]) 
         ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=width)
         write_row(ws, 4, ["无成绩无效的考评对象"])
     sign_line(ws, 5 + max(len(rows), 1), width, first="经办人")
-    fit_columns(ws, skip_rows=2, maximum=REASON_WIDTH)
+    fit_columns(ws, skip_rows=3, maximum=REASON_WIDTH)
     ws.freeze_panes = "A4"
     print_setup(ws, landscape=True, title_rows="1:3")
-    finish(ws, landscape=True)
+    finish(ws, landscape=True, heading=3)
     page_numbers(ws)
     return wb
 

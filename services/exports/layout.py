@@ -229,7 +229,6 @@ def mask_id(number: str | None) -> str:
 
 def page_numbers(ws: Worksheet, text: str = "第 &P 页，共 &N 页") -> None:
     """Print page numbers in the footer of every page (&P this page, &N the page count)."""
-    ws.oddFooter.center.text = text
-    ws.oddFooter.center.size = 9
-    ws.evenFooter.center.text = text
-    ws.evenFooter.center.size = 9
+    for footer in (ws.oddFooter, ws.evenFooter):
+        footer.center.text, footer.center.size = text, 9
+        footer.center.font = f"{FONT_NAME},Regular"  # else LibreOffice's sans-serif

@@ -142,16 +142,21 @@ def _single_line(value: Any, size: float) -> float:
     return lines * size * LINE_FACTOR + 2 * ROW_PADDING
 
 
-def fit_width(ws: Worksheet, landscape: bool, columns: int | None = None) -> None:
+def fit_width(
+    ws: Worksheet, landscape: bool, columns: int | None = None, heading: int | None = None
+) -> None:
     """Narrow the widest columns until all fit across the page (their text wraps).
 
     A column never gets narrower than its longest unbreakable run (an ID or phone number,
-    a date, a code): those stay on one line; Chinese text wraps anywhere.
+    a date, a code): those stay on one line; Chinese text wraps anywhere. Columns sized by
+    their body alone widen toward their heading (row `heading`) while the page has room.
     """
     count = columns or ws.max_column
     widths = column_widths(ws, count)
     floors = _floors(ws, count)
     room = PAGE_UNITS[landscape]
+    if heading is not None:
+        _toward_headings(ws, heading, widths, room)
     while sum(widths) > room:
         give = [k for k in range(count) if widths[k] > floors[k]]
         if not give:
@@ -160,6 +165,18 @@ def fit_width(ws: Worksheet, landscape: bool, columns: int | None = None) -> Non
         widths[widest] = max(floors[widest], widths[widest] - 1)
     for k, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(k)].width = width
+
+
+def _toward_headings(ws: Worksheet, heading: int, widths: list[float], room: float) -> None:
+    """Widen columns narrower than their heading, narrowest first, while the page has room."""
+    wanted = [
+        math.ceil(sum(char_points(c, 11) for c in str(cell.value or "")) / UNIT_POINTS) + 1
+        for cell in ws[heading][: len(widths)]
+    ]
+    for k in sorted(range(len(widths)), key=lambda k: wanted[k]):
+        spare = room - sum(widths)
+        if wanted[k] > widths[k] and spare > 0:
+            widths[k] = min(wanted[k], widths[k] + spare)
 
 
 def _floors(ws: Worksheet, count: int) -> list[float]:
@@ -190,11 +207,17 @@ def no_shrink(ws: Worksheet) -> None:
         setattr(ws.page_margins, side, inches)
 
 
-def finish(ws: Worksheet, landscape: bool, first_row: int = 1, columns: int | None = None) -> None:
-    """Columns within the page, 100 %, rows as tall as their text: the last step of a sheet."""
-    fit_width(ws, landscape, columns)
+def finish(
+    ws: Worksheet, landscape: bool, heading: int | None = None, columns: int | None = None
+) -> None:
+    """Columns within the page, 100 %, rows as tall as their text: the last step of a sheet.
+
+    With `heading` (its row), the columns were sized by their body: they widen toward the
+    heading's width where the page has room, else the heading wraps.
+    """
+    fit_width(ws, landscape, columns, heading)
     no_shrink(ws)
-    fit_rows(ws, first_row)
+    fit_rows(ws)
 
 
 def body_points(landscape: bool) -> float:
