@@ -27,7 +27,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .cells import put
 from .layout import (
-    BOLD,
     FONT_NAME,
     fit_columns,
     page_numbers,
@@ -59,6 +58,10 @@ HEADER_ROW = 4
 SHEET_TITLE = "考评人员汇总表"
 NOTE = Font(name=FONT_NAME, size=11)
 LABEL_FONT = Font(name=FONT_NAME, size=12, bold=True)
+# The table at 10 pt: its four long numbers (ID, phone, certificate, validity) leave the
+# unit and occupation columns too narrow at 11 pt (three lines a row, 6 rows a page).
+CELL = Font(name=FONT_NAME, size=10)
+HEAD = Font(name=FONT_NAME, size=10, bold=True)
 PLAIN_LEFT = Alignment(horizontal="left", vertical="center")
 WRAP_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 PLAIN_RIGHT = Alignment(horizontal="right", vertical="center")
@@ -103,11 +106,11 @@ def build(year: int, institution: str, rows: Iterable[SummaryRow], filled_on: da
     put(ws, 1, 1, LABEL).font = LABEL_FONT
     title_row(ws, 2, title_text(year), columns, height=36)
     _unit_line(ws, institution, filled_on)
-    write_row(ws, HEADER_ROW, HEADINGS, font=BOLD)
+    write_row(ws, HEADER_ROW, HEADINGS, font=HEAD)
     row = HEADER_ROW
     for number, line in enumerate(rows, start=1):
         row += 1
-        write_row(ws, row, _values(number, line), text_columns=TEXT_COLUMNS)
+        write_row(ws, row, _values(number, line), font=CELL, text_columns=TEXT_COLUMNS)
     fit_columns(ws, *WIDTH_BOUNDS, skip_rows=HEADER_ROW)
     _footnote(ws, row + 1)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)

@@ -36,7 +36,7 @@ from .plan_rows import (
     weekday,
 )
 
-WIDTHS = {"A": 5, "B": 9, "C": 6, "D": 19, "E": 13, "F": 12, "G": 8}  # 72: portrait at 100 %
+WIDTHS = {"A": 5, "B": 8, "C": 6, "D": 19, "E": 14, "F": 12, "G": 8}  # 72: portrait at 100 %
 COLUMNS = len(WIDTHS)
 PANEL_HEADING = ("序号", "姓名", "职务", "身份证号码", "工作单位", "联系电话", "本人签字")
 SIZE = 10.5  # the smallest text a clerk hands out (issue 14)

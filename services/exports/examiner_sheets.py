@@ -97,7 +97,7 @@ def examiner_block(
 def _values(n: int, person: Person, row: PanelRow) -> Sequence[object]:
     leader = row.leader
     return [
-        n, f"{row.start.date().isoformat()} {weekday(row.start)}", time_span(row.start, row.end),
+        n, f"{row.start.date().isoformat()}\n{weekday(row.start)}", time_span(row.start, row.end),
         row.code, row.venue, row.venue_address, occupation(row), level_name(row.level),
         ROLE_NAMES[row.role(person.code)], f"{leader.name} {leader.phone}" if leader else "",
     ]  # fmt: skip

@@ -57,6 +57,7 @@ class Pager:
         if self.used + height > self.room and self.used > 0:
             self._end_page()
             self.breaks.append(Break(id=self.row - 1))
+            self.used = 0.0
             if heading is not None:
                 self.used = heading(self.row)
                 self.ws.row_dimensions[self.row].height = self.used

@@ -16,6 +16,7 @@ or LibreOffice when its text wraps, so the text prints over the rows above and b
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
@@ -31,13 +32,16 @@ UNIT_POINTS = 6.8  # printed points per column-width unit (LibreOffice: 7.0, mea
 CELL_PADDING = 3.0  # points a cell keeps free left and right of its text (2 measured)
 LINE_FACTOR = 1.47  # line height / font size for Noto CJK (1.455 measured)
 ROW_PADDING = 4.0  # points above and below the text
-LATIN_FACTOR = 0.65  # a Latin character's width / font size (DejaVu digits: 0.64)
+LATIN_FACTOR = 0.65  # a Latin character's width / font size (DejaVu digits 0.64, Noto Serif 0.52)
 DEFAULT_WIDTH = 8.43  # Excel's column width when none is set
 # Column units that fit across A4 inside MARGINS at 100 %: LibreOffice prints a unit as
 # 7.0 pt (523 pt portrait: 74.7 units, 770 pt landscape: 110), Excel narrower (5.25 pt
 # and Calibri's padding); kept a little under LibreOffice's room.
 PAGE_UNITS = {False: 72, True: 106}
 PAGE_POINTS = {False: 841.9, True: 595.3}  # page height, portrait / landscape
+
+
+UNBROKEN = re.compile(r"\s+|(?<=\d-)(?=\d{4})")
 
 
 @cache
@@ -84,7 +88,7 @@ def _words(text: str) -> Iterable[str]:
             yield char
             continue
         word += char
-        if char in " -/、，":  # LibreOffice breaks a line after these
+        if char in " -–/、，":  # LibreOffice breaks a line after these
             yield word
             word = ""
     if word:
@@ -145,7 +149,7 @@ def _single_line(value: Any, size: float) -> float:
 def fit_width(
     ws: Worksheet, landscape: bool, columns: int | None = None, heading: int | None = None
 ) -> None:
-    """Narrow the widest columns until all fit across the page (their text wraps).
+    """Narrow the columns until all fit across the page (their text wraps).
 
     A column never gets narrower than its longest unbreakable run (an ID or phone number,
     a date, a code): those stay on one line; Chinese text wraps anywhere. Columns sized by
@@ -157,12 +161,14 @@ def fit_width(
     room = PAGE_UNITS[landscape]
     if heading is not None:
         _toward_headings(ws, heading, widths, room)
-    while sum(widths) > room:
-        give = [k for k in range(count) if widths[k] > floors[k]]
-        if not give:
-            break
-        widest = max(give, key=widths.__getitem__)
-        widths[widest] = max(floors[widest], widths[widest] - 1)
+    excess = sum(widths) - room
+    slack = sum(max(0.0, w - f) for w, f in zip(widths, floors, strict=True))
+    if excess > 0 and slack > 0:  # every column gives the same share of what it can give
+        keep = max(0.0, 1 - excess / slack)
+        widths = [
+            w if w <= f else math.floor(f + (w - f) * keep)
+            for w, f in zip(widths, floors, strict=True)
+        ]
     for k, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(k)].width = width
 
@@ -180,23 +186,27 @@ def _toward_headings(ws: Worksheet, heading: int, widths: list[float], room: flo
 
 
 def _floors(ws: Worksheet, count: int) -> list[float]:
-    """Per column, the width of its longest run of Latin characters (at 11 pt), at least 5
-    (two Chinese characters a line)."""
+    """Per column, the width of its longest run of Latin characters at its font size, at
+    least 5 (two Chinese characters a line)."""
     floors = [5.0] * count
     merged = {(r, c) for area in ws.merged_cells.ranges for r, c in area.cells}
+    fonts = ws.parent._fonts
     for row in ws.iter_rows(max_col=count):
         for cell in row:
             if cell.value is None or (cell.row, cell.column) in merged:
                 continue
-            k = cell.column - 1
-            floors[k] = max(floors[k], _run_units(str(cell.value)))
+            k, size = cell.column - 1, float(fonts[cell._style.fontId].sz or 11)
+            floors[k] = max(floors[k], _run_units(str(cell.value), size))
     return floors
 
 
 @cache
-def _run_units(text: str) -> float:
-    longest = max((len(w.strip()) for w in _words(text)), default=0)
-    return math.ceil((longest * 11 * LATIN_FACTOR + 2 * CELL_PADDING) / UNIT_POINTS)
+def _run_units(text: str, size: float) -> float:
+    """Units of the longest run that must stay on one line: split at spaces, at CJK
+    characters and before the second date of a range (2021.07.01-2024.06.30)."""
+    runs = UNBROKEN.split("".join(c if char_points(c, 10) < 10 else " " for c in text))
+    longest = max((len(run) for run in runs), default=0)
+    return math.ceil((longest * size * LATIN_FACTOR + 2 * CELL_PADDING) / UNIT_POINTS)
 
 
 def no_shrink(ws: Worksheet) -> None:

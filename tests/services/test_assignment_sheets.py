@@ -142,7 +142,7 @@ def test_each_examiner_gets_a_block_of_their_sessions_on_its_own_page(tmp_path):
     assert [ws.cell(row=r, column=4).value for r in body] == ["S0001", "S0002", "S0004"]
     assert [ws.cell(row=r, column=9).value for r in body] == ["成员", "组长", "成员"]
     first = ws[top + 3]
-    assert first[1].value == "2026-03-02 星期一" and first[2].value == "09:00–12:00"
+    assert first[1].value == "2026-03-02\n星期一" and first[2].value == "09:00–12:00"
     assert first[4].value == "考点1" and first[5].value == "常州市天宁区1号"
     assert first[6].value == "6-18-01-01 车工" and first[7].value == "三级/高级工"
     assert first[9].value == "考评员0 13900000000"
@@ -187,3 +187,19 @@ def test_plan_and_dispatch_print_as_a4_pages_in_pdf(tmp_path):
     # One page per session; fonts differ from 宋体 in LibreOffice, so allow a little slack.
     assert 6 <= len(dispatch_pages) <= 7
     assert all(is_a4(size, landscape=False) for size in dispatch_pages)
+
+
+def test_a_long_document_continues_on_a_new_page_numbered_within_itself():
+    from exports_rows import people as crew
+
+    long = [replace(r, members=tuple(crew(8)), leader=crew(8)[0]) for r in sessions(30)]
+    plans = schedules(long)[:2]
+    ws = examiner_workbook(header(), plans).active
+    lines = [c.value for c in ws["A"] if str(c.value).startswith("第 ")]
+    totals = {int(line.split("共 ")[1].split(" ")[0]) for line in lines}
+    assert len(totals) == 1 and len(lines) == 2 * totals.pop() > 2  # two examiners, same count
+    assert lines[0] == f"第 1 页，共 {len(lines) // 2} 页" and lines[len(lines) // 2] == lines[0]
+    headings = [c.row for c in ws["A"] if c.value == "序号"]
+    assert len(headings) == len(lines)  # the heading repeated on every page
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks == sorted(breaks) and len(breaks) == len(lines) - 1

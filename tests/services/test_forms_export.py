@@ -114,7 +114,7 @@ def test_writing_audits_and_refuses_nothing(db: Session, make: Factory, tmp_path
     )
     assert load_workbook(first).sheetnames == ["张三", "李四"]
     assert load_workbook(first)["张三"]["B3"].value == ID_WITH_X
-    assert load_workbook(second).active["D4"].value == "110105********002X"
+    assert load_workbook(second).active["D5"].value == "110105********002X"
     events = db.scalars(select(AuditEvent).where(AuditEvent.institution_id == home.id)).all()
     assert {(e.action, e.details["full_ids"]) for e in events} == {
         ("export attachment1", True),
