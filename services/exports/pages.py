@@ -41,7 +41,8 @@ class Pager:
         self.ws, self.columns = ws, columns
         self.room = body_points(landscape) - SLACK - PAGE_LINE_HEIGHT
         self.breaks: list[Break] = []
-        self.used, self.lines = 0.0, []  # this page's height; this document's page lines
+        self.used = 0.0  # this page's height so far
+        self.lines: list[int] = []  # the rows of this document's page-number lines
         self.row = 1
 
     def start(self) -> int:

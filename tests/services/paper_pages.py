@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,13 +18,13 @@ import pdfplumber
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from exports_rows import header, people, sessions  # noqa: E402
-from formrows import FORM, ROW  # noqa: E402
+from exports_rows import header, people, sessions
+from formrows import FORM, ROW
 
-from services.exports import allowance, assignments, attachment1, attachment2  # noqa: E402
-from services.exports.dispatch import dispatch_workbook  # noqa: E402
-from services.exports.examiner_sheets import examiner_workbook  # noqa: E402
-from services.exports.invalid import InvalidRow, invalid_workbook  # noqa: E402
+from services.exports import allowance, assignments, attachment1, attachment2
+from services.exports.dispatch import dispatch_workbook
+from services.exports.examiner_sheets import examiner_workbook
+from services.exports.invalid import InvalidRow, invalid_workbook
 
 LONG_VENUE = "常州市武进区高新技术产业开发区职业技能公共实训基地第三综合实训楼二层数控车削实训车间"
 LONG_ORG = "常州市某某区某某街道某某机械制造有限责任公司第二分公司（精密零部件事业部）"
@@ -52,10 +52,18 @@ def invalid_rows(count: int) -> list[InvalidRow]:
     )
     return [
         InvalidRow(
-            f"S{k:04d}", date(2026, 3, 2), LONG_VENUE if k % 2 else "考点1", f"C{k:05d}",
-            "欧阳某某", LONG_ORG, "E0001 张三", "师生", date(2024, 9, 1), date(2026, 3, 20),
+            f"S{k:04d}",
+            date(2026, 3, 2),
+            LONG_VENUE if k % 2 else "考点1",
+            f"C{k:05d}",
+            "欧阳某某",
+            LONG_ORG,
+            "E0001 张三",
+            "师生",
+            date(2024, 9, 1),
+            date(2026, 3, 20),
             reason,
-        )  # fmt: skip
+        )
         for k in range(count)
     ]
 
@@ -63,21 +71,31 @@ def invalid_rows(count: int) -> list[InvalidRow]:
 def seats(count: int) -> list[allowance.ServedSeat]:
     return [
         allowance.ServedSeat(
-            f"E{k % 40:03d}", f"考评员{k % 40}", LONG_ORG, f"S{k:04d}",
-            date(2026, 3, 1) + timedelta(days=k % 28), LONG_VENUE, "6-18-01-01 车工", 3,
-            "leader" if k % 3 == 0 else "member", Decimal("150.00") if k % 7 else None,
-        )  # fmt: skip
+            f"E{k % 40:03d}",
+            f"考评员{k % 40}",
+            LONG_ORG,
+            f"S{k:04d}",
+            date(2026, 3, 1) + timedelta(days=k % 28),
+            LONG_VENUE,
+            "6-18-01-01 车工",
+            3,
+            "leader" if k % 3 == 0 else "member",
+            Decimal("150.00") if k % 7 else None,
+        )
         for k in range(count)
     ]
 
 
 def forms() -> list[attachment1.ExaminerForm]:
     certificates = "\n".join(
-        f"{name} 0{k}2021320400{k}123456" for k, name in enumerate(("车工 技师", "电工 高级技师", "钳工 高级工"))
+        f"{name} 0{k}2021320400{k}123456"
+        for k, name in enumerate(("车工 技师", "电工 高级技师", "钳工 高级工"))
     )
     history = "\n".join(f"{1990 + 3 * k}—{1993 + 3 * k} {LONG_ORG} 车工、班组长" for k in range(8))
     return [
-        replace(FORM, organization=LONG_ORG, vocational_certificate=certificates, work_history=history),
+        replace(
+            FORM, organization=LONG_ORG, vocational_certificate=certificates, work_history=history
+        ),
         FORM,
     ]
 
@@ -122,8 +140,8 @@ def overlaps(chars: list[dict]) -> list[tuple[str, str]]:
         for c in chars
         if c["text"].strip()
     )
-    for i, (x0, top, x1, bottom, text) in enumerate(boxes):
-        for ox0, otop, ox1, obottom, other in boxes[i + 1 :]:
+    for i, (_x0, top, x1, bottom, text) in enumerate(boxes):
+        for ox0, otop, _ox1, obottom, other in boxes[i + 1 :]:
             if ox0 >= x1:
                 break
             if otop < bottom and obottom > top:

@@ -13,11 +13,11 @@ from models import Appointment, PanelSeat
 from models.base import SeatRole, SessionStatus
 from services.exports.allowance import (
     NO_RATE,
-    in_words,
     SUMMARY_COLUMNS,
     ServedSeat,
     allowance_workbook,
     grand_total,
+    in_words,
     totals,
 )
 from services.messages import Refused

@@ -44,7 +44,7 @@ def hostile_rows():
             venue_address=HOSTILE["address"],
             members=tuple(crew),
             leader=crew[0],
-        )  # fmt: skip
+        )
         for k, r in enumerate(rows)
     ]
 

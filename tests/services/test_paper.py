@@ -35,7 +35,9 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[object,
     pages = {}
     for pdf in pdfs:
         with pdfplumber.open(pdf) as document:
-            pages[pdf.stem] = [(p.width, p.height, p.chars, p.extract_text()) for p in document.pages]
+            pages[pdf.stem] = [
+                (p.width, p.height, p.chars, p.extract_text()) for p in document.pages
+            ]
     return {stem: (exports[stem], pages[stem]) for stem in exports}
 
 
@@ -55,7 +57,7 @@ def test_every_export_prints_clean_on_a4(printed, stem: str) -> None:
         sizes = [c["size"] for c in chars if c["text"].strip()]
         assert sizes and min(sizes) >= export.minimum - 0.05, f"{stem} p{number}: {min(sizes)} pt"
         for c in chars:
-            assert 0 <= c["x0"] and c["x1"] <= width and 0 <= c["top"] and c["bottom"] <= height
+            assert c["x0"] >= 0 and c["x1"] <= width and c["top"] >= 0 and c["bottom"] <= height
         assert not overlaps(chars), f"{stem} p{number}: {overlaps(chars)[:5]}"
 
 
