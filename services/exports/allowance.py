@@ -22,13 +22,12 @@ from .layout import (
     BOLD,
     StyleCache,
     fit_columns,
-    page_numbers,
     print_setup,
     text_line,
     title_row,
     write_row,
 )
-from .paper import finish
+from .paper import finish, sheet_page_numbers
 from .plan_rows import ROLE_NAMES, level_name
 
 MONEY = "#,##0.00"
@@ -148,7 +147,7 @@ def _summary(
     ws.column_dimensions["H"].width = 14
     print_setup(ws, landscape=False, title_rows="1:3")
     finish(ws, landscape=False, heading=3)
-    page_numbers(ws)
+    sheet_page_numbers(ws, landscape=False, title_rows=3)
 
 
 def _detail(ws: Worksheet, title: str, span: str, seats: Sequence[ServedSeat]) -> None:
@@ -173,7 +172,7 @@ def _detail(ws: Worksheet, title: str, span: str, seats: Sequence[ServedSeat]) -
     fit_columns(ws, skip_rows=3)
     print_setup(ws, landscape=True, title_rows="1:3")
     finish(ws, landscape=True, heading=3)
-    page_numbers(ws)
+    sheet_page_numbers(ws, landscape=True, title_rows=3)
 
 
 def _basis(seats: Sequence[ServedSeat]) -> str:

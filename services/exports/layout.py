@@ -1,9 +1,11 @@
 """Print-ready sheet layout shared by every export: A4, CJK font, borders, widths, names.
 
-What the paper copy needs (notice art. 7: "电子版和盖章纸质版"): A4 in the right orientation,
-fitted to the page width, header rows repeated on every printed page, thin borders, column
-widths that fit Chinese text, a CJK font (宋体; LibreOffice substitutes a Noto CJK font), and
-ID numbers stored as text so Excel never shows them in scientific notation or drops an X.
+What the paper copy needs (notice art. 7: "电子版和盖章纸质版"): A4 in the right orientation
+at 100 % (the columns made to fit by `paper`), header rows repeated on every printed page,
+thin borders, column widths that fit Chinese text, a CJK font (宋体; on Linux printed with
+Noto Serif CJK SC), and ID numbers stored as text so Excel never shows them in scientific
+notation or drops an X. Every value goes in through `cells` (formula-looking text stays
+text).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .cells import put, store
-from .paper import MARGINS, PAGE_UNITS
+from .paper import MARGINS
 
 FONT_NAME = "宋体"
 BODY = Font(name=FONT_NAME, size=11)
@@ -40,15 +42,13 @@ WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10
 }
 
 
-def print_setup(
-    ws: Worksheet, landscape: bool = False, title_rows: str | None = None, fit_height: bool = False
-) -> None:
-    """A4, orientation, fit to the page width (and height when asked), repeated header rows."""
+def print_setup(ws: Worksheet, landscape: bool = False, title_rows: str | None = None) -> None:
+    """A4, orientation, 100 % (never "fit to page": it shrank text to 5-7 pt), margins that
+    keep the footer whole, repeated header rows. The columns must fit: `paper.finish`."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1 if fit_height else 0  # 0: as many pages tall as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = 100
     ws.print_options.horizontalCentered = True
     for side, inches in MARGINS.items():
         setattr(ws.page_margins, side, inches)
@@ -136,19 +136,6 @@ def write_row(
         text = column in as_text and value is not None
         styles.apply(cell, font, align, GRID, TEXT_FORMAT if text else "General")
         store(cell, str(value) if text else value)  # after the style: it may add quotePrefix
-
-
-# `PAGE_UNITS` (in `paper`): column-width units that fit across A4 at 100 % inside the
-# margins, measured with LibreOffice (a 90-unit sheet spilled onto a second page wide at
-# 85 % portrait, fitted at 80 %), with some room to spare for Excel's own font metrics.
-
-
-def page_scale(total_width: float, landscape: bool = False) -> int:
-    """The print scale (percent) that fits `total_width` column units across A4.
-
-    For sheets with manual page breaks, which Excel ignores under "fit to page".
-    """
-    return max(10, min(100, int(100 * PAGE_UNITS[landscape] / max(total_width, 1))))
 
 
 def merge(ws: Worksheet, row: int, first: int, last: int, last_row: int | None = None) -> None:

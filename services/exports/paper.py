@@ -34,6 +34,7 @@ LINE_FACTOR = 1.47  # line height / font size for Noto CJK (1.455 measured)
 ROW_PADDING = 4.0  # points above and below the text
 LATIN_FACTOR = 0.65  # a Latin character's width / font size (DejaVu digits 0.64, Noto Serif 0.52)
 DEFAULT_WIDTH = 8.43  # Excel's column width when none is set
+DEFAULT_HEIGHT = 15.0  # Excel's row height when none is set (openpyxl writes it as default)
 # Column units that fit across A4 inside MARGINS at 100 %: LibreOffice prints a unit as
 # 7.0 pt (523 pt portrait: 74.7 units, 770 pt landscape: 110), Excel narrower (5.25 pt
 # and Calibri's padding); kept a little under LibreOffice's room.
@@ -228,8 +229,36 @@ def finish(
     fit_width(ws, landscape, columns, heading)
     no_shrink(ws)
     fit_rows(ws)
+    for row in range(1, ws.max_row + 1):  # every height known: `page_count` adds them up
+        dimension = ws.row_dimensions[row]
+        dimension.height = dimension.height or DEFAULT_HEIGHT
 
 
 def body_points(landscape: bool) -> float:
     """Printable height (points) between the top and bottom margins."""
     return PAGE_POINTS[landscape] - 72 * (MARGINS["top"] + MARGINS["bottom"])
+
+
+def page_count(ws: Worksheet, landscape: bool, title_rows: int = 0) -> int:
+    """The pages the sheet prints on: rows never split, the first `title_rows` repeated.
+
+    Every row has its height set (`finish`), so this is the printer's own greedy fill.
+    """
+    heights = [ws.row_dimensions[r].height or DEFAULT_HEIGHT for r in range(1, ws.max_row + 1)]
+    room = body_points(landscape) - sum(heights[:title_rows])
+    pages, used = 1, 0.0
+    for height in heights[title_rows:]:
+        if used + height > room and used > 0:
+            pages, used = pages + 1, 0.0
+        used += height
+    return pages
+
+
+def sheet_page_numbers(ws: Worksheet, landscape: bool, title_rows: int = 0) -> None:
+    """Footer "第 i 页，共 n 页" counted within this sheet (LibreOffice's &N counts every
+    sheet of the workbook: the allowance summary read "共 38 页" with its detail sheet)."""
+    total = page_count(ws, landscape, title_rows)
+    ws.page_setup.firstPageNumber, ws.page_setup.useFirstPageNumber = 1, True
+    for footer in (ws.oddFooter, ws.evenFooter):
+        footer.center.text, footer.center.size = f"第 &P 页，共 {total} 页", 9
+        footer.center.font = "宋体,Regular"
