@@ -40,7 +40,7 @@ COLUMNS = (
     "序号", "日期", "时间", "场次编号", "考点", "考点地址", "职业（工种）", "级别", "职务",
     "考评组长（电话）",
 )  # fmt: skip
-WIDTHS = (5, 11, 8, 11, 14, 17, 12, 9, 6, 13)  # 106 units: landscape A4 at 100 %
+WIDTHS = (5, 11, 8, 8, 16, 18, 12, 9, 6, 13)  # 106 units: landscape A4 at 100 %
 TEXT_COLUMNS = (2, 4)
 LINE = Alignment(horizontal="left", vertical="center", wrap_text=True)
 

@@ -26,7 +26,7 @@ from .paper import body_points, text_height
 PAGE_LINE_FONT = Font(name=FONT_NAME, size=10.5)
 PAGE_LINE_ALIGN = Alignment(horizontal="center", vertical="center")
 PAGE_LINE_HEIGHT = 22.0
-SLACK = 12.0  # points kept free on each page (LibreOffice rounds heights to twips)
+SLACK = 6.0  # points kept free on each page (LibreOffice rounds heights to twips)
 
 
 def row_height(values: Sequence[Any], widths: Sequence[float], size: float) -> float:
