@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_ARGS ?=
 
-.PHONY: setup demo test lint fuzz bench bench-matrix bench-db bench-web schemas translations screenshots
+.PHONY: setup demo test lint fuzz bench bench-matrix bench-db bench-web schemas translations screenshots paper
 
 setup: $(STAMP)
 
@@ -72,3 +72,8 @@ translations: setup
 # Refresh docs/screenshots/ from the browser journeys.
 screenshots: setup
 	PANELPLAN_SCREENSHOTS=1 $(BIN)/python -m pytest tests/webapp -k journey -q
+
+# Refresh docs/paper/: every export printed by LibreOffice (the hard cases of
+# tests/services/test_paper.py), first pages as PNGs.
+paper: setup
+	$(BIN)/python tests/services/paper_pages.py docs/paper

@@ -189,7 +189,7 @@ def _examiner(args: argparse.Namespace) -> int:
         folder = args.output or Path(bundle)
         save(examiner_workbook(header, plans), folder / workbook)
         for s in plans:
-            (folder / calendar_file(s.person)).write_bytes(
+            (folder / calendar_file(header, s.person)).write_bytes(
                 examiner_calendar(header, s.person, s.sessions)
             )
         print(f"{len(plans)} 个日历文件 / calendar files in {folder}")

@@ -14,20 +14,20 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+import cn2an
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .layout import (
-    BODY,
     BOLD,
-    LEFT,
     StyleCache,
     fit_columns,
-    page_numbers,
     print_setup,
+    text_line,
     title_row,
     write_row,
 )
+from .paper import finish, sheet_page_numbers
 from .plan_rows import ROLE_NAMES, level_name
 
 MONEY = "#,##0.00"
@@ -93,6 +93,14 @@ def grand_total(rows: Sequence[ExaminerTotal]) -> Decimal:
     return sum((r.amount for r in rows), Decimal("0.00"))
 
 
+def in_words(amount: Decimal) -> str:
+    """An amount in capital numerals as vouchers write it: 壹仟贰佰叁拾肆元伍角 (`cn2an`)."""
+    if amount == 0:
+        return "零元整"
+    text = cn2an.an2cn(f"{amount.quantize(Decimal('0.01'))}", "rmb")
+    return "负" + text if amount < 0 else text
+
+
 def allowance_workbook(
     institution: str, date_from: date, date_to: date, seats: Sequence[ServedSeat]
 ) -> Workbook:
@@ -126,18 +134,20 @@ def _summary(
     total = ["合计", None, None, None, sum(r.sessions for r in rows), grand_total(rows)]
     write_row(ws, last, [*total, flagged or None, None], font=BOLD)
     ws.cell(row=last, column=6).number_format = MONEY
+    _note(ws, last + 1, f"合计金额（大写）：人民币{in_words(grand_total(rows))}", columns)
     if flagged:
         _note(
             ws,
-            last + 1,
+            last + 2,
             f"注：{flagged} 场次{NO_RATE}（聘约未载明或不在聘期内），未计入金额，请核实。",
             columns,
         )
-    _note(ws, last + 3, "制表人：　　　　　　审核人：　　　　　　日期：　　年　　月　　日", columns)
-    fit_columns(ws, skip_rows=2)
-    ws.column_dimensions["H"].width = 18
+    _note(ws, last + 4, "制表人：　　　　　　审核人：　　　　　　日期：　　年　　月　　日", columns)
+    fit_columns(ws, skip_rows=3)
+    ws.column_dimensions["H"].width = 14
     print_setup(ws, landscape=False, title_rows="1:3")
-    page_numbers(ws)
+    finish(ws, landscape=False, heading=3)
+    sheet_page_numbers(ws, landscape=False, title_rows=3)
 
 
 def _detail(ws: Worksheet, title: str, span: str, seats: Sequence[ServedSeat]) -> None:
@@ -159,9 +169,10 @@ def _detail(ws: Worksheet, title: str, span: str, seats: Sequence[ServedSeat]) -
         write_row(ws, 3 + n, values, text_columns=(2, 4, 5), styles=styles)
         for column in (10, 11):
             ws.cell(row=3 + n, column=column).number_format = MONEY
-    fit_columns(ws, skip_rows=2)
+    fit_columns(ws, skip_rows=3)
     print_setup(ws, landscape=True, title_rows="1:3")
-    page_numbers(ws)
+    finish(ws, landscape=True, heading=3)
+    sheet_page_numbers(ws, landscape=True, title_rows=3)
 
 
 def _basis(seats: Sequence[ServedSeat]) -> str:
@@ -171,7 +182,4 @@ def _basis(seats: Sequence[ServedSeat]) -> str:
 
 
 def _note(ws: Worksheet, row: int, text: str, columns: int) -> None:
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-    cell = ws.cell(row=row, column=1, value=text)
-    cell.font, cell.alignment = BODY, LEFT
-    ws.row_dimensions[row].height = 22
+    text_line(ws, row, text, columns)

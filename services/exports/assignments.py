@@ -15,17 +15,18 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .layout import (
-    BODY,
     BOLD,
-    LEFT,
     StyleCache,
     fit_columns,
     page_numbers,
     print_setup,
     sheet_name,
+    sign_line,
+    text_line,
     title_row,
     write_row,
 )
+from .paper import finish
 from .plan_rows import (
     PanelRow,
     Person,
@@ -79,6 +80,8 @@ def plan_workbook(header: PlanHeader, sessions: Sequence[PanelRow]) -> Workbook:
     for n, row in enumerate(sessions, start=1):
         write_row(ws, 3 + n, _plan_values(n, row), text_columns=(2, 3), styles=styles)
     _finish(ws, header_rows=3)
+    sign_line(ws, 5 + len(sessions), columns)
+    finish(ws, landscape=True, heading=3)
     return wb
 
 
@@ -101,15 +104,12 @@ def _plan_values(n: int, row: PanelRow) -> list[object]:
 
 
 def _subtitle(ws: Worksheet, row: int, text: str, columns: int) -> None:
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-    cell = ws.cell(row=row, column=1, value=text)
-    cell.font, cell.alignment = BODY, LEFT
-    ws.row_dimensions[row].height = 20
+    text_line(ws, row, text, columns)
 
 
 def _finish(ws: Worksheet, header_rows: int) -> None:
     """Column widths from the contents, wide columns capped (they wrap), landscape A4."""
-    fit_columns(ws, skip_rows=header_rows - 1, maximum=60)
+    fit_columns(ws, skip_rows=header_rows, maximum=60)
     for cell in ws[header_rows]:
         cap = WRAPPED.get(str(cell.value))
         dimension = ws.column_dimensions[cell.column_letter]

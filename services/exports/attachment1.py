@@ -12,6 +12,12 @@ portrait A4 page:
     row 7  从事本职业（工种）工作简历 | B:F (large box, wrapped)
     row 8  聘用单位意见 | B:F (large box, "年   月   日（盖章）" at its foot)
 
+The notice's label "附件1" prints at the top left of the page (the page header: a form is
+one page). Printed at 100 % (11 pt; "fit to page" shrank it to 8 pt): the columns fit
+across portrait A4, the boxes of rows 2-6 grow with their text (three certificates take
+three lines), the work-history box takes the height that is left on the page (more when
+the history needs it) and the opinion box keeps room for the signature and stamp.
+
 Pure: rows in, workbook out. The caller decides whether ID numbers are full or masked.
 """
 
@@ -27,11 +33,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.copier import WorksheetCopy
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .cells import put, store
 from .layout import BODY, CENTER, GRID, TEXT_FORMAT, TITLE, print_setup, sheet_name
+from .paper import body_points, fit_rows, no_shrink, text_height
 
 TITLE_TEXT = "职业技能等级认定考评人员信息表"
 SEAL_LINE = "年    月    日（盖章）"
-COLUMN_WIDTHS = (16, 22, 9, 14, 11, 17)  # A..F, about 89 characters: portrait A4 at 11 pt
+COLUMN_WIDTHS = (11, 21, 7, 9, 11, 13)  # A..F: 72 units, portrait A4 at 100 % (11 pt)
+LABEL = "附件1"
 # (row, text) of the labels; (first column, last column) of each value box, per row.
 LABELS = {
     2: ((1, "姓  名"), (3, "性别"), (5, "出生年月")),
@@ -51,9 +60,8 @@ VALUE_BOXES = {
     7: ((2, 6),),
     8: ((2, 6),),
 }
-ROW_HEIGHTS = {1: 48, 2: 40, 3: 44, 4: 44, 5: 40, 6: 44, 7: 300, 8: 170}
-HISTORY_LINE_POINTS = 15  # one wrapped line of 11 pt text
-HISTORY_LINE_WIDTH = 70  # display width of the history box (B:F) in characters
+ROW_HEIGHTS = {1: 44, 2: 36, 3: 40, 4: 40, 5: 36, 6: 40, 7: 300, 8: 150}
+SPARE = 6  # points kept free at the page's foot (rounding of row heights)
 SEAL_ALIGN = Alignment(horizontal="right", vertical="bottom", wrap_text=True)
 TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 
@@ -119,8 +127,21 @@ def fill_form(ws: Worksheet, form: ExaminerForm) -> None:
     }
     for row, texts in values.items():
         for (first, _), text in zip(VALUE_BOXES[row], texts, strict=True):
-            ws.cell(row=row, column=first).value = text or None
-    ws.row_dimensions[7].height = max(ROW_HEIGHTS[7], _history_height(form.work_history))
+            store(ws.cell(row=row, column=first), text or None)
+    _heights(ws, form.work_history)
+    # The page header is not copied with the grid: set on each form.
+    ws.oddHeader.left.text, ws.oddHeader.left.size = LABEL, 12
+    ws.oddHeader.left.font = "宋体,Bold"
+
+
+def _heights(ws: Worksheet, history: str | None) -> None:
+    """Rows 2-6 as tall as their text; the history box fills the rest of the page."""
+    for row in range(2, 7):
+        ws.row_dimensions[row].height = ROW_HEIGHTS[row]
+    fit_rows(ws, 2, 6)
+    used = sum(ws.row_dimensions[row].height for row in (1, 2, 3, 4, 5, 6, 8))
+    need = text_height(history, sum(COLUMN_WIDTHS[1:]), BODY.sz)
+    ws.row_dimensions[7].height = max(need, body_points(False) - used - SPARE)
 
 
 def _grid(ws: Worksheet) -> None:
@@ -131,14 +152,14 @@ def _grid(ws: Worksheet) -> None:
         ws.row_dimensions[row].height = height
     last = len(COLUMN_WIDTHS)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
-    ws.cell(row=1, column=1, value=TITLE_TEXT).font = TITLE
+    put(ws, 1, 1, TITLE_TEXT).font = TITLE
     ws.cell(row=1, column=1).alignment = CENTER
     for row in LABELS:
         for column in range(1, last + 1):  # every cell of a merged box needs its border
             cell = ws.cell(row=row, column=column)
             cell.border, cell.font, cell.alignment = GRID, BODY, CENTER
         for column, text in LABELS[row]:
-            ws.cell(row=row, column=column, value=text)
+            put(ws, row, column, text)
         for first, end in VALUE_BOXES[row]:
             if end > first:
                 ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=end)
@@ -146,12 +167,5 @@ def _grid(ws: Worksheet) -> None:
         ws[coordinate].number_format = TEXT_FORMAT
     ws["B7"].alignment = TOP_LEFT
     ws["B8"].alignment = SEAL_ALIGN
-    print_setup(ws, landscape=False, fit_height=True)
-
-
-def _history_height(text: str | None) -> float:
-    """Points needed by the work history when it is longer than the box."""
-    if not text:
-        return 0
-    lines = sum(1 + len(part) * 2 // HISTORY_LINE_WIDTH for part in text.split("\n"))
-    return lines * HISTORY_LINE_POINTS + 10
+    print_setup(ws, landscape=False)
+    no_shrink(ws)

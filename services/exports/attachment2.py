@@ -1,9 +1,14 @@
 """Attachment 2, `YYYY年考评人员汇总表`: the roster filed with the superior unit.
 
-Layout (常职鉴〔2021〕22号, 附件2): title; "单位：…（盖章）" and the date filled in; the
-notice's ten columns; one row per examiner; a 填表人 / 审核人 line under the table.
-Landscape A4 fitted to the width, the header row repeated on every printed page, page
-numbers in the footer. ID and certificate numbers are text cells.
+Layout (常职鉴〔2021〕22号, 附件2): the label 附件2; the title; "单位：…（盖章）" and the date
+filled in; the notice's ten columns; one row per examiner; the notice's footnote on the
+certificate numbers (`CODE_RULE`). Two additions to the notice's form, kept because the
+clerk needs them: （盖章） after the unit, where the paper copy is stamped (art. 7 asks for a
+stamped copy and the form has no other place for it), and 填表日期 (a year's roster changes;
+the date tells two printouts apart). The 填表人 / 审核人 line is not on the notice's form and
+was dropped. Landscape A4 at 100 % (columns narrowed to the page, long text wrapping in
+rows that grow), the header row repeated on every printed page, page numbers in the
+footer. ID and certificate numbers are text cells.
 
 One row per examiner (the filing unit is the person): 考评职业（工种） lists every
 occupation the examiner assesses, separated by 、 (what `panelplan import examiners` reads
@@ -20,16 +25,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .cells import put
 from .layout import (
-    BOLD,
     FONT_NAME,
-    display_width,
     fit_columns,
     page_numbers,
     print_setup,
     title_row,
     write_row,
 )
+from .paper import finish
 
 HEADINGS = (
     "序号",
@@ -44,10 +49,21 @@ HEADINGS = (
     "证书有效期",
 )
 TEXT_COLUMNS = (4, 5, 9)  # 身份证号码, 联系电话, 证书编号
-HEADER_ROW = 3
+LABEL = "附件2"
+CODE_RULE = (  # the notice's footnote under the form, word for word
+    "证书编码规则：年份（2位）+机构代码（8位）+1高级考评员/2考评员+自然序列号（4位），"
+    "例如21 3204005 2 0001 。"
+)
+HEADER_ROW = 4
 SHEET_TITLE = "考评人员汇总表"
 NOTE = Font(name=FONT_NAME, size=11)
+LABEL_FONT = Font(name=FONT_NAME, size=12, bold=True)
+# The table at 10 pt: its four long numbers (ID, phone, certificate, validity) leave the
+# unit and occupation columns too narrow at 11 pt (three lines a row, 6 rows a page).
+CELL = Font(name=FONT_NAME, size=10)
+HEAD = Font(name=FONT_NAME, size=10, bold=True)
 PLAIN_LEFT = Alignment(horizontal="left", vertical="center")
+WRAP_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 PLAIN_RIGHT = Alignment(horizontal="right", vertical="center")
 WIDTH_BOUNDS = (6, 36)  # long unit names wrap instead of widening the page
 
@@ -87,19 +103,19 @@ def build(year: int, institution: str, rows: Iterable[SummaryRow], filled_on: da
     ws = workbook.active
     ws.title = SHEET_TITLE
     columns = len(HEADINGS)
-    title_row(ws, 1, title_text(year), columns, height=36)
+    put(ws, 1, 1, LABEL).font = LABEL_FONT
+    title_row(ws, 2, title_text(year), columns, height=36)
     _unit_line(ws, institution, filled_on)
-    write_row(ws, HEADER_ROW, HEADINGS, font=BOLD)
-    ws.row_dimensions[HEADER_ROW].height = 36
+    write_row(ws, HEADER_ROW, HEADINGS, font=HEAD)
     row = HEADER_ROW
     for number, line in enumerate(rows, start=1):
         row += 1
-        write_row(ws, row, _values(number, line), text_columns=TEXT_COLUMNS)
-    _signature_line(ws, row + 2)
-    fit_columns(ws, *WIDTH_BOUNDS, skip_rows=HEADER_ROW - 1)
-    _wrap_long_cells(ws, row)
+        write_row(ws, row, _values(number, line), font=CELL, text_columns=TEXT_COLUMNS)
+    fit_columns(ws, *WIDTH_BOUNDS, skip_rows=HEADER_ROW)
+    _footnote(ws, row + 1)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
     print_setup(ws, landscape=True, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    finish(ws, landscape=True, heading=HEADER_ROW)
     page_numbers(ws)
     return workbook
 
@@ -121,32 +137,16 @@ def _values(number: int, line: SummaryRow) -> tuple[object, ...]:
 
 def _unit_line(ws: Worksheet, institution: str, filled_on: date) -> None:
     """单位：<name>（盖章） on the left, 填表日期 on the right."""
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=6)
-    ws.merge_cells(start_row=2, start_column=7, end_row=2, end_column=len(HEADINGS))
-    unit = ws.cell(row=2, column=1, value=f"单位：{institution}（盖章）")
-    day = ws.cell(
-        row=2, column=7, value=f"填表日期：{filled_on.year}年{filled_on.month}月{filled_on.day}日"
-    )
-    for cell, align in ((unit, PLAIN_LEFT), (day, PLAIN_RIGHT)):
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=6)
+    ws.merge_cells(start_row=3, start_column=7, end_row=3, end_column=len(HEADINGS))
+    unit = put(ws, 3, 1, f"单位：{institution}（盖章）")
+    day = put(ws, 3, 7, f"填表日期：{filled_on.year}年{filled_on.month}月{filled_on.day}日")
+    for cell, align in ((unit, WRAP_LEFT), (day, PLAIN_RIGHT)):
         cell.font, cell.alignment = NOTE, align
-    ws.row_dimensions[2].height = 24
 
 
-def _signature_line(ws: Worksheet, row: int) -> None:
-    """填表人 / 联系电话 / 审核人, written by hand on the stamped paper copy."""
+def _footnote(ws: Worksheet, row: int) -> None:
+    """The notice's rule for certificate numbers, under the table."""
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(HEADINGS))
-    cell = ws.cell(
-        row=row, column=1, value="填表人：              联系电话：              审核人："
-    )
-    cell.font, cell.alignment = NOTE, PLAIN_LEFT
-
-
-def _wrap_long_cells(ws: Worksheet, last_row: int) -> None:
-    """Raise a row when a capped column (unit, occupations) wraps its text."""
-    for row in range(HEADER_ROW + 1, last_row + 1):
-        lines = 1
-        for cell in ws[row]:
-            width = ws.column_dimensions[cell.column_letter].width or WIDTH_BOUNDS[1]
-            lines = max(lines, -(-display_width(cell.value) // max(1, int(width) - 2)))
-        if lines > 1:
-            ws.row_dimensions[row].height = 15 * lines + 6
+    cell = put(ws, row, 1, CODE_RULE)
+    cell.font, cell.alignment = NOTE, WRAP_LEFT

@@ -13,16 +13,18 @@ from datetime import date
 from openpyxl import Workbook
 
 from .layout import (
-    BODY,
     BOLD,
     LEFT,
     StyleCache,
     fit_columns,
     page_numbers,
     print_setup,
+    sign_line,
+    text_line,
     title_row,
     write_row,
 )
+from .paper import finish
 
 COLUMNS = (
     "序号", "场次编号", "考评日期", "考点", "考生编号", "考生姓名", "考生单位", "考评人员",
@@ -56,13 +58,8 @@ def invalid_workbook(institution: str, as_of: date, rows: Sequence[InvalidRow]) 
     ws.title = "成绩无效名单"
     width = len(COLUMNS)
     title_row(ws, 1, f"{institution}成绩无效考评对象名单", width)
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-    note = ws.cell(row=2, column=1)
-    note.value = (
-        f"依据：常职鉴〔2021〕22号第5条（应回避而未回避的，相关考评对象成绩做无效处理）"
-        f"　截至 {as_of.isoformat()}　共 {len(rows)} 人次"
-    )
-    note.font, note.alignment = BODY, LEFT
+    basis = "依据：常职鉴〔2021〕22号第5条（应回避而未回避的，相关考评对象成绩做无效处理）"
+    text_line(ws, 2, f"{basis}　截至 {as_of.isoformat()}　共 {len(rows)} 人次", width)
     write_row(ws, 3, COLUMNS, font=BOLD)
     styles = StyleCache()
     for n, r in enumerate(rows, start=1):
@@ -71,13 +68,15 @@ def invalid_workbook(institution: str, as_of: date, rows: Sequence[InvalidRow]) 
             r.organization, r.examiner, r.kind_zh, _day(r.since), _day(r.declared_on), r.reason,
         ]  # fmt: skip
         write_row(ws, 3 + n, values, text_columns=(2, 3, 5, 10, 11), styles=styles)
-        ws.cell(row=3 + n, column=12).alignment = LEFT
+        ws.cell(row=3 + n, column=12).alignment = LEFT  # the reason reads as a sentence
     if not rows:
         ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=width)
         write_row(ws, 4, ["无成绩无效的考评对象"])
-    fit_columns(ws, skip_rows=2, maximum=REASON_WIDTH)
+    sign_line(ws, 5 + max(len(rows), 1), width, first="经办人")
+    fit_columns(ws, skip_rows=3, maximum=REASON_WIDTH)
     ws.freeze_panes = "A4"
     print_setup(ws, landscape=True, title_rows="1:3")
+    finish(ws, landscape=True, heading=3)
     page_numbers(ws)
     return wb
 

@@ -1,9 +1,11 @@
 """Print-ready sheet layout shared by every export: A4, CJK font, borders, widths, names.
 
-What the paper copy needs (notice art. 7: "电子版和盖章纸质版"): A4 in the right orientation,
-fitted to the page width, header rows repeated on every printed page, thin borders, column
-widths that fit Chinese text, a CJK font (宋体; LibreOffice substitutes a Noto CJK font), and
-ID numbers stored as text so Excel never shows them in scientific notation or drops an X.
+What the paper copy needs (notice art. 7: "电子版和盖章纸质版"): A4 in the right orientation
+at 100 % (the columns made to fit by `paper`), header rows repeated on every printed page,
+thin borders, column widths that fit Chinese text, a CJK font (宋体; on Linux printed with
+Noto Serif CJK SC), and ID numbers stored as text so Excel never shows them in scientific
+notation or drops an X. Every value goes in through `cells` (formula-looking text stays
+text).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
+
+from .cells import put, store
+from .paper import MARGINS
 
 FONT_NAME = "宋体"
 BODY = Font(name=FONT_NAME, size=11)
@@ -37,18 +42,16 @@ WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10
 }
 
 
-def print_setup(
-    ws: Worksheet, landscape: bool = False, title_rows: str | None = None, fit_height: bool = False
-) -> None:
-    """A4, orientation, fit to the page width (and height when asked), repeated header rows."""
+def print_setup(ws: Worksheet, landscape: bool = False, title_rows: str | None = None) -> None:
+    """A4, orientation, 100 % (never "fit to page": it shrank text to 5-7 pt), margins that
+    keep the footer whole, repeated header rows. The columns must fit: `paper.finish`."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1 if fit_height else 0  # 0: as many pages tall as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = 100
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    for side, inches in MARGINS.items():
+        setattr(ws.page_margins, side, inches)
     if title_rows:
         ws.print_title_rows = title_rows
 
@@ -131,22 +134,8 @@ def write_row(
     for column, value in enumerate(values, start=1):
         cell = ws.cell(row=row, column=column)
         text = column in as_text and value is not None
-        cell.value = str(value) if text else value
         styles.apply(cell, font, align, GRID, TEXT_FORMAT if text else "General")
-
-
-# Column-width units that fit across A4 at 100 % inside `print_setup`'s margins, measured
-# with LibreOffice (a 90-unit sheet spilled onto a second page wide at 85 % portrait, fitted
-# at 80 %), with some room to spare for Excel's own font metrics.
-PAGE_UNITS = {False: 68, True: 100}  # portrait, landscape
-
-
-def page_scale(total_width: float, landscape: bool = False) -> int:
-    """The print scale (percent) that fits `total_width` column units across A4.
-
-    For sheets with manual page breaks, which Excel ignores under "fit to page".
-    """
-    return max(10, min(100, int(100 * PAGE_UNITS[landscape] / max(total_width, 1))))
+        store(cell, str(value) if text else value)  # after the style: it may add quotePrefix
 
 
 def merge(ws: Worksheet, row: int, first: int, last: int, last_row: int | None = None) -> None:
@@ -163,10 +152,24 @@ def merge(ws: Worksheet, row: int, first: int, last: int, last_row: int | None =
 def title_row(ws: Worksheet, row: int, text: str, columns: int, height: float = 30) -> None:
     """A merged, centred title across `columns` columns."""
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-    cell = ws.cell(row=row, column=1, value=text)
+    cell = put(ws, row, 1, text)
     cell.font = TITLE
     cell.alignment = CENTER
     ws.row_dimensions[row].height = height
+
+
+def text_line(ws: Worksheet, row: int, text: str, columns: int, font: Font = BODY) -> None:
+    """A line of text merged across `columns`, left, wrapped (its row grows: `paper`)."""
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    cell = put(ws, row, 1, text)
+    cell.font, cell.alignment = font, LEFT
+
+
+def sign_line(ws: Worksheet, row: int, columns: int, first: str = "制表人") -> None:
+    """Where the paper copy is signed, stamped and dated."""
+    gap = "　" * 6
+    text = f"{first}：{gap}审核人：{gap}单位（盖章）：{gap}日期：　　年　　月　　日"
+    text_line(ws, row, text, columns)
 
 
 def sheet_name(wanted: str, taken: set[str]) -> str:
@@ -213,7 +216,6 @@ def mask_id(number: str | None) -> str:
 
 def page_numbers(ws: Worksheet, text: str = "第 &P 页，共 &N 页") -> None:
     """Print page numbers in the footer of every page (&P this page, &N the page count)."""
-    ws.oddFooter.center.text = text
-    ws.oddFooter.center.size = 9
-    ws.evenFooter.center.text = text
-    ws.evenFooter.center.size = 9
+    for footer in (ws.oddFooter, ws.evenFooter):
+        footer.center.text, footer.center.size = text, 9
+        footer.center.font = f"{FONT_NAME},Regular"  # else LibreOffice's sans-serif

@@ -158,11 +158,12 @@ def dispatch_file(header: PlanHeader) -> str:
 
 def examiner_files(header: PlanHeader) -> tuple[str, str]:
     """The examiner workbook's file name and the name of the folder (or zip) with calendars."""
-    return file_name(f"考评人员任务表_v{header.version}"), file_name(
-        f"考评人员任务安排_v{header.version}", ""
+    institution, version = header.institution_name, header.version
+    return file_name(f"{institution}考评人员任务表_v{version}"), file_name(
+        f"{institution}考评人员任务安排_v{version}", ""
     )
 
 
-def calendar_file(person: Person) -> str:
-    """One examiner's .ics file name."""
-    return file_name(f"{person.code}_{person.name}", ".ics")
+def calendar_file(header: PlanHeader, person: Person) -> str:
+    """One examiner's .ics file name, with the institution (an examiner serves several)."""
+    return file_name(f"{header.institution_name}_{person.code}_{person.name}", ".ics")

@@ -7,18 +7,26 @@ parallel test workers never share LibreOffice's lock.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 from pypdf import PdfReader
 
 A4_POINTS = (595.3, 841.9)  # 210 x 297 mm
+FONTS = Path(__file__).with_name("songti.conf")  # 宋体 -> Noto Serif CJK SC
 
 
 def to_pdf(workbook: Path, out_dir: Path) -> Path:
     """Convert `workbook` to PDF in `out_dir` with headless LibreOffice; the PDF's path."""
+    return to_pdfs([workbook], out_dir)[0]
+
+
+def to_pdfs(workbooks: Sequence[Path], out_dir: Path) -> list[Path]:
+    """Convert several workbooks in ONE LibreOffice run (it starts in about 2 s)."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     assert office, "LibreOffice is not installed (.ci/run installs libreoffice-calc-nogui)"
     profile = out_dir / f"lo-profile-{uuid.uuid4().hex[:8]}"
@@ -30,11 +38,12 @@ def to_pdf(workbook: Path, out_dir: Path) -> Path:
         "pdf",
         "--outdir",
         str(out_dir),
-        str(workbook),
+        *map(str, workbooks),
     ]
-    subprocess.run(command, check=True, capture_output=True, timeout=180)
+    env = {**os.environ, "FONTCONFIG_FILE": str(FONTS)}
+    subprocess.run(command, check=True, capture_output=True, timeout=300, env=env)
     shutil.rmtree(profile, ignore_errors=True)
-    return out_dir / (workbook.stem + ".pdf")
+    return [out_dir / (w.stem + ".pdf") for w in workbooks]
 
 
 def page_sizes(pdf: Path) -> list[tuple[float, float]]:

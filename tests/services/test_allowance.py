@@ -17,6 +17,7 @@ from services.exports.allowance import (
     ServedSeat,
     allowance_workbook,
     grand_total,
+    in_words,
     totals,
 )
 from services.messages import Refused
@@ -63,7 +64,8 @@ def test_the_statement_has_a_summary_with_sign_column_and_a_detail_sheet(tmp_pat
     assert [c.value for c in ws[5]] == [2, "E2", "考评员E2", "单位甲", 1, 200, None, None]
     assert [c.value for c in ws[6]][:7] == ["合计", None, None, None, 3, 500, 1]
     assert ws["F4"].number_format == "#,##0.00" and ws["F6"].font.b
-    assert NO_RATE in ws["A7"].value and "1 场次" in ws["A7"].value
+    assert ws["A7"].value == "合计金额（大写）：人民币伍佰元整"
+    assert NO_RATE in ws["A8"].value and "1 场次" in ws["A8"].value
     assert ws["H4"].border.left.style == "thin" and ws.row_dimensions[4].height == 28
     assert int(ws.page_setup.paperSize) == 9 and ws.print_title_rows == "$1:$3"
     detail = wb["津贴明细"]
@@ -149,3 +151,11 @@ def test_a_period_ending_before_it_starts_is_refused(db, make):
         served_seats(db, inst, date(2026, 3, 31), date(2026, 3, 1))
     assert refused.value.lines("zh") == ["日期范围：开始日期 2026-03-31 晚于结束日期 2026-03-01"]
     assert "after it ends" in refused.value.lines("en")[0]
+
+
+def test_amounts_in_words_as_vouchers_write_them():
+    assert in_words(Decimal("1234.50")) == "壹仟贰佰叁拾肆元伍角"
+    assert in_words(Decimal("100.05")) == "壹佰元零伍分"
+    assert in_words(Decimal("10010")) == "壹万零壹拾元整"
+    assert in_words(Decimal("0")) == "零元整"
+    assert in_words(Decimal("3000.00")) == "叁仟元整"

@@ -8,6 +8,7 @@ from formrows import FORM, reload
 from openpyxl.cell.cell import MergedCell
 
 from services.exports.attachment1 import SEAL_LINE, TITLE_TEXT, build
+from services.exports.paper import body_points
 
 MERGED = {"A1:F1", "B4:C4", "E4:F4", "B5:F5", "B6:C6", "E6:F6", "B7:F7", "B8:F8"}
 
@@ -47,9 +48,12 @@ def test_each_form_prints_on_one_portrait_a4_page() -> None:
     ws = reload(build([FORM])).active
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
     assert ws.page_setup.orientation == "portrait"
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 1)
+    # At 100 % (fit to page shrank the form to 8 pt); the rendered page is checked in
+    # test_paper.py. The rows fill the page's height, the history box taking what is left.
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale == 100
     assert ws.row_dimensions[7].height >= 200 and ws.row_dimensions[8].height >= 120
+    assert sum(ws.row_dimensions[r].height for r in range(1, 9)) <= body_points(False)
+    assert ws.oddHeader.left.text == "附件1"
 
 
 def test_every_box_has_borders_and_the_cjk_font() -> None:

@@ -114,7 +114,7 @@ def test_writing_audits_and_refuses_nothing(db: Session, make: Factory, tmp_path
     )
     assert load_workbook(first).sheetnames == ["张三", "李四"]
     assert load_workbook(first)["张三"]["B3"].value == ID_WITH_X
-    assert load_workbook(second).active["D4"].value == "110105********002X"
+    assert load_workbook(second).active["D5"].value == "110105********002X"
     events = db.scalars(select(AuditEvent).where(AuditEvent.institution_id == home.id)).all()
     assert {(e.action, e.details["full_ids"]) for e in events} == {
         ("export attachment1", True),
@@ -145,7 +145,7 @@ def test_cli_exports_and_files_a_batch(url: str, tmp_path: Path, capsys) -> None
     out.mkdir()
     assert main(["export", "attachment2", "--year", "2025", "-o", str(out), *db]) == 0
     roster = out / "2025年考评人员汇总表.xlsx"
-    assert load_workbook(roster).active.max_row == 3 + 3 + 2  # header rows, 3 lines, footer
+    assert load_workbook(roster).active.max_row == 4 + 3 + 1  # header rows, 3 lines, footnote
     assert main(["export", "attachment1", "--examiner", "E0001", "E0002", "-o", str(out), *db]) == 0
     assert (out / "常州市XX评价中心_考评人员信息表_E0001.xlsx").exists()
     plan = ["filing", "training-plan"]
@@ -163,7 +163,7 @@ def test_cli_exports_and_files_a_batch(url: str, tmp_path: Path, capsys) -> None
     assert main([*batch, "add", "1", "--examiner", "E0002", *db]) == 2  # filed: no change
     assert main([*batch, "export", "1", "-o", str(out), "--masked", *db]) == 0
     summary = load_workbook(out / "2025年考评人员汇总表_批次1.xlsx").active
-    assert summary.max_row == 3 + 2 + 2 and "*" in summary["D4"].value
+    assert summary.max_row == 4 + 2 + 1 and "*" in summary["D5"].value
     assert main([*batch, "accept", "1", "--date", "2025-04-09", "--lang", "en", *db]) == 0
     assert main(["filing", "list", "--lang", "en", *db]) == 0
     printed = capsys.readouterr().out

@@ -65,7 +65,8 @@ def test_the_report_workbook_lists_every_voided_result(db, make, tmp_path):
     ]  # fmt: skip
     assert "张三" in values[7] and "成绩无效" in values[11]
     assert ws["E4"].number_format == "@"
-    assert {str(r) for r in ws.merged_cells.ranges} == {"A1:L1", "A2:L2"}
+    assert {str(r) for r in ws.merged_cells.ranges} == {"A1:L1", "A2:L2", "A6:L6"}
+    assert ws["A6"].value.startswith("经办人：") and "单位（盖章）" in ws["A6"].value
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$3"
     assert ws["A4"].font.name == "宋体"
 

@@ -163,9 +163,12 @@ def test_export_commands_write_files_with_chinese_default_names(url, tmp_path, m
     assert any(n.endswith("考评小组安排表_v1.xlsx") for n in names)
     assert any(n.endswith("考评人员津贴补助_20260101-20261231.xlsx") for n in names)
     assert any("成绩无效名单_" in n for n in names)
-    folder = tmp_path / "考评人员任务安排_v1"
+    (folder,) = [p for p in tmp_path.iterdir() if p.name.endswith("考评人员任务安排_v1")]
+    institution = folder.name.removesuffix("考评人员任务安排_v1")
+    assert institution  # the institution's name first, on every per-examiner file
     calendars = sorted(folder.glob("*.ics"))
-    assert (folder / "考评人员任务表_v1.xlsx").exists() and len(calendars) > 10
+    assert (folder / f"{institution}考评人员任务表_v1.xlsx").exists() and len(calendars) > 10
+    assert all(c.name.startswith(f"{institution}_") for c in calendars)
     assert all(not set('<>:"/\\|?*') & set(p.name) for p in tmp_path.rglob("*"))
     events = Calendar.from_ical(calendars[0].read_bytes()).events
     assert events and all(str(e["uid"]).endswith("@panelplan") for e in events)

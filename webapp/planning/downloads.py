@@ -102,7 +102,7 @@ def download_examiners(version: int) -> Response:
         archive.writestr(workbook_name, sheet.getvalue())
         for s in plans:
             archive.writestr(
-                calendar_file(s.person), examiner_calendar(header, s.person, s.sessions)
+                calendar_file(header, s.person), examiner_calendar(header, s.person, s.sessions)
             )
     buffer.seek(0)
     name = f"{bundle}.zip"
