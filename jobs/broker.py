@@ -21,7 +21,7 @@ from models import JobKind
 from services.planning.solve_queue import Dispatch
 
 BROKER_VARIABLE = "PANELPLAN_BROKER_URL"
-QUEUE = "panelplan.solve"
+QUEUE_VARIABLE = "PANELPLAN_BROKER_QUEUE"  # one deployment per queue name (tests: their own)
 TASK = "panelplan.solve"
 PRIORITY = {JobKind.WHAT_IF: 9, JobKind.PLAN: 1}
 _apps: dict[str, Celery] = {}
@@ -33,16 +33,22 @@ def broker_url(environ: dict[str, str] | None = None) -> str | None:
     return url or None
 
 
+def queue_name() -> str:
+    """The broker queue of this deployment (`$PANELPLAN_BROKER_QUEUE`, default panelplan.solve)."""
+    return os.environ.get(QUEUE_VARIABLE) or "panelplan.solve"
+
+
 def settings(url: str) -> dict[str, Any]:
     """The Celery configuration every panelplan process shares (publishers and workers)."""
-    exchange = Exchange(QUEUE, type="direct", durable=True)
+    queue = queue_name()
+    exchange = Exchange(queue, type="direct", durable=True)
     return {
         "broker_url": url,
         "broker_connection_retry_on_startup": True,
         "task_queues": [
-            Queue(QUEUE, exchange, routing_key=QUEUE, queue_arguments={"x-max-priority": 10})
+            Queue(queue, exchange, routing_key=queue, queue_arguments={"x-max-priority": 10})
         ],
-        "task_default_queue": QUEUE,
+        "task_default_queue": queue,
         "task_acks_late": True,  # acknowledged when the job ended, not when it started
         "task_reject_on_worker_lost": True,  # a killed pool process: the message goes back
         "task_acks_on_failure_or_timeout": True,  # a job that failed is ended, not retried
@@ -68,8 +74,8 @@ def send(url: str, dispatch: Dispatch, time_limit: float | None = None) -> None:
     app(url).send_task(
         TASK,
         args=[dispatch.job_id],
-        queue=QUEUE,
-        routing_key=QUEUE,
+        queue=queue_name(),
+        routing_key=queue_name(),
         priority=PRIORITY[dispatch.kind],
         time_limit=time_limit,
         headers={"institution": dispatch.institution_id},

@@ -35,7 +35,7 @@ from models.db import database_url
 from services.planning.solve_runs import claim, fail, options_of
 
 from . import tasks
-from .broker import QUEUE, TASK, app
+from .broker import TASK, app, queue_name
 
 WORKERS_VARIABLE = "PANELPLAN_SOLVE_WORKERS"  # CP-SAT threads per solve, set by `--workers`
 SOFT_VARIABLE, GRACE_VARIABLE = "PANELPLAN_SOFT_LIMIT", "PANELPLAN_HARD_GRACE"
@@ -107,6 +107,7 @@ def supervise(job_id: int, limits: Limits) -> str:
 
 def _pool_process_init(**_kwargs: Any) -> None:
     die_with_parent()  # a pool process outlives no killed worker
+    log.info("pool process %d dies with its worker", os.getpid())
 
 
 def concurrency(per_solve: int, cores: int | None = None) -> int:
@@ -128,7 +129,7 @@ def serve(database: str, broker: str, per_solve: int, processes: int | None = No
             "worker",
             f"--concurrency={slots}",
             "--pool=prefork",
-            f"--queues={QUEUE}",
+            f"--queues={queue_name()}",
             f"--hostname=panelplan-{os.getpid()}@{socket.gethostname()}",
             "--loglevel=INFO",
             "--without-gossip",

@@ -19,6 +19,7 @@ import os
 import signal
 import socket
 import sys
+from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -142,8 +143,18 @@ def _not_our_child(job: SolveJob) -> str | None:
         return "process gone / 进程已不存在"
     except PermissionError:
         pass  # a process of another user holds the pid now: only the heartbeat can tell
+    if _zombie(job.worker_pid):  # killed, its parent gone and nobody reaping it yet
+        return "process gone / 进程已不存在"
     # The pid may have been reused by an unrelated process: a silent worker is gone.
     return "no heartbeat / 无心跳" if stale(job) else None
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # no /proc (not Linux), or gone meanwhile: the heartbeat tells
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 def reap(db: Session) -> list[int]:
