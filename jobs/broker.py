@@ -7,18 +7,19 @@ worker` processes (`jobs.queue_worker`) take them. A message carries only the jo
 job row says everything else. Messages are acknowledged when the job ended (late ack) and
 requeued if the worker process dies (`task_reject_on_worker_lost`); one prefetched message
 per process, so what-if reruns (priority 9) overtake the term solves waiting (priority 1).
+Celery is imported only when a broker is used: no other `panelplan` command pays for it.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any
-
-from celery import Celery
-from kombu import Exchange, Queue
+from typing import TYPE_CHECKING, Any
 
 from models import JobKind
 from services.planning.solve_queue import Dispatch
+
+if TYPE_CHECKING:
+    from celery import Celery
 
 BROKER_VARIABLE = "PANELPLAN_BROKER_URL"
 QUEUE_VARIABLE = "PANELPLAN_BROKER_QUEUE"  # one deployment per queue name (tests: their own)
@@ -40,6 +41,8 @@ def queue_name() -> str:
 
 def settings(url: str) -> dict[str, Any]:
     """The Celery configuration every panelplan process shares (publishers and workers)."""
+    from kombu import Exchange, Queue  # (Celery's: imported only when a broker is used)
+
     queue = queue_name()
     exchange = Exchange(queue, type="direct", durable=True)
     return {
@@ -63,6 +66,8 @@ def settings(url: str) -> dict[str, Any]:
 def app(url: str) -> Celery:
     """The Celery application on broker `url`, one per process."""
     if url not in _apps:
+        from celery import Celery  # every other command starts without Celery's import
+
         made = Celery("panelplan", set_as_current=False)
         made.conf.update(settings(url))
         _apps[url] = made

@@ -29,8 +29,6 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from celery.signals import worker_process_init
-
 from models.db import database_url
 from services.planning.solve_runs import claim, fail, options_of
 
@@ -120,6 +118,8 @@ def serve(database: str, broker: str, per_solve: int, processes: int | None = No
     os.environ["DATABASE_URL"] = database
     os.environ[WORKERS_VARIABLE] = str(per_solve)
     celery = app(broker)
+    from celery.signals import worker_process_init  # (see jobs.broker: Celery only here)
+
     celery.task(name=TASK, acks_late=True, reject_on_worker_lost=True)(run_job)
     worker_process_init.connect(_pool_process_init, weak=False)
     slots = processes or concurrency(per_solve)
