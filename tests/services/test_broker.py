@@ -119,10 +119,10 @@ def test_a_burst_from_three_institutions_survives_a_killed_worker(city, tmp_path
     workers = [_start(env, tmp_path, f"worker{n}", *worker) for n in (1, 2)]
     processes.extend(workers)
     victim = _request(factory, ids[2], 30)  # the M term: still preparing or searching when killed
-    burst = [_request(factory, i, 1) for i in (ids[0], ids[0], ids[1], ids[2])]
+    burst = [_request(factory, i, 1) for i in ids]
     processes.append(_start(env, tmp_path, "scheduler", "scheduler"))
     killed = _kill_when_solving(factory, victim, workers)
-    deadline = time.monotonic() + 150
+    deadline = time.monotonic() + 300  # (generous: a loaded CI machine starts Python slowly)
     while time.monotonic() < deadline:
         jobs = _jobs(factory)
         if all(job.status in FINAL for job in jobs.values()):
@@ -140,7 +140,7 @@ def test_a_burst_from_three_institutions_survives_a_killed_worker(city, tmp_path
 
 
 def _kill_when_solving(factory, job_id: int, workers: list) -> subprocess.Popen:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         with factory() as db:
             job = db.get_one(SolveJob, job_id)
