@@ -158,6 +158,15 @@ def section(args: argparse.Namespace, runs: list[Run]) -> str:
             f"{3600 * run.done / run.makespan:.0f} | {statistics.median(every):.0f} | "
             f"{percentile(every, 0.95):.0f} | {worst:.0f} |"
         )
+    lines += ["", "Queue wait per institution, p50 / p95 s:", ""]
+    lines.append("| worker processes | " + " | ".join(sorted(runs[0].waits)) + " |")
+    lines.append("|---:|" + "---:|" * len(runs[0].waits))
+    for run in runs:
+        cells = [
+            f"{statistics.median(w):.0f} / {percentile(w, 0.95):.0f}"
+            for _code, w in sorted(run.waits.items())
+        ]
+        lines.append(f"| {run.processes} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
