@@ -1,6 +1,6 @@
 """Page latency of the web app at XL: p50/p95 over 200 requests per page (issue 6 target).
 
-    python -m bench.web_pages [--requests 200] [--concurrency 2] [--no-write]
+    python -m bench.web_pages [--requests 200] [--concurrency 2] [--no-write] [--only timeline,calendar]
 
 Loads the XL term (1000 examiners, 2500 sessions) into a fresh SQLite file, stores a
 roster-staffed draft (as `bench.export_sheets` does: full of violations, a stress case for
@@ -129,6 +129,11 @@ def pages(s: Setup) -> list[str]:
         f"/plans/{v}?q={s.examiner}",
         f"/plans/{v}/sessions/{s.session_code}",
         f"/plans/{v}/loads",
+        f"/plans/{v}/timeline",
+        f"/plans/{v}/timeline?by=venue",
+        f"/plans/{v}/timeline?month=all&venue=V01",
+        f"/plans/{s.draft}/timeline",
+        f"/plans/{v}/calendar",
         f"/plans/{v}/edit",
         f"/plans/{v}/edit?session={s.session_code}&seat=leader",
         f"/plans/{s.draft}/edit",
@@ -239,7 +244,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=2)  # as many as this machine has cores
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--only", default="", help="only the pages containing one of these (comma-separated)"
+    )
     args = parser.parse_args(argv)
+    wanted = [w for w in args.only.split(",") if w]
     with tempfile.TemporaryDirectory() as scratch:
         setup = prepare(Path(scratch))
         port = _free_port()
@@ -262,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
             opener = sign_in(base)
             rows = []
             for page in pages(setup):
+                if wanted and not any(w in page for w in wanted):
+                    continue
                 target = base + urllib.parse.quote(page, safe="/?&=")
                 rows.append((page, measure(opener, target, args.requests, args.concurrency)))
                 print(page, rows[-1][1], flush=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, PlanStatus, SeatRole, Timestamped, str_enum
@@ -40,7 +40,8 @@ class Plan(Timestamped, Base):
     parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
     seed: Mapped[int] = mapped_column(default=0)
     based_on_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))  # what-if parent
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)  # the Chinese sentence (command line, audit)
+    note_facts: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # the same, as facts
     created_by: Mapped[str | None] = mapped_column(String(80))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     published_by: Mapped[str | None] = mapped_column(String(80))

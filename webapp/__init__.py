@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from models.base import Role, local_time
 
-from . import database, plans
+from . import database, plans, rules
 from .config import Config
 from .extensions import babel, csrf, login_manager
 from .language import select_locale
@@ -44,6 +44,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the extensions and the per-request database session."""
     database.init_app(app)
     plans.init_app(app)
+    rules.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)

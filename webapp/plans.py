@@ -16,10 +16,13 @@ from flask import Flask, abort, current_app, request, url_for
 from models import Plan
 from services.messages import Refused
 from services.planning.cache import LoadedPlan, PlanCache
+from services.planning.notes import note_text
 from services.planning.plans import find_plan
+from services.whatif.withdrawals import published_plan
 from solver.schema import Session
 
 from .database import db, institution
+from .language import service_lang
 
 SEARCH_LIMIT = 200  # sessions shown for a search over the whole plan
 
@@ -28,6 +31,12 @@ def init_app(app: Flask) -> None:
     """Give the app its cache of loaded plans, and the templates `args_url`."""
     app.extensions["panelplan.plans"] = PlanCache()
     app.add_template_global(args_url)
+    app.add_template_global(plan_note)
+
+
+def plan_note(plan: Plan) -> str:
+    """Why the plan exists, in the reader's language."""
+    return note_text(plan.note_facts, plan.note, service_lang())
 
 
 def plan_or_404(version: int) -> Plan:
@@ -36,6 +45,16 @@ def plan_or_404(version: int) -> Plan:
         return find_plan(db(), institution(), version, content=False)
     except Refused:
         abort(404)
+
+
+def published_other(plan: Plan) -> Plan | None:
+    """The latest published version to compare `plan` with (None when it is that version,
+    or when nothing is published)."""
+    try:
+        found = published_plan(db(), institution(), content=False)
+    except Refused:
+        return None
+    return found if found.id != plan.id else None
 
 
 def plan_cache() -> PlanCache:

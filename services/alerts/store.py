@@ -144,6 +144,18 @@ def resolve(db: Session, institution: Institution, alert_id: int, now: datetime)
     return alert
 
 
+def settle_many(
+    db: Session, institution: Institution, alert_ids: list[int], action: str, now: datetime
+) -> int:
+    """Acknowledge or resolve several alerts at once: all of them, or none when one is not
+    the institution's; how many were given."""
+    alerts = [_find(db, institution, ident) for ident in dict.fromkeys(alert_ids)]
+    change = acknowledge if action == "acknowledge" else resolve
+    for alert in alerts:
+        change(db, institution, alert.id, now)
+    return len(alerts)
+
+
 def _find(db: Session, institution: Institution, alert_id: int) -> Alert:
     alert = db.get(Alert, alert_id)
     if alert is None or alert.institution_id != institution.id:
@@ -160,6 +172,7 @@ class AlertLine:
     state: str
     text: str
     details: list[str]
+    examiner: str | None = None  # the examiner's code, when the alert is about one
 
 
 def describe(alert: Alert, lang: str = "zh") -> AlertLine:
@@ -174,4 +187,4 @@ def describe(alert: Alert, lang: str = "zh") -> AlertLine:
     text = pick(MESSAGES[key], lang).format(**params)
     details = [pick(f["text"], lang) for f in alert.params.get("findings", ())]
     state = name(STATE_NAMES, alert.state, lang)
-    return AlertLine(alert.id, key, state, text, details)
+    return AlertLine(alert.id, key, state, text, details, alert.params.get("code"))

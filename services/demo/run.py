@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
+from data.shift import days_to_start, shifted
 from models.db import make_engine, session_factory, transaction
 from models.migrate import upgrade
 from services.demo.loading import load_generated
@@ -35,8 +36,12 @@ def run_demo(
     workers: int,
     stream: TextIO,
     database: str | None = None,
+    today: date | None = None,
 ) -> int:
     """Load the sample into a fresh database, plan, publish, print; 0 when the plan is valid.
+
+    The sample is moved in time so that its term starts tomorrow (`data.shift`): the demo
+    always has a session tomorrow, a term ahead and history behind.
 
     The main job end to end: the sample institution's examiners, sessions and history go
     into the database (by default a fresh SQLite file `instance/demo.db`, never the
@@ -44,6 +49,7 @@ def run_demo(
     plan v1 and published. Instance and result are also written into `out_dir`.
     """
     raw = sample(size)
+    raw = shifted(raw, days_to_start(raw, (today or date.today()) + timedelta(days=1)))
     url = database or f"sqlite:///{DEMO_DATABASE}"
     if url == f"sqlite:///{DEMO_DATABASE}":
         DEMO_DATABASE.unlink(missing_ok=True)  # the demo's own file: every run starts afresh

@@ -30,7 +30,7 @@ from services.messages import Problem, Refused
 from services.people.validation import appointment_problems
 
 REPLACE_FIRST = {
-    "zh": "已举行的场次保留其考评依据（津贴和记录）；未举行的场次请先通过“退出推演”替换该考评员并发布新方案。"
+    "zh": "已举行的场次保留其考评依据（津贴和记录）；未举行的场次请先通过“缺员替补”替换该考评员并发布新方案。"
     "如需立即停止其考评工作，请在编辑页将状态设为“暂停”。",
     "en": "Held sessions keep what they were assessed under (allowances, records); for sessions "
     "still to come, replace the examiner through What if and publish first. To take them off "

@@ -35,14 +35,14 @@ MESSAGES = {
     },
     "touches_panels": {
         "zh": "考评员 {name}（{examiner}）在此期间有在用考评小组的场次：{sessions_zh}。"
-        "请通过“退出推演”替换其席位并发布新方案；工作台的复核也会标出该方案。",
+        "请通过“缺员替补”替换其席位并发布新方案；工作台的复核也会标出该方案。",
         "en": "Examiner {name} ({examiner}) sits on panels in force during this period: "
         "{sessions_en}. Replace them through What if and publish; the dashboard's "
         "revalidation flags the plan too.",
     },
     "suspended_on_panels": {
         "zh": "考评员 {name}（{examiner}）已暂停，但仍在在用考评小组的场次中：{sessions_zh}。"
-        "请通过“退出推演”替换其席位并发布新方案；工作台的复核也会标出该方案。",
+        "请通过“缺员替补”替换其席位并发布新方案；工作台的复核也会标出该方案。",
         "en": "Examiner {name} ({examiner}) is suspended but still sits on panels in force: "
         "{sessions_en}. Replace them through What if and publish; the dashboard's "
         "revalidation flags the plan too.",

@@ -74,10 +74,28 @@ class LoadedPlan:
             panels.setdefault(a.session, a)
         return panels
 
+    def panel_dicts(self) -> list[dict[str, Any]]:
+        """The panels as `services.whatif.rerun.differences` reads them."""
+        return [
+            {"session": a.session, "leader": a.leader, "members": list(a.members)}
+            for a in self.panels.values()
+        ]
+
     @cached_property
     def names(self) -> dict[str, str]:
         """Examiner names by code."""
         return {e.id: e.name for e in self.instance.examiners}
+
+    @cached_property
+    def session_labels(self) -> dict[str, str]:
+        """Per session, when, where and what: `2026-03-02 08:30 · venue · occupation level`."""
+        venues = {v.id: v.name or v.id for v in self.instance.venues}
+        trades = {o.code: o.name or o.code for o in self.instance.occupations}
+        return {
+            s.id: f"{s.start:%Y-%m-%d %H:%M} · {venues.get(s.venue, s.venue)} · "
+            f"{trades.get(s.occupation, s.occupation)} {s.level}"
+            for s in self.instance.sessions
+        }
 
     @cached_property
     def search_text(self) -> dict[str, str]:

@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models import Institution, Plan, audit
+from models.base import PlanStatus
 from services.messages import Problem, Refused
+from services.planning.notes import Fact, fact
 from services.planning.plans import loaded, store_result
 from solver.check import check, objective, required_size
 from solver.schema import Assignment, Diagnostic, Instance, Result, Unfilled
@@ -42,10 +44,10 @@ MESSAGES = {
     },
     "no_changes": {"zh": "没有要保存的修改", "en": "there are no changes to save"},
     "bad_change": {"zh": "无法识别的修改：{text}", "en": "unreadable change: {text}"},
-}
-NOTES = {
-    "edited": {"zh": "手工修改 v{version}：{changes}", "en": "edited v{version}: {changes}"},
-    "fails": {"zh": "未通过检查（{rules}），不能发布", "en": "fails the checker ({rules})"},
+    "not_restorable": {
+        "zh": "方案 v{version} 未被取代，可直接修改或发布，无需恢复",
+        "en": "plan v{version} is not superseded: edit or publish it as it is, no need to restore it",
+    },
 }
 
 
@@ -166,7 +168,7 @@ def save_draft(
     plan: Plan,
     changes: list[Change],
     raw: dict[str, Any] | None = None,
-    note: str | None = None,
+    note: list[Fact] | None = None,
 ) -> tuple[Plan, list[Diagnostic]]:
     """Store the edited plan as a new draft based on `plan`; return it and its findings.
 
@@ -180,10 +182,9 @@ def save_draft(
     result = validate(instance, Result.model_validate(plan.result), changes, plan.version)
     result = edited_result(instance, result)
     found = findings(instance, result, "zh")
-    text = _note(plan.version, changes, found, note)
     draft = store_result(
         db, institution, raw, result, _options(plan), plan.date_from, plan.date_to,
-        based_on=plan, note=text,
+        based_on=plan, facts=[*_note(plan.version, changes, found), *(note or [])],
     )  # fmt: skip
     audit(
         db, "edit_plan", f"plan v{draft.version}", institution.id, based_on=plan.version,
@@ -192,15 +193,30 @@ def save_draft(
     return draft, found
 
 
-def _note(version: int, changes: list[Change], found: list[Diagnostic], extra: str | None) -> str:
-    parts = [NOTES["edited"]["zh"].format(version=version, changes="，".join(
-        c.describe() for c in changes))]  # fmt: skip
+def restore(db: Session, institution: Institution, plan: Plan) -> Plan:
+    """A superseded `plan` copied as a new draft, panels and instance as stored.
+
+    The copy is a draft like any other: publishing it checks it against the database as it
+    is then (data may have moved on since the version was solved).
+    """
+    if plan.status != PlanStatus.SUPERSEDED:
+        raise Refused([Problem.of(MESSAGES, "not_restorable", "plan", version=plan.version)])
+    result = Result.model_validate(plan.result)
+    draft = store_result(
+        db, institution, plan.instance, result, _options(plan), plan.date_from, plan.date_to,
+        based_on=plan, facts=[fact("restored", version=plan.version)],
+    )  # fmt: skip
+    audit(db, "restore_plan", f"plan v{draft.version}", institution.id, based_on=plan.version)
+    return draft
+
+
+def _note(version: int, changes: list[Change], found: list[Diagnostic]) -> list[Fact]:
+    """Why the draft exists, as facts: the changes, and the rules it breaks if any."""
+    facts = [fact("edited", version=version, changes="，".join(c.describe() for c in changes))]
     if found:
         rules = "、".join(f"{r}×{n}" for r, n in sorted(Counter(d.rule for d in found).items()))
-        parts.append(NOTES["fails"]["zh"].format(rules=rules))
-    if extra:
-        parts.append(extra)
-    return "；".join(parts)
+        facts.append(fact("fails", rules=rules))
+    return facts
 
 
 def _options(plan: Plan) -> Options:

@@ -17,6 +17,7 @@ from models import AssessmentSession, Examiner, Institution, Plan, PlanSeat
 from models.base import PlanStatus, SeatRole
 from services.messages import Catalog, Problem, Refused
 from services.planning.instance import build_instance
+from services.planning.notes import Fact, note_text
 from solver.load import InvalidInput, load_instance
 from solver.messages import name
 from solver.schema import Diagnostic, Instance, Result
@@ -130,8 +131,12 @@ def store_result(
     date_to: date,
     based_on: Plan | None = None,
     note: str | None = None,
+    facts: list[Fact] | None = None,
 ) -> Plan:
-    """Store a solve as a new draft plan version with one `PlanSeat` per panel member."""
+    """Store a solve as a new draft plan version with one `PlanSeat` per panel member.
+
+    `facts` say why the version exists (`services.planning.notes`); its Chinese sentence
+    becomes the `note` unless one is given."""
     last = db.scalar(select(func.max(Plan.version)).where(Plan.institution_id == institution.id))
     plan = Plan(
         institution_id=institution.id,
@@ -150,7 +155,8 @@ def store_result(
         },
         seed=options.seed,
         based_on_id=based_on.id if based_on else None,
-        note=note,
+        note=note if note is not None or not facts else note_text(facts, None, "zh"),
+        note_facts=facts or None,
         created_by=db.info.get("actor"),
     )
     db.add(plan)

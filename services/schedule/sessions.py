@@ -49,7 +49,7 @@ MESSAGES = {
     },
     "updated": {
         "zh": "场次 {code} 由已发布的方案 {plans} 安排了考评小组：工作台的复核将按修改后的场次重新检查该方案，"
-        "不再符合规则的席位会列在“已发布方案失效”中。请通过“退出推演”替换考评人员，或重新排班并发布新方案。",
+        "不再符合规则的席位会列在“已发布方案失效”中。请通过“缺员替补”替换考评人员，或重新排班并发布新方案。",
         "en": "Session {code} is staffed by published plan {plans}: the dashboard's revalidation "
         "re-checks the plan against the changed session and lists any seat that no longer fits. "
         "Replace examiners through What if, or plan again and publish.",
@@ -63,7 +63,7 @@ MESSAGES = {
     },
     "restored": {
         "zh": "场次 {code} 的考评小组（已发布的方案 {plans}）重新生效：工作台的复核将重新检查该方案；"
-        "如有考评人员已另有安排，请通过“退出推演”替换，或重新排班。",
+        "如有考评人员已另有安排，请通过“缺员替补”替换，或重新排班。",
         "en": "The panel of session {code} (published plan {plans}) is in force again: the "
         "dashboard's revalidation re-checks the plan; if an examiner has been placed elsewhere "
         "meanwhile, replace them through What if, or plan again.",

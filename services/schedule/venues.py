@@ -47,7 +47,7 @@ MESSAGES = {
     },
     "owner_changed": {
         "zh": "考点 {code} 的场次由已发布的方案 {plans} 安排了考评小组：工作台的复核将按新的所属单位"
-        "重新检查回避（H4），不再符合的席位会列在“已发布方案失效”中。请通过“退出推演”替换考评人员，或重新排班并发布新方案。",
+        "重新检查回避（H4），不再符合的席位会列在“已发布方案失效”中。请通过“缺员替补”替换考评人员，或重新排班并发布新方案。",
         "en": "Sessions at venue {code} are staffed by published plan {plans}: the dashboard's "
         "revalidation re-checks recusal (H4) against the new owner and lists any seat that no "
         "longer fits. Replace examiners through What if, or plan again and publish.",

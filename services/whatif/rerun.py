@@ -122,10 +122,10 @@ def store_what_if(
     if published.id != rerun.published_id:
         raise Refused([Problem.of(MESSAGES, "published_changed", "plan")])
     record_withdrawals(db, institution, published, withdrawals)
-    note = describe(withdrawals)
+    facts = describe(withdrawals)
     plan = store_result(
         db, institution, rerun.raw, result, options, published.date_from, published.date_to,
-        based_on=published, note=note,
+        based_on=published, facts=facts,
     )  # fmt: skip
     outcome = WhatIf(plan, published, rerun.dropped)
     outcome.differences = differences(
@@ -135,7 +135,7 @@ def store_what_if(
     )
     audit(
         db, "what_if", f"plan v{plan.version}", institution.id,
-        based_on=published.version, withdrawals=note, dropped_locks=len(rerun.dropped),
+        based_on=published.version, withdrawals=plan.note, dropped_locks=len(rerun.dropped),
         changes=outcome.changes, **({} if job is None else {"job": job}),
     )  # fmt: skip
     return outcome

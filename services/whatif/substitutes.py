@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import partial
 from typing import Any
@@ -22,12 +22,14 @@ from sqlalchemy.orm import Session
 
 from models import Institution, Plan
 from services.messages import Problem, Refused
+from services.people.queries import examiners_by_code
 from services.planning.cache import LoadedPlan
 from services.planning.edit_checks import Verdict, seat_candidates
 from services.planning.edits import Change, save_draft
 from services.whatif.rerun import drop_broken_locks
 from services.whatif.withdrawals import (
     Withdrawal,
+    describe,
     published_plan,
     record_withdrawals,
     withdrawal_periods,
@@ -62,6 +64,7 @@ class Substitute:
     load_after: int
     leads_after: int
     why: str
+    phone: str = ""  # to call them the day before a session
 
 
 @dataclass
@@ -128,7 +131,19 @@ def preview(
             )  # fmt: skip
         seat.substitutes.sort(key=lambda x: (x.load_after - fair[0], x.leads_after, x.examiner))
         seats.append(seat)
+    _add_phones(db, institution, seats)
     return Preview(published, withdrawal, seats, fair[0], fair[1])
+
+
+def _add_phones(db: Session, institution: Institution, seats: list[AffectedSeat]) -> None:
+    """Each substitute's phone number as recorded (one query for every seat)."""
+    codes = sorted({x.examiner for seat in seats for x in seat.substitutes})
+    found = examiners_by_code(db, institution.id, codes) if codes else {}
+    for seat in seats:
+        seat.substitutes = [
+            replace(x, phone=found[x.examiner].phone or "") if x.examiner in found else x
+            for x in seat.substitutes
+        ]
 
 
 def with_withdrawals(instance: Instance, periods: dict[str, list[tuple[date, date]]]) -> Instance:
@@ -206,9 +221,9 @@ def replace_withdrawn(
     if wrong:
         raise Refused(wrong)
     changes = [Change(sid, withdrawal.examiner, into) for sid, into in sorted(choices.items())]
-    note = f"{withdrawal.examiner} 退出" + (f"（{withdrawal.reason}）" if withdrawal.reason else "")
     with db.begin_nested():  # a refused draft leaves no withdrawal behind
         periods = record_withdrawals(db, institution, published, [withdrawal])
         raw = withdrawn(published.instance, periods)
         drop_broken_locks(raw, periods)
-        return save_draft(db, institution, published, changes, raw=raw, note=note)
+        return save_draft(db, institution, published, changes, raw=raw,
+                          note=describe([withdrawal]))  # fmt: skip

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from models import AssessmentSession, Examiner, Institution, Plan, Unavailability
 from models.base import PlanStatus
 from services.messages import Problem, Refused
+from services.planning.notes import Fact, fact
 from services.planning.plans import WITHOUT_CONTENT
 
 REASON_LIMIT = 200  # characters (Unavailability.reason)
@@ -162,11 +163,10 @@ def days_touched(start: datetime, end: datetime) -> tuple[date, date]:
     return start.date(), max(start, end - timedelta(microseconds=1)).date()
 
 
-def describe(withdrawals: list[Withdrawal]) -> str:
-    """The withdrawals as the new plan's note."""
-    return "；".join(_describe(w) for w in withdrawals)
-
-
-def _describe(w: Withdrawal) -> str:
-    where = w.session or f"{w.start or ''}~{w.end or ''}"
-    return f"{w.examiner} 退出 {where}" + (f"（{w.reason}）" if w.reason else "")
+def describe(withdrawals: list[Withdrawal]) -> list[Fact]:
+    """The withdrawals as the new plan's note (`services.planning.notes`)."""
+    return [
+        fact("withdrew", examiner=w.examiner, where=w.session or f"{w.start or ''}~{w.end or ''}",
+             reason=w.reason or "")
+        for w in withdrawals
+    ]  # fmt: skip

@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -22,7 +23,8 @@ from solver.schema import Result
 def test_demo_solves_the_sample_and_writes_a_plan_that_passes_the_checker(tmp_path: Path):
     out = io.StringIO()
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    assert run_demo("S", tmp_path, time_limit=30, workers=1, stream=out, database=url) == 0
+    today = date(2027, 3, 11)  # the demo's term starts the day after it is run
+    assert run_demo("S", tmp_path, 30, 1, out, database=url, today=today) == 0
     text = out.getvalue()
     assert "组长" in text and "全部规则满足" in text and "已发布" in text
     instance, _ = load_instance(json.loads((tmp_path / "demo-S-instance.json").read_text("utf-8")))
@@ -36,6 +38,9 @@ def test_demo_solves_the_sample_and_writes_a_plan_that_passes_the_checker(tmp_pa
         seats = connection.scalar(select(func.count()).select_from(PanelSeat))
     engine.dispose()
     assert statuses == [PlanStatus.PUBLISHED]
+    first = min(s.start for s in instance.sessions)
+    assert first.date() == date(2027, 3, 12)
+    assert all(h.session.end <= first for h in instance.history)  # held before the term
     # the published panels and the sample's history (held sessions), all in force
     served = [a.members for a in result.assignments] + [h.members for h in instance.history]
     assert seats == sum(len(members) for members in served)

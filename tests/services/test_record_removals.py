@@ -299,7 +299,7 @@ def test_a_re_import_refuses_a_row_that_would_shorten_a_term_under_a_panel_in_fo
     [zh] = report.lines("zh")
     assert zh.startswith("第4行 聘期开始：2024-01-01 起的聘期不能改为 2026-02-28 结束")
     assert f"张伟（{zhang.code}）" in zh and f"{assessment.code}（2026-03-02）" in zh
-    assert "退出推演" in zh
+    assert "缺员替补" in zh
     [en] = report.lines("en")
     assert en.startswith("row 4, 聘期开始: the term from 2024-01-01 cannot end on 2026-02-28")
     assert "What if" in en

@@ -186,7 +186,7 @@ def test_moving_a_staffed_session_names_the_plan_and_the_revalidation_flags_it(d
     saved = update_session(db, second, staffed_form(second, "2026-03-02T10:00", "2026-03-02T12:00"))
     assert saved.plans == (plan.version,)
     notice = saved.notice("zh") or ""
-    assert f"v{plan.version}" in notice and "退出推演" in notice and "重新排班" in notice
+    assert f"v{plan.version}" in notice and "缺员替补" in notice and "重新排班" in notice
     assert "What if" in (saved.notice("en") or "")
     (alert,) = revalidate(db, TODAY, NOW)
     assert alert.subject_id == plan.id

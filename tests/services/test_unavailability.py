@@ -103,7 +103,7 @@ def test_a_period_on_a_panel_in_force_is_recorded_and_names_the_sessions(db, sea
     assert [s.code for s in period.clashes] == [assessment.code]
     zh, en = period.notice(examiner, "zh"), period.notice(examiner, "en")
     assert f"{examiner.name}（{examiner.code}）" in zh and f"{assessment.code}（2026-03-02）" in zh
-    assert "退出推演" in zh and "复核" in zh
+    assert "缺员替补" in zh and "复核" in zh
     assert f"{assessment.code} (2026-03-02)" in en and "What if" in en
 
 

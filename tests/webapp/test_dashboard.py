@@ -63,7 +63,12 @@ def test_the_start_page_is_the_dashboard_and_says_what_needs_attention(site) -> 
     assert "欢迎" in page and "未运行" in page  # no scheduler beat
     assert f"未来 {UNSTAFFED_WEEKS} 周内" in page and "NEXT-WEEK" in page
     code = one(app, select(Examiner.code).order_by(Examiner.code).limit(1))
-    assert code in page.split('id="expiring"')[1].split("</section>")[0]
+    ending = page.split('id="expiring"')[1].split("</section>")[0]
+    ended = page.split('id="expired"')[1].split("</section>")[0]
+    assert code in ending + ended
+    assert "已过期" not in ending and "剩余天数" in ending
+    tiles = page.split('id="attention"')[1].split("<section")[0]
+    assert 'href="#expiring"' in tiles and 'href="#expired"' in tiles
     assert "已发布方案 v3 不再符合规则" in page and "组长不合格" in page
     assert "知悉" not in page  # a viewer cannot acknowledge
 
@@ -128,3 +133,48 @@ def test_long_lists_show_their_first_rows_and_link_to_the_rest(site, monkeypatch
     assert alerts.count("<li>") == 2 and "共 3 条" in alerts
     every = client.get("/dashboard?alerts=all").get_data(as_text=True)
     assert every.split('id="alerts"')[1].split("</section>")[0].count("<li>") == 3
+
+
+def test_ended_and_ending_are_told_apart(site) -> None:
+    app, client = site
+    write(app, three_alerts_and_expiries)  # every appointment ends in 20 days
+
+    def end_one_long_ago(session) -> None:
+        first = session.scalar(select(Appointment).order_by(Appointment.id).limit(1))
+        first.end = datetime.now().date() - timedelta(days=100)
+        first.start = first.end - timedelta(days=300)
+
+    write(app, end_one_long_ago)
+    client.login("viewer")
+    page = client.get("/dashboard").get_data(as_text=True)
+    ended = page.split('id="expired"')[1].split("</section>")[0]
+    assert "已过期 100 天" in ended  # certificates of the sample have ended too
+    ending = page.split('id="expiring"')[1].split("</section>")[0]
+    assert "已过期" not in ending and ">20<" in ending
+
+
+def test_ticked_alerts_are_acknowledged_or_resolved_together(site) -> None:
+    app, client = site
+    write(app, three_alerts_and_expiries)
+    idents = [str(i) for i in all_of(app, select(Alert.id).order_by(Alert.id))]
+    client.login("planner")
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert all(f'id="tick-{i}"' in page for i in idents)
+    client.post("/dashboard/alerts/acknowledge", {"alert": idents[:2]})
+    states = all_of(app, select(Alert.state).order_by(Alert.id))
+    assert states == [AlertState.ACKNOWLEDGED, AlertState.ACKNOWLEDGED, AlertState.OPEN]
+    refused = client.post("/dashboard/alerts/resolve", {"alert": [idents[2], "999"]},
+                          follow_redirects=True)  # fmt: skip
+    assert "没有编号为 999 的提醒" in refused.get_data(as_text=True)
+    assert all_of(app, select(Alert.state).order_by(Alert.id))[2] == AlertState.OPEN  # none
+    client.post("/dashboard/alerts/resolve", {"alert": idents})
+    assert set(all_of(app, select(Alert.state))) == {AlertState.RESOLVED}
+    nothing = client.post("/dashboard/alerts/resolve", {}, follow_redirects=True)
+    assert "请先勾选提醒" in nothing.get_data(as_text=True)
+    client.login("viewer")
+    assert client.post("/dashboard/alerts/acknowledge", {"alert": idents}).status_code == 403
+
+
+def all_of(app, query) -> list:
+    with app.extensions["panelplan.sessions"]() as db:
+        return list(db.scalars(query))

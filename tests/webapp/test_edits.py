@@ -88,7 +88,11 @@ def test_a_conflicted_examiner_breaks_h4_saved_as_draft_but_never_published(app,
     instance, result = plan_v1(app)
     session, member, examiner = conflicted_seat(instance, result, "H4")
     page = edit(planner, session, member, examiner).get_data(as_text=True)
-    assert '<strong class="rule">H4</strong>' in page
+    assert (
+        '<strong class="rule"><abbr title="H4 回避：与考生或其单位无利害关系（通知第5条）">H4</abbr></strong>'
+        in page
+    )
+    assert "规则编号说明" in page  # the legend beside the findings
     assert "必须回避" in page or "回避" in page
     change = f"{session}|{member}|{examiner}"
     saved = planner.post("/plans/1/edit/save", {"change": change}, follow_redirects=True)
@@ -111,7 +115,10 @@ def test_a_double_booking_shows_h5_in_english(app, planner) -> None:
     instance, result = plan_v1(app)
     session, member, examiner = double_booking(result, instance)
     page = edit(planner, session, member, examiner).get_data(as_text=True)
-    assert '<strong class="rule">H5</strong>' in page
+    assert (
+        '<abbr title="H5 no two sessions at once, no more than the examiner&#39;s limit (the institution&#39;s rules (art. 6))">H5</abbr>'
+        in page
+    )
     assert "can be saved as a draft but never published" in page
 
 

@@ -119,7 +119,7 @@ def test_records_a_panel_in_force_relies_on_are_kept_with_the_reason(client, app
         assert response.status_code == 200
         [reason] = row_errors(text(response), path)
         assert "H0003（2026-02-04）、H0010（2026-02-13）" in reason
-        assert "退出推演" in reason and "暂停" in reason
+        assert "缺员替补" in reason and "暂停" in reason
     assert records(app) == r
     assert deletes(app, "qualifications") == deletes(app, "appointments") == []
 

@@ -204,10 +204,10 @@ def test_a_period_on_a_panel_in_force_is_recorded_and_the_planner_told(client, a
     flashes = re.findall(r'<p class="flash">([^<]*)</p>', page)
     assert flashes[0] == "不可参加时段已保存。"
     assert "徐永明（E0001）" in flashes[1] and "S0001（2026-03-02）" in flashes[1]
-    assert "退出推演" in flashes[1] and "复核" in flashes[1]
+    assert "缺员替补" in flashes[1] and "复核" in flashes[1]
     [warning] = re.findall(r'<div class="warning" role="alert">(.*?)</div>', section(page), re.S)
     assert "S0001（2026-03-02）" in warning
-    link = re.search(r'href="([^"]+)">在退出推演中替换', warning)
+    link = re.search(r'href="([^"]+)">在缺员替补中替换', warning)
     assert link and link.group(1).startswith("/whatif?")
     query = link.group(1).replace("&amp;", "&")
     for part in ("examiner=E0001", "start=2026-03-01", "end=2026-03-03"):
@@ -249,7 +249,7 @@ def test_a_what_if_withdrawal_is_shown_with_its_source_and_removed(client, app) 
     path = delete_path(app)
     client.login("planner")
     page = text(client.get("/examiners/E0001"))
-    assert "退出推演：退出场次 H0010" in section(page)
+    assert "缺员替补：退出场次 H0010" in section(page)
     assert "按此退出重排的方案保持不变" in section(page)  # confirmed first, and told
     response = client.post(path)
     assert response.status_code == 302
@@ -351,7 +351,7 @@ def test_suspending_an_examiner_on_panels_in_force_names_the_sessions(client, ap
     flashes = re.findall(r'<p class="flash">([^<]*)</p>', page)
     assert flashes[0] == "考评人员 E0001 已保存。"
     assert "已暂停" in flashes[1] and "S0001（2026-03-02）" in flashes[1]
-    assert "退出推演" in flashes[1]
+    assert "缺员替补" in flashes[1]
     status = re.search(r'<dd id="status">(.*?)</dd>', page, re.S).group(1)
     assert "暂停" in status and "由 planner 操作，原因：因病休养" in status
     assert date.today().isoformat() in status

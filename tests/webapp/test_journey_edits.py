@@ -53,6 +53,7 @@ def test_a_planner_sees_a_violation_saves_a_valid_edit_and_finds_substitutes(
 
         page.goto("/whatif")
         page.select_option("select[name=examiner]", withdrawn)
+        page.wait_for_url("**pick=1**")  # the form comes back with their sessions only
         page.fill("input[name=reason]", "出差")
         page.click("#show-substitutes")
         page.wait_for_selector("#substitutes table.substitutes")

@@ -67,8 +67,12 @@ def test_a_planner_plans_a_term_watches_it_reviews_publishes_and_downloads(
         page.press("#plan-search", "Enter")
         page.wait_for_url("**/plans/1?q=S00")
         assert page.locator("#sessions tr").count() == 31
+        page.click("#review-publish")
+        page.wait_for_url("**/plans/1/publish")
+        assert "可以发布" in page.inner_text("#publish-summary")
+        screenshot(page, "publish-confirmation")
         page.click("#publish")
-        page.wait_for_load_state()
+        page.wait_for_url("**/plans/1")
         assert "方案 v1 已发布" in page.content()
         with page.expect_download() as download:
             page.click("#download-dispatch")

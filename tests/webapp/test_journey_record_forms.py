@@ -199,11 +199,11 @@ def test_a_planner_records_and_removes_an_unavailability_then_suspends_the_exami
         assert cells(row)[:3] == [day, day, "因病住院"]
         warning = section.locator("tr.clash .warning")
         assert f"{session}（{day}）" in warning.inner_text()
-        assert "退出推演" in warning.inner_text()
+        assert "缺员替补" in warning.inner_text()
         screenshot(page, "examiner-unavailability")
 
         # The link opens What if on that examiner and those days, naming the session.
-        warning.locator("text=在退出推演中替换").click()
+        warning.locator("text=在缺员替补中替换").click()
         page.wait_for_url("**/whatif?**")
         assert page.input_value("select[name=examiner]") == code
         assert page.input_value("input[name=start]") == day

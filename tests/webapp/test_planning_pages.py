@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -105,6 +106,7 @@ def test_a_request_queues_a_job_and_shows_its_page(app) -> None:
     assert data["time_limit"] == 5 and not data["done"]
     page = planner.get("/jobs/2").get_data(as_text=True)
     assert "停止" in page and "planning.js" in page
+    assert "该时间段从过去的日期（2026-03-02）开始" in page  # the test term lies in the past
 
 
 @pytest.mark.parametrize(
@@ -157,7 +159,7 @@ def test_stopping_a_queued_job_cancels_it_and_an_ended_one_says_why_not(app) -> 
 def test_the_versions_list(app) -> None:
     page = signed_in(app, "viewer").get("/plans").get_data(as_text=True)
     table = page[page.index('id="versions"') :]
-    assert "v1" in table and "草稿" in table and "OPTIMAL" in table
+    assert "v1" in table and "草稿" in table and "已证明最优" in table and "OPTIMAL" not in table
     assert "2026-03-02 ~ 2026-04-10" in table and "planner" in table
     assert "#1" in page  # recent solves
     with app.extensions["panelplan.sessions"]() as db:
@@ -181,9 +183,9 @@ def test_the_review_page_shows_panels_loads_and_how_it_was_solved(app) -> None:
     assert loads.count('class="bar"') == len(sitting)
     every = signed_in(app, "viewer").get("/plans/1/loads").get_data(as_text=True)
     assert every.count('class="bar"') >= 30 and every.count('class="bar"') > len(sitting)
-    assert 'id="publish"' in page
+    assert 'id="review-publish"' in page and 'id="edit-plan"' in page
     viewer_page = signed_in(app, "viewer").get("/plans/1").get_data(as_text=True)
-    assert 'id="publish"' not in viewer_page
+    assert 'id="review-publish"' not in viewer_page and 'id="edit-plan"' not in viewer_page
 
 
 def shown(page: str) -> list[str]:
@@ -240,7 +242,7 @@ def test_a_panel_s_evidence(app) -> None:
 def test_publishing_brings_the_plan_into_force_and_a_second_time_is_refused(app) -> None:
     planner = signed_in(app, "planner")
     page = planner.post("/plans/1/publish", follow_redirects=True).get_data(as_text=True)
-    assert "已发布" in page and 'id="publish"' not in page
+    assert "已发布" in page and 'id="review-publish"' not in page
     with app.extensions["panelplan.sessions"]() as db:
         plan = db.scalars(select(Plan)).one()
         assert plan.status == PlanStatus.PUBLISHED and plan.published_by == "planner"
@@ -264,3 +266,37 @@ def test_the_review_page_states_the_policy_the_version_was_solved_under(app) -> 
     policy = page[page.index('id="policy"') : page.index('id="downloads"')]
     assert "求解所用规则" in policy and "本版本按本机构现行规则求解" in policy
     assert "每次轮换比例" in policy and "1/3" in policy and "≠" not in policy
+
+
+def test_the_plan_states_its_objective_in_words(app) -> None:
+    page = signed_in(app, "viewer").get("/plans/1").get_data(as_text=True)
+    words = page.split('id="objective-words"')[1].split("</ul>")[0]
+    assert "所有席位均已安排。" in words and "已证明不存在更均衡的方案。" in words
+    with app.extensions["panelplan.sessions"]() as db:
+        plan = db.scalars(select(Plan)).one()
+        seats = Counter(m for a in plan.result["assignments"] for m in a["members"])
+        serving = [
+            e["id"]
+            for e in plan.instance["examiners"]
+            if e.get("status", "active") == "active" or seats[e["id"]]
+        ]
+    fewest = min(seats[e] for e in serving)
+    assert f"每位考评人员参加 {fewest} 至 {max(seats.values())} 场" in words
+    assert "求解器数据" in page and "随机种子" in page.split("<details")[1]  # kept out of sight
+    english = signed_in(app, "viewer")
+    english.client.set_cookie("lang", "en")
+    assert "Every seat is filled." in english.get("/plans/1").get_data(as_text=True)
+
+
+def test_the_evidence_names_the_previous_panel_with_date_venue_and_link(app) -> None:
+    viewer = signed_in(app, "viewer")
+    with app.extensions["panelplan.sessions"]() as db:
+        plan = db.scalars(select(Plan)).one()
+    sessions = sorted(plan.instance["sessions"], key=lambda s: (s["start"], s["id"]))
+    lineages: dict[tuple[str, str], list[dict]] = {}
+    for s in sessions:
+        lineages.setdefault((s["venue"], s["occupation"]), []).append(s)
+    first, second = next(run for run in lineages.values() if len(run) > 1)[:2]
+    page = viewer.get(f"/plans/1/sessions/{second['id']}").get_data(as_text=True)
+    assert f'href="/plans/1/sessions/{first["id"]}" id="previous-panel"' in page
+    assert f"（{first['start'].replace('T', ' ')}，" in page

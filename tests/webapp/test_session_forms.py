@@ -165,7 +165,7 @@ def test_editing_a_staffed_session_says_the_plan_is_rechecked_and_where_to_go(si
                                                           "end": "2026-03-02T17:00"}  # fmt: skip
     page = text(client.post(f"/records/sessions/{s}/edit", values, follow_redirects=True))
     assert "场次 S0001 已保存" in page and "工作台的复核将按修改后的场次重新检查该方案" in page
-    assert "退出推演" in page and "2026-03-02 14:00–17:00" in page
+    assert "缺员替补" in page and "2026-03-02 14:00–17:00" in page
     (subject, details), = audits(app, "edit_session")  # fmt: skip
     assert subject == "S0001" and details["changes"]["start"][1] == "2026-03-02T14:00:00"
     again = text(client.post(f"/records/sessions/{s}/edit", values, follow_redirects=True))

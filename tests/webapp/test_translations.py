@@ -31,8 +31,32 @@ def test_every_string_in_code_and_templates_has_a_chinese_translation(tmp_path) 
 
 
 def test_the_compiled_catalog_matches_the_translations() -> None:
+    def plain(value):  # plural entries: tuples in the .po reader, lists in the .mo reader
+        return tuple(value) if isinstance(value, list | tuple) else value
+
     with (CATALOG / "messages.po").open("rb") as stream:
-        source = {m.id: m.string for m in read_po(stream) if m.id and m.string and not m.fuzzy}
+        source = {
+            plain(m.id): plain(m.string)
+            for m in read_po(stream)
+            if m.id and m.string and not m.fuzzy
+        }
     with (CATALOG / "messages.mo").open("rb") as stream:
-        compiled = {m.id: m.string for m in read_mo(stream) if m.id}
+        compiled = {plain(m.id): plain(m.string) for m in read_mo(stream) if m.id}
     assert compiled == source, "run `make translations` (pybabel compile)"
+
+
+def test_chinese_sentences_use_full_width_punctuation() -> None:
+    """Chinese text takes ，；：！？（） — never the half-width ones (placeholders aside)."""
+    import re
+
+    with (CATALOG / "messages.po").open("rb") as stream:
+        catalog = [m for m in read_po(stream) if m.id and m.string]
+    half_width = []
+    for m in catalog:
+        for text in m.string if isinstance(m.string, tuple) else (m.string,):
+            if not re.search(r"[\u4e00-\u9fff]", text):
+                continue
+            bare = re.sub(r"%\([a-z_]+\)[sd]|https?://\S+", "", text)
+            if re.search(r"[(),;!?]|(?<=[\u4e00-\u9fff]):", bare):
+                half_width.append(text)
+    assert half_width == []

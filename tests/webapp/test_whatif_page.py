@@ -112,8 +112,50 @@ def test_the_page_shows_the_seats_and_ranked_substitutes(app, planner) -> None:
         assert db.query(Unavailability).count() == ABSENCES
     # The form keeps what was chosen (its options are rendered once per plan).
     assert re.findall(r'<option value="([^"]+)" selected>', page) == [examiner]
-    again = planner.get(f"/whatif?examiner={examiner}&session=S0002").get_data(as_text=True)
-    assert re.findall(r'<option value="([^"]+)" selected>', again) == [examiner, "S0002"]
+    theirs = sessions_of(app, examiner)
+    again = planner.get(f"/whatif?examiner={examiner}&session={theirs[1]}").get_data(as_text=True)
+    assert re.findall(r'<option value="([^"]+)" selected>', again) == [examiner, theirs[1]]
+
+
+def sessions_of(app: Any, examiner: str) -> list[str]:
+    """The sessions where `examiner` sits in the published plan, in time order."""
+    with database(app) as db:
+        view = LoadedPlan.of(find_plan(db, institution_of(db), 1))
+    return [s.id for s in view.sessions if examiner in view.panels[s.id].members]
+
+
+def test_choosing_the_examiner_lists_only_their_sessions(app, planner) -> None:
+    examiner = busiest(app)
+    page = planner.get(f"/whatif?examiner={examiner}&pick=1").get_data(as_text=True)
+    listed = page.split('id="withdrawn-session"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(S[^"]+)"', listed) == sessions_of(app, examiner)
+    assert 'id="substitutes"' not in page  # choosing the examiner alone withdraws nothing yet
+    assert "whatif.js" in page
+
+
+def test_a_session_without_the_examiner_needs_no_substitute_and_offers_no_rerun(
+    app, planner
+) -> None:
+    examiner = busiest(app)
+    with database(app) as db:
+        view = LoadedPlan.of(find_plan(db, institution_of(db), 1))
+    other = next(s.id for s in view.sessions if examiner not in view.panels[s.id].members)
+    page = planner.get(f"/whatif?examiner={examiner}&session={other}").get_data(as_text=True)
+    assert 'id="nothing-affected"' in page and "无需替补" in page
+    assert 'id="rerun"' not in page and 'id="replace"' not in page
+
+
+def test_substitutes_show_their_phone_and_load_in_words(app, planner) -> None:
+    examiner = busiest(app)
+    session = sessions_of(app, examiner)[0]
+    page = planner.get(f"/whatif?examiner={examiner}&session={session}").get_data(as_text=True)
+    table = page.split('class="substitutes"')[1].split("</table>")[0]
+    first = re.search(r'id="sub-[^"]+-(E\d+)"', table).group(1)
+    with database(app) as db:
+        phone = db.query(Examiner).filter_by(code=first).one().phone
+    assert phone and f'<td class="phone">{phone}</td>' in table
+    assert re.search(r"比均衡值(多|少) \d\.\d 场|与均衡值相当", table)
+    assert "(+" not in table and "替补人选按接替后任务量" in page
 
 
 def test_replacing_records_the_withdrawal_and_stores_a_draft_that_publishes(app, planner) -> None:
@@ -125,6 +167,8 @@ def test_replacing_records_the_withdrawal_and_stores_a_draft_that_publishes(app,
     assert response.status_code == 302 and response.location.endswith("/plans/2/diff/1")
     diff = planner.get("/plans/2/diff/1").get_data(as_text=True)
     assert f'<dd id="count-leaves">{len(found.seats)}</dd>' in diff
+    first = found.seats[0]
+    assert f"{first.start:%Y-%m-%d %H:%M} · {first.venue} · " in diff  # when and where
     with database(app) as db:
         institution = institution_of(db)
         away = db.query(Unavailability).order_by(Unavailability.id.desc()).first()

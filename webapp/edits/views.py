@@ -14,9 +14,9 @@ from werkzeug.wrappers import Response
 
 from models.base import PlanStatus, Role
 from services.messages import Refused
-from services.planning.cache import LoadedPlan
 from services.planning.edit_checks import findings_after, seat_candidates
 from services.planning.edits import LEADER, Change, save_draft, validate
+from services.planning.notes import Fact, fact
 from services.planning.plans import status_name
 from services.planning.publishing import publish as publish_plan
 from services.whatif.rerun import differences
@@ -118,7 +118,7 @@ def save(version: int) -> str | Response:
     try:
         changes = [Change.decode(t) for t in texts]
         draft, found = save_draft(
-            db(), institution(), plan, changes, note=request.form.get("note") or None
+            db(), institution(), plan, changes, note=_typed_note(request.form.get("note"))
         )
     except Refused as refused:
         return _page(version, texts, problems=refused.lines(service_lang()))
@@ -148,7 +148,7 @@ def diff(version: int, other: int) -> str:
     old, new = loaded_plan(before), loaded_plan(plan)
     changes = new.memo(
         ("diff", before.id, before.created_at),
-        lambda: differences(_panels_of(old), _panels_of(new)),
+        lambda: differences(old.panel_dicts(), new.panel_dicts()),
     )
     names = old.names | new.names
     counts = {
@@ -165,12 +165,10 @@ def diff(version: int, other: int) -> str:
         counts=counts, status=status_name(plan.status, lang),
         before_status=status_name(before.status, lang),
         draft=plan.status == PlanStatus.DRAFT, page=number, pages=pages,
+        labels=old.session_labels | new.session_labels,
     )  # fmt: skip
 
 
-def _panels_of(view: LoadedPlan) -> list[dict[str, Any]]:
-    """A loaded plan's panels as `services.whatif.rerun.differences` reads them."""
-    return [
-        {"session": a.session, "leader": a.leader, "members": list(a.members)}
-        for a in view.panels.values()
-    ]
+def _typed_note(text: str | None) -> list[Fact] | None:
+    """The planner's own note on a draft, kept as typed."""
+    return [fact("text", text=text.strip())] if text and text.strip() else None

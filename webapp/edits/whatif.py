@@ -63,7 +63,7 @@ def _page(values: MultiDict[str, str], problems: list[str] | None = None) -> str
         return render_template("edits/whatif.html", published=None, problems=refused.lines(lang))
     view = loaded_plan(published)
     found, withdrawal = None, None
-    if values.get("examiner"):
+    if values.get("examiner") and not values.get("pick"):  # pick: only the examiner was chosen
         withdrawal = _withdrawal(values)
         if isinstance(withdrawal, str):
             problems.append(withdrawal)
@@ -84,19 +84,32 @@ def _page(values: MultiDict[str, str], problems: list[str] | None = None) -> str
 
 
 def _choices(view: LoadedPlan, values: MultiDict[str, str]) -> dict[str, Markup]:
-    """The form's options — examiners sitting on the published plan, its sessions — rendered
-    once per plan (thousands at XL), the chosen ones marked."""
+    """The form's options — examiners sitting on the published plan, and the sessions (only
+    the chosen examiner's once one is chosen) — rendered once per plan and examiner
+    (thousands at XL), the chosen ones marked."""
+    examiner = values.get("examiner", "")
 
-    def render() -> dict[str, Markup]:
+    def examiners() -> Markup:
         seated = {m for a in view.panels.values() for m in a.members}
-        examiners = [(e.id, f"{e.id} {e.name}") for e in view.instance.examiners if e.id in seated]
-        sessions = [(s.id, f"{s.id} {s.start:%Y-%m-%d %H:%M}") for s in view.sessions]
-        return {"examiners": _options(examiners), "sessions": _options(sessions)}
+        return _options(
+            [(e.id, f"{e.id} {e.name}") for e in view.instance.examiners if e.id in seated]
+        )
 
-    rendered = view.memo(("whatif-options",), render)
+    def sessions() -> Markup:
+        places = {v.id: v.name or v.id for v in view.instance.venues}
+        mine = [s for s in view.sessions if not examiner or examiner in view.panels[s.id].members]
+        return _options(
+            [
+                (s.id, f"{s.id} {s.start:%Y-%m-%d %H:%M} {places.get(s.venue, s.venue)}")
+                for s in mine
+            ]
+        )
+
     return {
-        "examiners": _chosen(rendered["examiners"], values.get("examiner", "")),
-        "sessions": _chosen(rendered["sessions"], values.get("session", "")),
+        "examiners": _chosen(view.memo(("whatif-examiners",), examiners), examiner),
+        "sessions": _chosen(
+            view.memo(("whatif-sessions", examiner), sessions), values.get("session", "")
+        ),
     }
 
 

@@ -9,7 +9,7 @@ request itself ends with 200 and is committed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -31,11 +31,13 @@ from services.people.queries import (
     examiner_records,
     occupation_choices,
 )
+from services.people.seats import examiner_seats
 from services.people.unavailability import examiner_periods, suspension_problem
 from services.people.writes import SETTABLE_STATUSES, duty_problems, save_examiner, set_duty
 
 from ..database import db, institution
 from ..language import service_lang
+from ..planning.term import examiner_load
 from ..roles import may, role_required
 from . import blueprint
 from .forms import Parsed, errors_by_field, exists_problem, parse_examiner, values_of
@@ -104,6 +106,9 @@ def render_detail(examiner: Examiner, errors: dict[str, Any] | None = None, **va
         examiner=examiner,
         history=history,
         suspension=suspension(db(), examiner),
+        seats=examiner_seats(db(), examiner),
+        load=examiner_load(examiner.code),
+        now=datetime.now(),
         lang=lang,
         errors=errors or {},
         values=values,

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from models.base import LOCAL, Role
 from services.alerts.compliance import WARN_DAYS
 from services.alerts.dashboard import SHOWN, UNSTAFFED_WEEKS, attention
-from services.alerts.store import acknowledge, resolve
+from services.alerts.store import acknowledge, resolve, settle_many
 from services.messages import Refused
 
 from ..database import db, institution
@@ -50,6 +50,28 @@ def alert_action(ident: int, action: str) -> Response:
         return redirect(url_for("main.dashboard"))
     flash(_("Alert acknowledged.") if action == "acknowledge" else _("Alert resolved."))
     return redirect(url_for("main.dashboard"))
+
+
+@blueprint.route("/dashboard/alerts/<any(acknowledge, resolve):action>", methods=["POST"])
+@role_required(Role.PLANNER)
+def alerts_action(action: str) -> Response:
+    """Acknowledge or resolve every ticked alert at once (all or none)."""
+    idents = [int(v) for v in request.form.getlist("alert") if v.isdigit() and len(v) < 12]
+    if not idents:
+        flash(_("Tick the alerts first."))
+        return redirect(url_for("main.dashboard") + "#alerts")
+    try:
+        count = settle_many(db(), institution(), idents, action, datetime.now(UTC))
+    except Refused as refused:
+        db().rollback()
+        for line in refused.lines(service_lang()):
+            flash(line)
+        return redirect(url_for("main.dashboard") + "#alerts")
+    if action == "acknowledge":
+        flash(_("%(count)s alerts acknowledged.", count=count))
+    else:
+        flash(_("%(count)s alerts resolved.", count=count))
+    return redirect(url_for("main.dashboard") + "#alerts")
 
 
 def _dashboard() -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from services.planning.cache import LoadedPlan
 from solver.check import Panel, required_size
@@ -40,6 +40,16 @@ class MemberEvidence:
 
 
 @dataclass(frozen=True)
+class Previous:
+    """The lineage's previous panel (H6): which session, when, where, planned or history."""
+
+    code: str
+    start: datetime
+    venue: str
+    planned: bool  # in this plan (it has evidence of its own); else served before
+
+
+@dataclass(frozen=True)
 class PanelEvidence:
     """One session's panel with its evidence and the checker's findings on it."""
 
@@ -48,7 +58,7 @@ class PanelEvidence:
     occupation: str
     size: int
     members: list[MemberEvidence]
-    previous: str | None  # the previous panel's session in the lineage
+    previous: Previous | None  # the previous panel in the lineage
     new_needed: int
     new_count: int
     findings: list[str]  # "H3 message" lines
@@ -82,7 +92,9 @@ def evidence(view: LoadedPlan, session_id: str, lang: str) -> PanelEvidence:
     new = sum(1 for m in members if m.new)
     return PanelEvidence(
         s, plan.place(s.venue), plan.trade(s.occupation), required_size(instance, s), members,
-        previous.session.id if previous else None, need, new, mine,
+        Previous(previous.session.id, previous.session.start, plan.place(previous.session.venue),
+                 previous.planned) if previous else None,
+        need, new, mine,
     )  # fmt: skip
 
 
@@ -174,3 +186,30 @@ def diagnostics_by_session(result: Result) -> list[tuple[str | None, list[str]]]
         line = f"{d.rule} {where}: {d.message}" if where else f"{d.rule}: {d.message}"
         grouped.setdefault(d.session, []).append(line)
     return sorted(grouped.items(), key=lambda item: (item[0] is not None, item[0] or ""))
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How evenly the plan shares out seats and leaderships, in a planner's terms."""
+
+    unfilled: int
+    changes: int
+    fewest: int  # seats of the least busy active examiner
+    most: int
+    fair: float
+    fewest_leads: int  # among examiners who may lead and lead at least once, or 0
+    most_leads: int
+    gap: float | None  # how far (%) the fairness could still improve at most; None: proven
+
+
+def spread(result: Result, rows: list[Load], fair: float) -> Spread:
+    """The plan's objective in words: empty seats, changes, the range of loads, the gap."""
+    seats = [r.seats for r in rows] or [0]
+    leads = [r.leads for r in rows if r.leads] or [0]
+    o, b = result.objective, result.bound
+    gap = None
+    if result.status != "OPTIMAL":
+        pairs = [(o.load_squares, b.load_squares), (o.leader_squares, b.leader_squares)]
+        gaps = [(v - w) / v * 100 for v, w in pairs if v > 0 and w < v]
+        gap = max(gaps, default=0.0)
+    return Spread(o.unfilled, o.changes, min(seats), max(seats), fair, min(leads), max(leads), gap)

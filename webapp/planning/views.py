@@ -31,7 +31,6 @@ from services.messages import Refused
 from services.planning.plans import plan_objectives, status_name
 from services.planning.policy import effective_policy
 from services.planning.policy import shown as shown_value
-from services.planning.publishing import publish
 from services.planning.sheet_rows import panel_rows
 from services.planning.solve_jobs import cancel, get_job, list_jobs, request_plan
 from services.planning.solve_jobs import status_name as job_status_name
@@ -42,7 +41,7 @@ from solver.solve import Options
 
 from ..database import db, institution
 from ..language import service_lang
-from ..plans import loaded_plan, page, plan_or_404
+from ..plans import loaded_plan, page, plan_or_404, published_other
 from ..roles import role_required
 from . import policy_form, review
 
@@ -55,6 +54,13 @@ LEVELS = {
     "changes": _l("changes to the published plan"),
     "load_squares": _l("fair load"),
     "leader_squares": _l("fair leadership"),
+}
+SOLVER_STATUSES = {
+    "OPTIMAL": _l("proven optimal"),
+    "FEASIBLE": _l("valid, not proven optimal"),
+    "INFEASIBLE": _l("no plan possible"),
+    "UNKNOWN": _l("no plan found in time"),
+    "MODEL_INVALID": _l("data refused"),
 }
 STATUSES = {
     "suspended": _l("suspended"),
@@ -90,6 +96,14 @@ def new() -> str | Response:
             except Refused as refused:
                 policy_errors, refusals = policy_form.split(refused, service_lang())
             else:
+                if date_from < date.today():
+                    flash(
+                        _(
+                            "Note: this range starts in the past (%(day)s). Plan past dates only to record what was held.",
+                            day=date_from.isoformat(),
+                        ),
+                        "warning",
+                    )
                 return redirect(url_for("planning.job", job_id=job.id))
     return render_template(
         "planning/new.html", form=form, errors=errors, refusals=refusals, policy=policy,
@@ -152,6 +166,7 @@ def job(job_id: int) -> str:
         "planning/job.html", job=found, progress=progress_of(found, plan), plan=plan,
         diagnostics=diagnostics, alive=scheduler_alive(db(), utcnow()),
         partial=plan is not None and bool(plan.result.get("assignments")),
+        published=published_other(plan) if plan is not None else None,
     )  # fmt: skip
 
 
@@ -214,7 +229,10 @@ def plans() -> str:
     inst = institution()
     rows = [(p, objective_tuple(objective)) for p, objective in plan_objectives(db(), inst)]
     jobs = list_jobs(db(), inst, everything=True, limit=10)
-    return render_template("planning/plans.html", rows=rows, jobs=jobs, **_names())
+    published = next((p for p, _ in rows if p.status == PlanStatus.PUBLISHED), None)
+    return render_template(
+        "planning/plans.html", rows=rows, jobs=jobs, published=published, **_names()
+    )
 
 
 def _names() -> dict[str, Any]:
@@ -222,6 +240,7 @@ def _names() -> dict[str, Any]:
     return {
         "plan_status": lambda s: status_name(s, lang),
         "job_status": lambda s: job_status_name(s, lang),
+        "solver_status": lambda s: str(SOLVER_STATUSES.get(s, s)),
         "JobStatus": JobStatus,
         "PlanStatus": PlanStatus,
     }
@@ -243,8 +262,11 @@ def plan(version: int) -> str:
     return render_template(
         "planning/plan.html", plan=found, result=view.result, rows=rows, page=shown,
         query=request.args.get("q", ""), loads=[r for r in loads if r.code in sitting],
-        fair=fair, top=top, levels=LEVELS,
+        fair=fair, top=top, levels=LEVELS, spread=review.spread(view.result, loads, fair),
+        broken=len(view.findings(service_lang())) + len(view.result.unfilled)
+        if found.status == PlanStatus.DRAFT else 0,
         diagnostics=review.diagnostics_by_session(view.result), **_names(),
+        published=published_other(found),
         policy=policy_form.summary(view.instance.policy, effective_policy(institution()),
                                    service_lang()),
     )  # fmt: skip
@@ -271,18 +293,3 @@ def evidence(version: int, code: str) -> str:
     except KeyError:
         abort(404)
     return render_template("planning/evidence.html", plan=found, panel=shown, statuses=STATUSES)
-
-
-@blueprint.route("/plans/<int:version>/publish", methods=["POST"])
-@role_required(Role.PLANNER)
-def publish_plan(version: int) -> Response:
-    """Publish a checked draft; the reasons are listed when it is refused."""
-    plan_or_404(version)
-    try:
-        publish(db(), institution(), version)
-    except Refused as refused:  # refused before anything is written
-        for line in refused.lines(service_lang()):
-            flash(line, "error")
-    else:
-        flash(_("Plan v%(version)s is published.", version=version))
-    return redirect(url_for("planning.plan", version=version))
