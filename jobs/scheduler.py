@@ -6,8 +6,10 @@ the application database (`SQLAlchemyJobStore`), each registered at start with a
 id, `replace_existing=True`, `max_instances=1`, `coalesce=True` and a misfire grace time.
 Re-registering keeps a stored job's next run time, so a run missed while the scheduler was
 down still happens when it comes back within the grace time (once, coalesced). Only one
-scheduler may run against a database: it beats a heartbeat (`services.institution.scheduler_state`)
-and a second one refuses to start while the first is alive.
+scheduler runs against a database: it takes a lease in the database at start (atomically,
+`services.institution.scheduler_state.take_lease`) and renews it with its heartbeat; a
+second one refuses to start (exit 2) while the first is alive, or with `--standby` waits and
+takes over when the first stops or dies. A scheduler that finds its lease taken stops.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import logging
 import os
 import signal
 import sys
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from apscheduler.events import EVENT_SCHEDULER_STARTED
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_SCHEDULER_STARTED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -29,15 +32,16 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from models.base import utcnow
 from models.db import make_engine
-from services.institution.scheduler_state import alive_owner, scheduler_alive, stop_beating
+from services.institution.scheduler_state import scheduler_alive, stop_beating
 
 from . import tasks
+from .broker import close as close_broker
 from .solving import recover_interrupted
 
 log = logging.getLogger(__name__)
 JOBS_TABLE = "apscheduler_jobs"
+STANDBY_SECONDS = 5  # how often a standby scheduler asks for the lease
 LOCAL = tasks.LOCAL
 
 __all__ = ["JobSpec", "job_specs", "make_scheduler", "run_once", "scheduler_alive", "serve"]
@@ -149,36 +153,41 @@ def run_once(url: str) -> dict[str, str]:
     return outcomes
 
 
-def serve(url: str, once: bool = False) -> int:
-    """Be the scheduler process for the database at `url` (until stopped, or one pass)."""
+def serve(url: str, once: bool = False, standby: bool = False) -> int:
+    """Be the scheduler process for the database at `url` (until stopped, or one pass).
+
+    Another live scheduler holds the lease: exit 2, or with `standby` wait to take it over.
+    """
     os.environ["DATABASE_URL"] = url  # the job functions and the solve workers open it
-    with tasks.unit() as db:
-        other = alive_owner(db, utcnow())
-    if other is not None and other != tasks.owner():
-        print(
-            f"调度进程已在运行（{other}）/ a scheduler is already running ({other})",
-            file=sys.stderr,
-        )
-        return 2
+    while (other := tasks.take_over()) is not None:
+        if not standby:
+            print(
+                f"调度进程已在运行（{other}）/ a scheduler is already running ({other})",
+                file=sys.stderr,
+            )
+            return 2
+        log.info("standby: %s is the scheduler; trying again in %d s", other, STANDBY_SECONDS)
+        time.sleep(STANDBY_SECONDS)
     recover_interrupted(url)  # solve jobs whose worker died with the last scheduler
     try:
         if once:
             for job_id, outcome in run_once(url).items():
                 print(f"{job_id}: {outcome}")
             return 0
-        tasks.heartbeat()
         _run_blocking(url)
         return 0
     finally:
         with tasks.unit() as db:
             stop_beating(db, tasks.owner())
         tasks.dispose()
+        close_broker()
 
 
 def _run_blocking(url: str) -> None:
     scheduler = make_scheduler(url, BlockingScheduler)
     # wait=True: a job still running (the heartbeat) must not beat again after we stop beating
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=True))
+    scheduler.add_listener(lambda event: _lost(scheduler, event), EVENT_JOB_ERROR)
     log.info("scheduler started")
     try:
         scheduler.start()  # returns when shut down
@@ -187,3 +196,10 @@ def _run_blocking(url: str) -> None:
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=True)
+
+
+def _lost(scheduler: BaseScheduler, event: JobExecutionEvent) -> None:
+    """Stop when the heartbeat found the lease taken: two schedulers must never both run."""
+    if isinstance(event.exception, tasks.LeaseLost):
+        log.error("%s: stopping", event.exception)
+        scheduler.shutdown(wait=False)

@@ -1,5 +1,9 @@
 """Dispatching solve jobs: start queued jobs in worker processes, notice workers that died.
 
+With `PANELPLAN_BROKER_URL` set, queued jobs are sent to the broker instead, fairly
+(`services.planning.solve_queue`), for `panelplan worker` processes (`jobs.queue_worker`)
+to claim; the reaper below still fails the jobs of workers that died, wherever they ran.
+
 `dispatch_solves()` runs every couple of seconds in the scheduler process; it keeps no
 state between calls: the job rows say what runs where (worker pid and host, heartbeat), and
 the worker processes it started are its children, so `waitpid` tells how one ended. A
@@ -15,15 +19,30 @@ import os
 import signal
 import socket
 import sys
+from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import SolveJob
 from models.db import database_url, make_engine, session_factory, transaction
-from services.planning.solve_runs import attach, claim, fail, mark_interrupted, running, stale
+from services.planning.solve_queue import Fairness, choose
+from services.planning.solve_runs import (
+    attach,
+    claim,
+    fail,
+    mark_interrupted,
+    options_of,
+    running,
+    stale,
+)
+
+from .broker import broker_url, send
+from .queue_worker import Limits
 
 SLOTS_VARIABLE = "PANELPLAN_SOLVE_SLOTS"
 DEFAULT_SLOTS = 1  # CP-SAT uses every core it is given; one solve at a time on two cores
+# With a broker: term solves waiting in it, and in flight per institution (solve_queue).
+AHEAD_VARIABLE, PER_INSTITUTION_VARIABLE = "PANELPLAN_QUEUE_AHEAD", "PANELPLAN_INSTITUTION_SLOTS"
 
 
 def solve_slots() -> int:
@@ -39,6 +58,9 @@ def dispatch_solves(url: str | None = None, slots: int | None = None) -> list[in
     try:
         with transaction(factory, "scheduler") as db:
             reap(db)
+        broker = broker_url()
+        if broker is not None:
+            return _send_queued(factory, broker)
         return _start_queued(factory, url, solve_slots() if slots is None else slots)
     finally:
         engine.dispose()
@@ -60,6 +82,25 @@ def _start_queued(factory: sessionmaker[Session], url: str, slots: int) -> list[
         with transaction(factory, "scheduler") as db:
             attach(db, job.id, pid, socket.gethostname())
         started.append(job.id)
+
+
+def fairness(environ: dict[str, str] | None = None) -> Fairness:
+    """How many term solves wait in the broker, and run per institution (environment)."""
+    env = os.environ if environ is None else environ
+    return Fairness(
+        max(1, int(env.get(AHEAD_VARIABLE, Fairness.ahead))),
+        max(1, int(env.get(PER_INSTITUTION_VARIABLE, Fairness.per_institution))),
+    )
+
+
+def _send_queued(factory: sessionmaker[Session], broker: str) -> list[int]:
+    # Marked sent in the same unit that sends them: a send that fails rolls the marks back.
+    with transaction(factory, "scheduler") as db:
+        chosen = choose(db, fairness())
+        for dispatch in chosen:
+            job = db.get_one(SolveJob, dispatch.job_id)
+            send(broker, dispatch, Limits.of(options_of(job).time_limit).hard + 60)
+    return [d.job_id for d in chosen]
 
 
 def spawn_worker(job_id: int, url: str, quiet: bool = False) -> int:
@@ -102,8 +143,18 @@ def _not_our_child(job: SolveJob) -> str | None:
         return "process gone / 进程已不存在"
     except PermissionError:
         pass  # a process of another user holds the pid now: only the heartbeat can tell
+    if _zombie(job.worker_pid):  # killed, its parent gone and nobody reaping it yet
+        return "process gone / 进程已不存在"
     # The pid may have been reused by an unrelated process: a silent worker is gone.
     return "no heartbeat / 无心跳" if stale(job) else None
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # no /proc (not Linux), or gone meanwhile: the heartbeat tells
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
 
 
 def reap(db: Session) -> list[int]:

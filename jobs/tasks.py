@@ -23,7 +23,7 @@ from models.base import LOCAL, utcnow
 from models.db import database_url, make_engine, session_factory, transaction
 from services.alerts import compliance
 from services.alerts.notify import SmtpSettings, send_pending
-from services.institution.scheduler_state import beat
+from services.institution.scheduler_state import renew, take_lease
 from services.planning import revalidation
 
 log = logging.getLogger(__name__)
@@ -63,10 +63,23 @@ def local_day(now: datetime) -> date:
     return now.astimezone(LOCAL).date()
 
 
-def heartbeat() -> None:
-    """Tell other processes that this scheduler is alive."""
+def take_over() -> str | None:
+    """Take the scheduler lease; the live scheduler that holds it instead, if any."""
     with unit() as db:
-        beat(db, utcnow(), owner())
+        return take_lease(db, utcnow(), owner())
+
+
+class LeaseLost(RuntimeError):
+    """Another scheduler holds the lease: this one must stop (`panelplan scheduler` does)."""
+
+
+def heartbeat() -> None:
+    """Renew this scheduler's lease (taking it if free); LeaseLost if another one holds it."""
+    with unit() as db:
+        now = utcnow()
+        holder = None if renew(db, now, owner()) else take_lease(db, now, owner())
+    if holder is not None:
+        raise LeaseLost(f"the scheduler lease is held by {holder}")
 
 
 def daily_sweep() -> int:

@@ -16,6 +16,7 @@ import signal
 import socket
 import sys
 import threading
+from dataclasses import replace
 from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,7 +25,7 @@ from models import JobStatus, SolveJob
 from models.db import database_url, make_engine, session_factory, transaction
 from services.messages import Refused
 from services.planning.solve_runs import attach, end, fail, heartbeat, prepare_job, store_job
-from solver.solve import Control, Progress, solve
+from solver.solve import Control, Options, Progress, solve
 
 BEAT_SECONDS = 1.0  # progress is written at most this often
 log = logging.getLogger("panelplan.worker")
@@ -104,14 +105,23 @@ def _solve(factory: sessionmaker[Session], job_id: int, actor: str | None, every
     # Reading only: the what-if rehearsal rolls its withdrawals back.
     with transaction(factory, actor) as db:
         prepared = prepare_job(db, db.get_one(SolveJob, job_id))
+    options = prepared.options = capped(prepared.options)
     control = Control()
     # SIGTERM (a scheduler shutting down) stops the search and keeps the best plan.
     signal.signal(signal.SIGTERM, lambda *_: control.stop())
     with Beat(factory, job_id, control, every) as beat:
-        result = solve(prepared.instance, prepared.options, beat.report, control, prepared.warnings)
+        result = solve(prepared.instance, options, beat.report, control, prepared.warnings)
     with transaction(factory, actor) as db:
         store_job(db, job_id, prepared, result)
     return 0
+
+
+def capped(options: Options) -> Options:
+    """The options with at most `$PANELPLAN_SOLVE_WORKERS` CP-SAT threads (`panelplan worker`)."""
+    cap = int(os.environ.get("PANELPLAN_SOLVE_WORKERS", 0))
+    if cap <= 0 or 0 < options.workers <= cap:
+        return options
+    return replace(options, workers=cap)
 
 
 def main(argv: list[str] | None = None) -> int:

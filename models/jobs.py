@@ -62,5 +62,8 @@ class SolveJob(Base):
     error: Mapped[dict[str, Any] | None] = mapped_column()  # {"zh": [lines], "en": [lines]}
     requested_by: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Sent to the message broker (only with PANELPLAN_BROKER_URL): the job stays queued
+    # until a worker claims it, so a message delivered twice finds nothing to do.
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

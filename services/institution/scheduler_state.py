@@ -1,14 +1,25 @@
-"""The scheduler's marks in the database: its heartbeat, and watermarks of incremental jobs.
+"""The scheduler's marks in the database: its lease and heartbeat, watermarks of incremental jobs.
+
+One scheduler runs per deployment, however many are started: the `scheduler` mark is a lease.
+`take_lease` reads it under a row lock (PostgreSQL `FOR UPDATE`; SQLite's write transactions
+are serialised) and takes it only when its holder is gone, so two schedulers starting at the
+same moment cannot both win. The holder renews it with every beat (`renew`, conditional on
+still holding it) and clears it when it stops. A holder is gone when it has not beaten within
+ALIVE_WITHIN or, on this same host, when its process no longer exists (a scheduler killed
+with `kill -9` does not block its own restart until the beat goes stale).
 
 `scheduler_alive` lets any process (the web app, `panelplan plan`) tell whether a scheduler
-is running, without importing `jobs/`: the scheduler beats every few seconds and clears its
-beat when it stops.
+is running, without importing `jobs/`.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.alerts import SchedulerState
@@ -33,6 +44,35 @@ def beat(db: Session, now: datetime, owner: str) -> None:
     db.flush()
 
 
+def renew(db: Session, now: datetime, owner: str) -> bool:
+    """Beat for `owner` if it still holds the lease; False when another scheduler took it."""
+    renewed = db.execute(
+        update(SchedulerState)
+        .where(SchedulerState.name == HEARTBEAT, SchedulerState.owner == owner)
+        .values(at=now)
+        .returning(SchedulerState.name)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return renewed is not None
+
+
+def take_lease(db: Session, now: datetime, owner: str) -> str | None:
+    """Become the scheduler unless another live one is; None when taken, else the holder."""
+    if db.get(SchedulerState, HEARTBEAT) is None:
+        try:
+            with db.begin_nested():  # the first scheduler ever creates the row
+                db.add(SchedulerState(name=HEARTBEAT))
+        except IntegrityError:
+            pass  # another one created it meanwhile: the row lock below decides
+    query = select(SchedulerState).where(SchedulerState.name == HEARTBEAT).with_for_update()
+    state = db.execute(query.execution_options(populate_existing=True)).scalar_one()
+    if state.owner != owner and holder_alive(state.owner, state.at, now):
+        return state.owner
+    state.at, state.owner = now, owner
+    db.flush()
+    return None
+
+
 def stop_beating(db: Session, owner: str) -> None:
     """Clear the heartbeat of a scheduler that stops cleanly (if it is still the owner)."""
     state = db.get(SchedulerState, HEARTBEAT)
@@ -46,10 +86,28 @@ def aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def holder_alive(owner: str | None, at: datetime | None, now: datetime) -> bool:
+    """Whether the scheduler `owner` (host:pid) that beat `at` still runs."""
+    if owner is None or at is None or now - aware(at) > ALIVE_WITHIN:
+        return False
+    host, _, pid = owner.rpartition(":")
+    return host != socket.gethostname() or not pid.isdigit() or _process_exists(int(pid))
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: it exists
+    return True
+
+
 def alive_owner(db: Session, now: datetime) -> str | None:
-    """The scheduler (host:pid) that beat within ALIVE_WITHIN of `now`, if any."""
+    """The scheduler (host:pid) that holds the lease and still runs, if any."""
     state = db.get(SchedulerState, HEARTBEAT)
-    if state is None or state.at is None or now - aware(state.at) > ALIVE_WITHIN:
+    if state is None or not holder_alive(state.owner, state.at, now):
         return None
     return state.owner
 

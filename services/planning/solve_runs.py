@@ -41,6 +41,11 @@ MESSAGES = {
         "zh": "调度进程重启时本任务的求解进程已不在运行，任务中断，请重新提交",
         "en": "the job's solver process was gone when the scheduler restarted; request it again",
     },
+    "time_limit": {
+        "zh": "求解超过硬时限（{seconds} 秒）被终止，本任务未保存方案；已有方案均不受影响",
+        "en": "the solve passed its hard time limit ({seconds} s) and was stopped; this job "
+        "stored no plan, stored plans are untouched",
+    },
     "crashed": {
         "zh": "求解出错（{detail}），本任务未保存方案",
         "en": "the solve failed ({detail}); this job stored no plan",
