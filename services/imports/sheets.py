@@ -150,7 +150,12 @@ def _reason(path: Path, error: Exception) -> str:
     if isinstance(error, zipfile.BadZipFile):
         with path.open("rb") as stream:
             return "ole" if stream.read(len(OLE_MAGIC)) == OLE_MAGIC else "not_zip"
-    if type(error).__module__.startswith("defusedxml"):
+    causes: list[BaseException] = []
+    cause: BaseException | None = error
+    while cause is not None and len(causes) < 10:  # openpyxl wraps what it met in a ValueError
+        causes.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    if any(type(c).__module__.startswith("defusedxml") for c in causes):
         return "entities"  # EntitiesForbidden, DTDForbidden, ExternalReferenceForbidden
     if isinstance(error, UnicodeDecodeError):
         return "encoding"

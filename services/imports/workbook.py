@@ -100,15 +100,16 @@ def read_workbook(path: Path) -> list[Sheet]:
     check_archive(path)
     from openpyxl import load_workbook  # only the import paths need openpyxl
 
-    book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     budget = _Budget(path.name)
-    try:
-        return [
-            Sheet(f"{path.name}:{ws.title}", budget.rows_of(ws), ws.sheet_state != "visible")
-            for ws in book.worksheets
-        ]
-    finally:
-        book.close()
+    with path.open("rb") as stream:  # closed here even when openpyxl fails half-way
+        book = load_workbook(stream, read_only=True, data_only=True, keep_links=False)
+        try:
+            return [
+                Sheet(f"{path.name}:{ws.title}", budget.rows_of(ws), ws.sheet_state != "visible")
+                for ws in book.worksheets
+            ]
+        finally:
+            book.close()
 
 
 @dataclass

@@ -153,7 +153,10 @@ def _report(kind: str, path: Path, dry_run: bool, strict: bool, token: str = "")
     lang = service_lang()
     try:
         reports = run_import(kind, path, dry_run, strict)
-    except Refused as refused:
+    except Refused as refused:  # the file can never be imported: nothing to keep
+        if token:
+            session.pop("import", None)
+            shutil.rmtree(upload_root() / token, ignore_errors=True)
         return _page(kind=kind, strict=strict, problems=refused.problems)
     shown = [
         {
