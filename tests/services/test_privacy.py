@@ -16,10 +16,14 @@ from services.discipline.conflict_lists import conflict_page, organizations_like
 from services.discipline.conflicts import register_conflict
 from services.discipline.invalid_rows import invalid_rows
 from services.exports.layout import mask_id, mask_phone
+from services.filing.forms import form_rows, summary_rows
+from services.filing.forms_rows import chosen_examiners
 from services.institution.privacy import Sight, set_viewers_see_phones, sight
 from services.institution.users import create_user, sign_in
 from services.messages import Refused
+from services.people.history import examiner_history
 from services.people.queries import Filters, examiner_page, examiners_matching
+from services.planning.sheet_rows import panel_rows
 from services.search import like_pattern
 
 TODAY = date(2026, 3, 1)
@@ -123,3 +127,25 @@ def test_a_failed_sign_in_keeps_only_an_existing_users_name(db, make) -> None:
     with pytest.raises(Refused) as locked:
         sign_in(db, "S3cret-typed-as-name", "wrong", now, attempts=3, minutes=15)
     assert "分钟后再试" in locked.value.lines("zh")[0]
+
+
+def test_phones_leave_masked_in_the_files_and_lines_a_viewer_gets(db, make) -> None:
+    home = make.institution()
+    occupation, venue = make.occupation(), make.venue(home)
+    leader = make.examiner(home, occupation, phone="13912345678")
+    held = make.session(home, venue, occupation)
+    panels = {held.code: (leader.code, [leader.code])}
+    [row] = panel_rows(db, home, panels, {}, [held.code], whole_phones=False)
+    assert row.leader is not None and row.leader.phone == "139****5678"
+    [row] = panel_rows(db, home, panels, {}, [held.code])
+    assert row.leader is not None and row.leader.phone == "13912345678"
+    filed = chosen_examiners(db, home, [leader.code])
+    assert form_rows(filed, full_ids=False, whole_phones=False)[0].phone == "139****5678"
+    assert summary_rows(filed, full_ids=False, whole_phones=False)[0].phone == "139****5678"
+    assert summary_rows(filed, full_ids=False)[0].phone == "13912345678"
+    leader.phone = "13800000002"
+    db.flush()
+    newest = examiner_history(db, leader)[0]
+    assert "138****0002" in newest.text("zh", whole_phones=False)
+    assert "13800000002" not in newest.text("zh", whole_phones=False)
+    assert "13800000002" in newest.text("zh")
