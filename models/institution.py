@@ -23,6 +23,8 @@ class Institution(Timestamped, Base):
     policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Certificates are commonly valid 3 years (SPEC 7); configurable per institution.
     certificate_years: Mapped[int] = mapped_column(default=3)
+    # Viewers see phones masked (139****5678) unless the institution decides otherwise.
+    viewers_see_phones: Mapped[bool] = mapped_column(default=False)
 
 
 class Organization(Base):

@@ -27,6 +27,7 @@ from models import (
     Venue,
 )
 from models.base import ConflictKind
+from services.search import contains
 
 T = TypeVar("T")
 
@@ -36,6 +37,8 @@ KIND_NAMES = {
     ConflictKind.MASTER_APPRENTICE: {"zh": "师徒", "en": "master and apprentice"},
     ConflictKind.INTEREST: {"zh": "其他利害关系", "en": "other interest"},
 }
+# The kind as told to readers who may not see it (viewers: `services.institution.privacy`).
+UNTOLD_KIND = {"zh": "回避", "en": "conflict-of-interest"}
 
 # Why a voided result is void, in both languages.
 REASON = {
@@ -59,9 +62,14 @@ class InvalidLine:
     kind: ConflictKind
     reason_zh: str
     reason_en: str
+    untold_zh: str  # the reason without the kind of relationship
+    untold_en: str
 
-    def reason(self, lang: str = "zh") -> str:
-        """Why the result is void, in `lang`."""
+    def reason(self, lang: str = "zh", kind_shown: bool = True) -> str:
+        """Why the result is void, in `lang` (without the kind of relationship unless
+        `kind_shown`)."""
+        if not kind_shown:
+            return self.untold_en if lang == "en" else self.untold_zh
         return self.reason_en if lang == "en" else self.reason_zh
 
 
@@ -150,7 +158,7 @@ def conflict_page(
     )
     if text:
         columns = (Examiner.code, Examiner.name, Candidate.code, Candidate.name, Organization.name)
-        query = query.where(or_(*(column.contains(text, autoescape=True) for column in columns)))
+        query = query.where(or_(*(contains(column, text) for column in columns)))
     rows = session.scalars(
         query.options(
             selectinload(Conflict.examiner),
@@ -182,7 +190,7 @@ def organizations_like(
     empty), by name, and how many there are."""
     query = select(Organization.name).where(Organization.institution_id == institution.id)
     if text:
-        query = query.where(Organization.name.contains(text, autoescape=True))
+        query = query.where(contains(Organization.name, text))
     names = session.scalars(query.order_by(Organization.name).limit(limit))
     return Page(list(names), _count(session, query))
 
@@ -208,8 +216,6 @@ def compose_line(
         "name": examiner_name,
         "session": session_code,
         "day": day.isoformat(),
-        "kind_zh": names["zh"],
-        "kind_en": names["en"],
         "since_zh": f"（自 {began} 起）" if began else "",
         "since_en": f" (since {began})" if began else "",
     }
@@ -224,8 +230,10 @@ def compose_line(
         examiner_code=examiner_code,
         examiner_name=examiner_name,
         kind=kind,
-        reason_zh=templates["zh"].format(**params),
-        reason_en=templates["en"].format(**params),
+        reason_zh=templates["zh"].format(**params, kind_zh=names["zh"]),
+        reason_en=templates["en"].format(**params, kind_en=names["en"]),
+        untold_zh=templates["zh"].format(**params, kind_zh=UNTOLD_KIND["zh"]),
+        untold_en=templates["en"].format(**params, kind_en=UNTOLD_KIND["en"]),
     )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AssessmentSession, Candidate, Conflict, Institution, InvalidResult
-from services.discipline.conflict_lists import KIND_NAMES, invalid_results
+from services.discipline.conflict_lists import KIND_NAMES, UNTOLD_KIND, invalid_results
 from services.exports.invalid import InvalidRow
 from services.exports.layout import file_name
 
@@ -23,8 +23,9 @@ def invalid_file(inst: Institution, day: date) -> str:
     return file_name(f"{inst.name}成绩无效名单_{day:%Y%m%d}")
 
 
-def invalid_rows(db: Session, inst: Institution) -> list[InvalidRow]:
-    """Every voided result of the institution with the conflict behind it."""
+def invalid_rows(db: Session, inst: Institution, kind_shown: bool = True) -> list[InvalidRow]:
+    """Every voided result of the institution with the conflict behind it (its kind of
+    relationship only when `kind_shown`: viewers never see it)."""
     dates = _conflict_dates(db, inst)
     rows = []
     for line in invalid_results(db, inst):
@@ -35,8 +36,8 @@ def invalid_rows(db: Session, inst: Institution) -> list[InvalidRow]:
                 candidate_code=line.candidate_code, candidate_name=line.candidate_name,
                 organization=line.organization or "",
                 examiner=f"{line.examiner_code} {line.examiner_name}",
-                kind_zh=KIND_NAMES[line.kind]["zh"], since=since, declared_on=declared,
-                reason=line.reason("zh"),
+                kind_zh=(KIND_NAMES[line.kind] if kind_shown else UNTOLD_KIND)["zh"], since=since,
+                declared_on=declared, reason=line.reason("zh", kind_shown),
             )
         )  # fmt: skip
     return rows

@@ -214,6 +214,16 @@ def mask_id(number: str | None) -> str:
     return number[:keep] + "*" * (len(number) - 2 * keep) + number[-keep:]
 
 
+def mask_phone(phone: str | None) -> str:
+    """A phone number with its middle hidden (`139****5678`); short numbers keep 1 + 1."""
+    if not phone:
+        return ""
+    if len(phone) < 3:
+        return "*" * len(phone)
+    keep = (3, 4) if len(phone) >= 8 else (1, 1)
+    return phone[: keep[0]] + "*" * max(0, len(phone) - sum(keep)) + phone[-keep[1] :]
+
+
 def page_numbers(ws: Worksheet, text: str = "第 &P 页，共 &N 页") -> None:
     """Print page numbers in the footer of every page (&P this page, &N the page count)."""
     for footer in (ws.oddFooter, ws.evenFooter):

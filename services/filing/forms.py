@@ -3,7 +3,8 @@ rows and write the workbooks (`panelplan export attachment1|attachment2`: `cli.e
 
 Full ID numbers only when the caller says
 `full_ids=True` (admins; the CLI is an admin tool, `--masked` for copies that leave the
-office); each export with full numbers is an audit event.
+office); each export with full numbers is an audit event. Phones are whole unless the caller
+says `whole_phones=False` (viewers: `services.institution.privacy`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from models import Examiner, Institution, audit
 from models.base import Grade, Sex
 from services.exports import attachment1, attachment2
-from services.exports.layout import file_name, mask_id
+from services.exports.layout import file_name, mask_id, mask_phone
 from services.filing.forms_rows import (
     Filed,
 )
@@ -37,9 +38,9 @@ LEVEL_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级", 5: "五级"}
 
 
 def form_rows(
-    filed: Sequence[Filed], full_ids: bool, policy: Policy | None = None
+    filed: Sequence[Filed], full_ids: bool, policy: Policy | None = None, whole_phones: bool = True
 ) -> list[attachment1.ExaminerForm]:
-    """Attachment 1 rows (ID numbers full only when `full_ids`)."""
+    """Attachment 1 rows (ID numbers full only when `full_ids`, phones when `whole_phones`)."""
     policy = policy or Policy()
     return [
         attachment1.ExaminerForm(
@@ -48,7 +49,7 @@ def form_rows(
             birth_month=f.examiner.birth_month,
             document_number=_document(f.examiner, full_ids),
             education=f.examiner.education,
-            phone=f.examiner.phone,
+            phone=f.examiner.phone if whole_phones else mask_phone(f.examiner.phone),
             occupations=occupation_levels(f.examiner, policy),
             certificate_number=f.certificate.number if f.certificate else None,
             organization=f.examiner.organization.name if f.examiner.organization else None,
@@ -60,8 +61,10 @@ def form_rows(
     ]
 
 
-def summary_rows(filed: Sequence[Filed], full_ids: bool) -> list[attachment2.SummaryRow]:
-    """Attachment 2 rows (ID numbers full only when `full_ids`)."""
+def summary_rows(
+    filed: Sequence[Filed], full_ids: bool, whole_phones: bool = True
+) -> list[attachment2.SummaryRow]:
+    """Attachment 2 rows (ID numbers full only when `full_ids`, phones when `whole_phones`)."""
     rows = []
     for f in filed:
         e, c = f.examiner, f.certificate
@@ -70,7 +73,7 @@ def summary_rows(filed: Sequence[Filed], full_ids: bool) -> list[attachment2.Sum
                 name=e.name,
                 sex=SEX_NAMES[e.sex],
                 document_number=_document(e, full_ids),
-                phone=e.phone,
+                phone=e.phone if whole_phones else mask_phone(e.phone),
                 organization=e.organization.name if e.organization else None,
                 occupations="、".join(_occupation_names(e)),
                 grade=GRADE_NAMES[c.grade if c else e.grade],
@@ -92,11 +95,18 @@ def occupation_levels(examiner: Examiner, policy: Policy) -> str:
 
 
 def write_attachment1(
-    session: Session, home: Institution, filed: Sequence[Filed], path: Path, *, full_ids: bool
+    session: Session,
+    home: Institution,
+    filed: Sequence[Filed],
+    path: Path,
+    *,
+    full_ids: bool,
+    whole_phones: bool = True,
 ) -> Path:
     """Write Attachment 1 (one sheet per examiner) to `path`; audit full-number exports."""
     _refuse_empty(filed)
-    attachment1.build(form_rows(filed, full_ids, effective_policy(home))).save(path)
+    rows = form_rows(filed, full_ids, effective_policy(home), whole_phones)
+    attachment1.build(rows).save(path)
     _audit(session, home, "export attachment1", path, filed, full_ids)
     return path
 
@@ -110,10 +120,11 @@ def write_attachment2(
     *,
     full_ids: bool,
     filled_on: date | None = None,
+    whole_phones: bool = True,
 ) -> Path:
     """Write Attachment 2 (the year's 汇总表) to `path`; audit full-number exports."""
     _refuse_empty(filed)
-    rows = summary_rows(filed, full_ids)
+    rows = summary_rows(filed, full_ids, whole_phones)
     attachment2.build(year, home.name, rows, filled_on or date.today()).save(path)
     _audit(session, home, "export attachment2", path, filed, full_ids)
     return path

@@ -13,11 +13,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from services.imports.workbook import MAX_PART_BYTES, MAX_ROWS, Sheet, read_workbook
+from services.imports.workbook import MESSAGES as WORKBOOK_MESSAGES
 from services.messages import Problem, Refused
 
 MESSAGES = {
@@ -27,8 +30,12 @@ MESSAGES = {
         "en": "unsupported file {file}: save it as .xlsx or .csv",
     },
     "unreadable": {
-        "zh": "无法读取文件 {file}（{reason}）",
-        "en": "cannot read {file} ({reason})",
+        "zh": "无法读取文件 {file}：{reason_zh}",
+        "en": "cannot read {file}: {reason_en}",
+    },
+    "hidden_sheet": {
+        "zh": "{file} 中的数据表位于隐藏的工作表“{sheet}”中，未导入：请在 Excel 中取消隐藏该工作表（或删除它）后重新导入",
+        "en": "the table in {file} is on the hidden sheet “{sheet}”; not imported: unhide the sheet in Excel (or delete it) and import again",
     },
     "no_header": {
         "zh": "{file} 中找不到表头行：至少需要列 {columns}",
@@ -36,6 +43,24 @@ MESSAGES = {
     },
 }
 HEADER_SCAN_ROWS = 30
+# Why a file cannot be read, by what went wrong (never a bare exception name).
+REASONS = {
+    "not_zip": ("不是有效的 .xlsx 工作簿（文件已损坏，或是改了扩展名的其他文件）",
+                "it is not a valid .xlsx workbook (damaged, or another kind of file renamed)"),
+    "ole": ("这是旧版 .xls 工作簿或加密的工作簿：请在 Excel 中取消密码并另存为 .xlsx",
+            "it is an old .xls or a password-protected workbook: remove the password and save "
+            "it as .xlsx in Excel"),
+    "damaged": ("工作簿内容不完整或已损坏：请在 Excel 中打开并重新保存为 .xlsx",
+                "the workbook is incomplete or damaged: open it in Excel and save it as .xlsx again"),
+    "entities": ("工作簿包含不允许的 XML 实体声明（可能是恶意文件）",
+                 "the workbook declares XML entities, which are not allowed (possibly a hostile file)"),
+    "encoding": ("文本编码无法识别：请另存为 UTF-8 编码的 CSV",
+                 "its text encoding is not recognised: save it as UTF-8 CSV"),
+    "csv_field": ("CSV 文件中有过长的单元格或不成对的引号",
+                  "the CSV file has an overlong cell or an unmatched quote"),
+    "too_big": ("文件过大", "the file is too large"),
+}  # fmt: skip
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and encrypted .xlsx files
 
 
 @dataclass(frozen=True)
@@ -94,58 +119,81 @@ def _stem(heading: str) -> str:
     return re.sub(r"\(.*?\)", "", heading)
 
 
-def read_sheets(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
-    """Every sheet of a workbook (a CSV file is one sheet) as rows of cell values."""
+def read_sheets(path: Path) -> list[Sheet]:
+    """Every sheet of a workbook (a CSV file is one sheet) as rows of cell values, read within
+    the limits of `services.imports.workbook`; anything else is refused naming the file."""
     path = Path(path)
     if not path.is_file():
         raise Refused([Problem.of(MESSAGES, "no_file", "file", file=path.name)])
     suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt"):
+        raise Refused([Problem.of(MESSAGES, "bad_format", "file", file=path.name)])
     try:
         if suffix in (".xlsx", ".xlsm"):
-            return _read_workbook(path)
-        if suffix in (".csv", ".txt"):
-            return [(path.name, _read_csv(path.read_bytes()))]
+            return read_workbook(path)
+        return [Sheet(path.name, _read_csv(path))]
     except Refused:
         raise
     except Exception as error:  # a damaged or mislabelled file: say so, never a traceback
-        reason = type(error).__name__
-        raise Refused(
-            [Problem.of(MESSAGES, "unreadable", "file", file=path.name, reason=reason)]
-        ) from error
-    raise Refused([Problem.of(MESSAGES, "bad_format", "file", file=path.name)])
+        raise unreadable(path, _reason(path, error)) from error
 
 
-def _read_workbook(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
-    from openpyxl import load_workbook  # only the import paths need openpyxl
-
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        return [
-            (f"{path.name}:{sheet.title}", list(sheet.iter_rows(values_only=True)))
-            for sheet in book.worksheets
-        ]
-    finally:
-        book.close()
+def unreadable(path: Path, reason: str) -> Refused:
+    """The refusal of the file at `path` for `reason` (a key of REASONS)."""
+    zh, en = REASONS[reason]
+    problem = Problem.of(MESSAGES, "unreadable", "file", file=path.name, reason_zh=zh, reason_en=en)
+    return Refused([problem])
 
 
-def _read_csv(raw: bytes) -> list[tuple[Any, ...]]:
+def _reason(path: Path, error: Exception) -> str:
+    """Which of REASONS explains `error`, raised while reading the file at `path`."""
+    if isinstance(error, zipfile.BadZipFile):
+        with path.open("rb") as stream:
+            return "ole" if stream.read(len(OLE_MAGIC)) == OLE_MAGIC else "not_zip"
+    causes: list[BaseException] = []
+    cause: BaseException | None = error
+    while cause is not None and len(causes) < 10:  # openpyxl wraps what it met in a ValueError
+        causes.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    if any(type(c).__module__.startswith("defusedxml") for c in causes):
+        return "entities"  # EntitiesForbidden, DTDForbidden, ExternalReferenceForbidden
+    if isinstance(error, UnicodeDecodeError):
+        return "encoding"
+    if isinstance(error, csv.Error):
+        return "csv_field"
+    return "damaged"  # KeyError (a missing part), ParseError, ValueError...
+
+
+def _read_csv(path: Path) -> list[tuple[Any, ...]]:
     """CSV rows; UTF-8 (with or without BOM) first, else GB18030 (Excel's save in China)."""
+    if path.stat().st_size > MAX_PART_BYTES:
+        raise unreadable(path, "too_big")
+    raw = path.read_bytes()
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         content = raw.decode("gb18030")
-    return [tuple(r) for r in csv.reader(io.StringIO(content, newline=""))]
+    rows = []
+    for number, cells in enumerate(csv.reader(io.StringIO(content, newline="")), start=1):
+        if number > MAX_ROWS:
+            raise Refused([Problem.of(WORKBOOK_MESSAGES, "too_many_rows", "file", file=path.name,
+                                      sheet=path.name, limit=MAX_ROWS)])  # fmt: skip
+        rows.append(tuple(cells))
+    return rows
 
 
-def find_table(
-    sheets: Sequence[tuple[str, Sequence[tuple[Any, ...]]]], layout: Layout
-) -> Table | None:
-    """The first sheet holding `layout`'s header, with its data rows; None when none does."""
-    for source, rows in sheets:
+def find_table(sheets: Sequence[Sheet], layout: Layout) -> Table | None:
+    """The first sheet holding `layout`'s header, with its data rows; None when none does.
+    A table on a hidden sheet is refused (the planner would import rows they never saw)."""
+    for source, rows, hidden in sheets:
         for index, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
             mapping = _match(cells, layout)
             found = {name for name, _ in mapping.values()}
             if all(any(name in found for name in group) for group in layout.required):
+                if hidden:
+                    file, _, sheet = source.rpartition(":")  # sheet names hold no colon
+                    problem = Problem.of(MESSAGES, "hidden_sheet", "file", file=file, sheet=sheet)
+                    raise Refused([problem])
                 return _table(source, rows, index, mapping, layout)
     return None
 

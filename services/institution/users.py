@@ -9,6 +9,7 @@ under a lock (`models.locks`), so the limit holds however many attempts arrive a
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime, timedelta
 
@@ -161,13 +162,13 @@ def sign_in(
     after another. The message never says whether the name exists.
     """
     hold(session, "sign_in", username)
-    since = now - timedelta(minutes=minutes)
+    since, subject = now - timedelta(minutes=minutes), failure_subject(session, username)
     failures = session.scalar(
         select(func.count())
         .select_from(AuditEvent)
         .where(
             AuditEvent.action == "login_failed",
-            AuditEvent.subject == username,
+            AuditEvent.subject == subject,
             AuditEvent.at >= since,
         )
     )
@@ -175,8 +176,18 @@ def sign_in(
         raise Refused([Problem.of(MESSAGES, "locked", "username", minutes=minutes)])
     user = authenticate(session, username, password)
     if user is None:
-        audit(session, "login_failed", username).at = now
+        audit(session, "login_failed", subject).at = now
         session.flush()
         raise Refused([Problem.of(MESSAGES, "bad_login", "username")])
     audit(session, "login", username, user.institution_id).at = now
     return user
+
+
+def failure_subject(session: Session, username: str) -> str:
+    """What a failed sign-in records as typed: an existing user's name as is; any other text
+    (perhaps a password typed into the name field) only as `?` and 4 hex digits of its hash,
+    enough to count the failures of that name (so an unknown name locks like a known one and
+    the lock tells nothing), too few to tell a password from 65,536 others."""
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        return username
+    return "?" + hashlib.sha256(username.encode()).hexdigest()[:4]

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from models import AssessmentSession, Candidate, Change, Examiner, Occupation, Organization
 from models.base import local_time
 from services.discipline.conflict_lists import KIND_NAMES
-from services.exports.layout import mask_id
+from services.exports.layout import mask_id, mask_phone
 from services.messages import Catalog, label
 from services.people.certificates import GRADE_NAMES
 from solver.messages import STATUS_NAMES, pick
@@ -94,7 +94,7 @@ FIELDS: dict[str, dict[str, dict[str, str]]] = {
         issue_date=("发证日期", "issue date"),
         valid_until=("有效期至", "valid until"),
     ),
-    "conflicts": _names(
+    "conflicts": _names(  # kind and note: not for viewers (UNTOLD)
         kind=("回避关系类型", "kind"),
         candidate_id=("回避考生", "candidate"),
         organization_id=("回避单位", "organisation"),
@@ -162,6 +162,7 @@ REFERENCES = {
 }
 GONE: Catalog = {"gone": {"zh": "（已删除）", "en": "(deleted)"}}
 EMPTY = "∅"
+UNTOLD = frozenset({"kind", "note"})  # what a conflict line tells only readers who see relations
 
 
 @dataclass(frozen=True)
@@ -175,13 +176,21 @@ class HistoryLine:
     fields: dict[str, list[Any]]
     names: Mapping[str, Mapping[int, str]] = field(default_factory=dict)  # kind -> id -> name
 
-    def text(self, lang: str = "zh", whole_ids: bool = False) -> str:
-        """`2026-03-01 17:00 planner 修改 考评人员信息: 状态 在岗 → 暂停`."""
+    def text(
+        self, lang: str = "zh", whole_ids: bool = False, whole_phones: bool = True,
+        relations: bool = True,
+    ) -> str:  # fmt: skip
+        """`2026-03-01 17:00 planner 修改 考评人员信息: 状态 在岗 → 暂停` (ID numbers masked
+        unless `whole_ids`, phones unless `whole_phones`; a conflict's kind and note left out
+        unless `relations`: `services.institution.privacy`)."""
         what = ENTITY_NAMES.get(self.entity, {}).get(lang, self.entity)
         action = ACTION_NAMES[self.action][lang]
         parts = []
-        for name in self._shown():
-            old, new = (self.value(name, v, lang, whole_ids) for v in self.fields[name])
+        untold = UNTOLD if self.entity == "conflicts" and not relations else frozenset()
+        for name in (n for n in self._shown() if n not in untold):
+            old, new = (
+                self.value(name, v, lang, whole_ids, whole_phones) for v in self.fields[name]
+            )
             if self.action == "update":
                 parts.append(f"{self._label(name, lang)} {old or EMPTY} → {new or EMPTY}")
             elif value := (new if self.action == "insert" else old):
@@ -201,7 +210,10 @@ class HistoryLine:
         names = FIELDS.get(self.entity, {}).get(name)
         return pick(names, lang) if names else label(name, lang)
 
-    def value(self, name: str, value: Any, lang: str = "zh", whole_ids: bool = False) -> str:
+    def value(
+        self, name: str, value: Any, lang: str = "zh", whole_ids: bool = False,
+        whole_phones: bool = True,
+    ) -> str:  # fmt: skip
         """`value` of field `name` as planners read it ("" when empty)."""
         if value is None or value == "":
             return ""
@@ -212,6 +224,8 @@ class HistoryLine:
             return found if found is not None else GONE["gone"][lang]
         if name == "document_number" and not whole_ids:
             return mask_id(str(value))
+        if name == "phone" and not whole_phones:
+            return mask_phone(str(value))
         names = VALUE_NAMES.get((self.entity, name)) or VALUE_NAMES.get(("*", name))
         if names is not None and value in names:
             return pick(names[value], lang)

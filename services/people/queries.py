@@ -28,6 +28,8 @@ from models import (
     Revocation,
 )
 from models.base import ExaminerStatus, Grade
+from services.institution.privacy import Sight
+from services.search import ID_VISIBLE, PHONE_VISIBLE, contains, visible_contains
 
 PAGE_SIZE = 50
 
@@ -104,8 +106,11 @@ def _enum(kind: Any, value: Any) -> Any:
         return None
 
 
-def examiner_page(session: Session, institution_id: int, filters: Filters, today: date) -> Page:
-    """The page of examiners matching `filters`, ordered by code."""
+def examiner_page(
+    session: Session, institution_id: int, filters: Filters, today: date, sight: Sight
+) -> Page:
+    """The page of examiners matching `filters` as a reader with `sight` may search them,
+    ordered by code."""
     appointment_end = (
         select(func.max(Appointment.end))
         .where(Appointment.examiner_id == Examiner.id)
@@ -121,6 +126,7 @@ def examiner_page(session: Session, institution_id: int, filters: Filters, today
         filters,
         (appointment_end, certificate_until),
         today,
+        sight,
     )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(
@@ -136,17 +142,11 @@ def examiner_page(session: Session, institution_id: int, filters: Filters, today
     return Page([Row(e, a, c) for e, a, c in rows], total, filters.page)
 
 
-def _filtered(query: Select[Any], filters: Filters, ends: tuple[Any, Any], today: date) -> Any:
+def _filtered(
+    query: Select[Any], filters: Filters, ends: tuple[Any, Any], today: date, sight: Sight
+) -> Any:
     if filters.q:
-        plain = filters.q.replace(" ", "").replace("-", "").upper()
-        query = query.where(
-            or_(
-                Examiner.name.contains(filters.q, autoescape=True),
-                func.upper(Examiner.code).contains(plain, autoescape=True),
-                func.upper(Examiner.document_number).contains(plain, autoescape=True),
-                func.replace(Examiner.phone, "-", "").contains(plain, autoescape=True),
-            )
-        )
+        query = query.where(_matching(filters.q, sight))
     if filters.occupation:
         held = (
             select(Qualification.id)
@@ -164,6 +164,19 @@ def _filtered(query: Select[Any], filters: Filters, ends: tuple[Any, Any], today
     return query
 
 
+def _matching(text: str, sight: Sight) -> Any:
+    """Name, code, ID number or phone contains `text`; an ID number or phone the reader sees
+    masked matches only in its visible characters (`services.search`)."""
+    plain = text.replace(" ", "").replace("-", "").upper()
+    number, phone = func.upper(Examiner.document_number), func.replace(Examiner.phone, "-", "")
+    return or_(
+        contains(Examiner.name, text),
+        contains(func.upper(Examiner.code), plain),
+        contains(number, plain) if sight.ids else visible_contains(number, plain, ID_VISIBLE),
+        contains(phone, plain) if sight.phones else visible_contains(phone, plain, PHONE_VISIBLE),
+    )
+
+
 def occupation_choices(session: Session) -> list[tuple[str, str]]:
     """The catalogue as (code, "code name"), newest edition per code, for filters and forms."""
     rows = session.execute(
@@ -179,7 +192,7 @@ def examiners_matching(
     (every examiner without it), with their organisations."""
     query = select(Examiner).where(Examiner.institution_id == institution_id)
     if text:
-        query = query.where(Examiner.name.contains(text) | Examiner.code.contains(text))
+        query = query.where(contains(Examiner.name, text) | contains(Examiner.code, text))
     total = session.scalar(query.with_only_columns(func.count(Examiner.id))) or 0
     rows = session.scalars(
         query.options(selectinload(Examiner.organization))

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from models import AssessmentSession, Examiner, Institution, Occupation, Organization, Plan, Venue
 from models import SessionCandidate as Listed
-from services.exports.layout import file_name, mask_id
+from services.exports.layout import file_name, mask_id, mask_phone
 from services.exports.plan_rows import PanelRow, Person, PlanHeader
 from services.messages import Problem, Refused
 from services.planning.plans import status_name
@@ -52,14 +52,17 @@ def plan_header(db: Session, inst: Institution, plan: Plan) -> PlanHeader:
     )
 
 
-def plan_rows(db: Session, inst: Institution, plan: Plan) -> list[PanelRow]:
-    """Every session of the plan with its panel, by start and code."""
+def plan_rows(
+    db: Session, inst: Institution, plan: Plan, whole_phones: bool = True
+) -> list[PanelRow]:
+    """Every session of the plan with its panel, by start and code (phones masked unless
+    `whole_phones`: `services.institution.privacy`)."""
     panels = {
         a["session"]: (a.get("leader"), a["members"]) for a in plan.result.get("assignments", ())
     }
     unfilled = {u["session"]: u["seats"] for u in plan.result.get("unfilled", ())}
     codes = {s["id"] for s in plan.instance.get("sessions", ())} | set(panels)
-    return panel_rows(db, inst, panels, unfilled, codes)
+    return panel_rows(db, inst, panels, unfilled, codes, whole_phones)
 
 
 def panel_rows(
@@ -68,10 +71,12 @@ def panel_rows(
     panels: Mapping[str, tuple[str | None, Sequence[str]]],
     unfilled: Mapping[str, int],
     codes: Collection[str],
+    whole_phones: bool = True,
 ) -> list[PanelRow]:
     """Sessions `codes` with their panels ((leader, members) by session; empty seats), by
     start and code (one query per table)."""
-    people = _people(db, inst, {m for code in codes for m in panels.get(code, (None, ()))[1]})
+    wanted = {m for code in codes for m in panels.get(code, (None, ()))[1]}
+    people = _people(db, inst, wanted, whole_phones)
     rows = []
     for s, venue, occupation, listed in _sessions(db, inst, set(codes)):
         leader, members = panels.get(s.code, (None, ()))
@@ -107,16 +112,20 @@ def _sessions(db: Session, inst: Institution, codes: set[str]) -> list[Any]:
     return list(db.execute(query).all()) if codes else []
 
 
-def _people(db: Session, inst: Institution, codes: set[str]) -> dict[str, Person]:
-    """The examiners with these codes: contacts and masked ID numbers."""
+def _people(
+    db: Session, inst: Institution, codes: set[str], whole_phones: bool = True
+) -> dict[str, Person]:
+    """The examiners with these codes: contacts (phones masked unless `whole_phones`) and
+    masked ID numbers."""
     query = (
         select(Examiner.code, Examiner.name, Examiner.phone, Examiner.document_number,
                Organization.name)
         .outerjoin(Organization, Organization.id == Examiner.organization_id)
         .where(Examiner.institution_id == inst.id, Examiner.code.in_(codes))
     )  # fmt: skip
+    phone_shown = (lambda p: p or "") if whole_phones else mask_phone
     return {
-        code: Person(code, name, phone or "", organization or "", mask_id(number))
+        code: Person(code, name, phone_shown(phone), organization or "", mask_id(number))
         for code, name, phone, number, organization in db.execute(query)
     }
 

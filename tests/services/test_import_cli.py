@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -113,3 +115,14 @@ def test_an_unreadable_file_is_refused_without_a_traceback(url, tmp_path, capsys
     broken.write_bytes(b"not a zip")
     assert main(["import", "examiners", str(broken), "--database", url, "--lang", "en"]) == 2
     assert "cannot read broken.xlsx" in capsys.readouterr().err
+
+
+def test_a_decompression_bomb_is_refused_quickly_with_exit_2(url, tmp_path, capsys):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "<row/>" * 3_000_000)
+    started = time.monotonic()
+    assert main(["import", "examiners", str(bomb), "--database", url]) == 2
+    assert time.monotonic() - started < 10
+    assert "bomb.xlsx 的压缩比异常" in capsys.readouterr().err
+    assert count(url, Examiner) == 0

@@ -4,6 +4,7 @@ progress, review, publish, downloads; an impossible term's diagnostics; files pe
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from urllib.parse import quote
 
@@ -137,3 +138,14 @@ def test_an_anonymous_visitor_downloads_nothing(app) -> None:
 def test_an_empty_year_is_refused_with_the_reason(app) -> None:
     page = signed_in(app, "admin").get("/downloads/attachment/2?year=1990", follow_redirects=True)
     assert "没有符合条件的考评人员" in page.get_data(as_text=True)
+
+
+def test_viewers_download_phones_masked_planners_whole(app) -> None:
+    solve_in_process(_path(app))
+    whole, masked = re.compile(r"1\d{10}"), re.compile(r"1\d\d\*{4}\d{4}")
+    for role, shown in (("viewer", masked), ("planner", whole)):
+        client = signed_in(app, role)
+        for path in ("/plans/1/download/dispatch", "/downloads/attachment/2?year=2026"):
+            text = text_of(workbook(client.get(path)))
+            hidden = whole if shown is masked else masked
+            assert shown.search(text) and not hidden.search(text), (role, path)

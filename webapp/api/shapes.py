@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from models import AssessmentSession, Examiner, Plan
 from models.jobs import SolveJob
+from services.exports.layout import mask_id, mask_phone
+from services.institution.privacy import Sight
 from services.planning.solve_jobs import status_name
 
 
-def examiner_json(e: Examiner, shown: Callable[[str], str], detail: bool = False) -> dict[str, Any]:
-    """An examiner; ID numbers through `shown` (masked unless the reader is an admin)."""
+def examiner_json(e: Examiner, seen: Sight, detail: bool = False) -> dict[str, Any]:
+    """An examiner; ID numbers and phones whole or masked as the reader `seen`s them."""
     out: dict[str, Any] = {
         "code": e.code,
         "name": e.name,
@@ -19,12 +20,12 @@ def examiner_json(e: Examiner, shown: Callable[[str], str], detail: bool = False
         "grade": e.grade.value,
         "status": e.status.value,
         "organization": e.organization.name if e.organization else None,
-        "document_number": shown(e.document_number),
+        "document_number": e.document_number if seen.ids else mask_id(e.document_number),
         "leader_eligible": e.leader_eligible,
         "assessing_since": _iso(e.assessing_since),
     }
     if detail:
-        out["phone"] = e.phone
+        out["phone"] = e.phone if seen.phones else (mask_phone(e.phone) or None)
         out["qualifications"] = [
             {"occupation": q.occupation.code, "name": q.occupation.name, "top_level": q.top_level}
             for q in e.qualifications

@@ -19,7 +19,6 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 
 from models.base import Role
-from services.exports.layout import mask_id
 from services.messages import Refused
 from services.people.queries import examiner_by_code, examiners_matching
 from services.planning.plans import plan_versions
@@ -39,7 +38,8 @@ from solver.solve import Options
 from ..database import db, institution
 from ..language import service_lang
 from ..plans import plan_cache, plan_or_404
-from ..roles import may, role_required
+from ..privacy import sight
+from ..roles import role_required
 from .openapi import document
 from .params import FARTHEST, LIMITS, BadParameters, Params, window
 from .shapes import examiner_json, job_json, plan_json, session_json
@@ -97,7 +97,8 @@ def examiners() -> ResponseReturnValue:
     if page * PAGE_SIZE < total:
         args: dict[str, Any] = {**request.args.to_dict(), "page": page + 1}
         following = url_for("api.examiners", **args)
-    items = [examiner_json(e, _id_shown) for e in rows]
+    seen = sight()
+    items = [examiner_json(e, seen) for e in rows]
     return jsonify({"page": page, "total": total, "next": following, "items": items})
 
 
@@ -108,7 +109,7 @@ def examiner(code: str) -> ResponseReturnValue:
     found = examiner_by_code(db(), institution().id, code)
     if found is None:
         abort(404)
-    return jsonify(examiner_json(found, _id_shown, detail=True))
+    return jsonify(examiner_json(found, sight(), detail=True))
 
 
 @blueprint.get("/sessions")
@@ -195,8 +196,3 @@ def new_job() -> ResponseReturnValue:
 def cancel_job(job_id: int) -> ResponseReturnValue:
     """Cancel a queued job; a running one stops and keeps its best plan."""
     return jsonify(job_json(cancel(db(), job_id, institution()), service_lang()))
-
-
-def _id_shown(number: str) -> str:
-    """Full ID numbers for admins only."""
-    return number if may(Role.ADMIN) else mask_id(number)

@@ -39,6 +39,7 @@ KINDS = {
     "occupations": _l("Occupation catalogue"),
 }
 SUFFIXES = (".xlsx", ".csv")
+NAME_BYTES = 150  # an uploaded file's name, kept (file systems allow 255 bytes)
 STALE_SECONDS = 24 * 3600  # uploads never confirmed are removed after a day
 MESSAGES = {
     "no_file": {"zh": "请选择要导入的文件", "en": "choose a file to import"},
@@ -46,11 +47,29 @@ MESSAGES = {
         "zh": "只能导入 .xlsx 或 .csv 文件（收到 {name}）",
         "en": "only .xlsx or .csv files can be imported (got {name})",
     },
+    "not_saved": {
+        "zh": "无法保存上传的文件 {name}，请稍后重试",
+        "en": "the uploaded file {name} could not be saved; try again later",
+    },
     "expired": {
         "zh": "上传的文件已失效，请重新上传并试导入",
         "en": "the uploaded file has expired; upload it again and do a dry run",
     },
 }
+
+
+def upload_name(given: str) -> str:
+    """The uploaded file's name as kept and shown: its last path part, without control
+    characters, at most NAME_BYTES bytes in UTF-8 (its suffix kept): a longer name cannot be
+    saved on most file systems."""
+    name = "".join(c for c in given.replace("\\", "/").split("/")[-1] if c.isprintable()).strip()
+    if name in (".", ".."):
+        return ""
+    suffix = Path(name).suffix if len(Path(name).suffix) <= 8 else ""  # .xlsx, .csv
+    stem = name[: len(name) - len(suffix)]
+    while stem and len((stem + suffix).encode()) > NAME_BYTES:
+        stem = stem[:-1]
+    return stem + suffix
 
 
 def upload_root() -> Path:
@@ -82,7 +101,7 @@ def upload() -> str:
     kind = kind if kind in KINDS else "examiners"
     strict = bool(request.form.get("strict"))
     file = request.files.get("file")
-    name = Path((file.filename or "").replace("\\", "/")).name if file else ""
+    name = upload_name(file.filename or "") if file else ""
     if not name:
         return _page(kind=kind, strict=strict, problems=[_problem("no_file")])
     if Path(name).suffix.lower() not in SUFFIXES:
@@ -92,7 +111,11 @@ def upload() -> str:
     folder = upload_root() / token
     folder.mkdir(parents=True, mode=0o700)
     assert file is not None
-    file.save(folder / name)
+    try:
+        file.save(folder / name)
+    except OSError:  # the disk is full, say: no folder left behind, a reason shown
+        shutil.rmtree(folder, ignore_errors=True)
+        return _page(kind=kind, strict=strict, problems=[_problem("not_saved", name=name)])
     session["import"] = {"token": token, "kind": kind, "strict": strict, "name": name}
     return _report(kind, folder / name, dry_run=True, strict=strict, token=token)
 
@@ -132,7 +155,10 @@ def _report(kind: str, path: Path, dry_run: bool, strict: bool, token: str = "")
     lang = service_lang()
     try:
         reports = run_import(kind, path, dry_run, strict)
-    except Refused as refused:
+    except Refused as refused:  # the file can never be imported: nothing to keep
+        if token:
+            session.pop("import", None)
+            shutil.rmtree(upload_root() / token, ignore_errors=True)
         return _page(kind=kind, strict=strict, problems=refused.problems)
     shown = [
         {

@@ -20,7 +20,6 @@ from werkzeug.wrappers import Response
 from models import Examiner
 from models.base import DocumentType, ExaminerStatus, Grade, Role, Sex
 from services.discipline.actions import suspension
-from services.exports.layout import mask_id
 from services.messages import Problem, Refused
 from services.people.checks import ExaminerIn, Lookups, check
 from services.people.history import examiner_history
@@ -38,7 +37,8 @@ from services.people.writes import SETTABLE_STATUSES, duty_problems, save_examin
 from ..database import db, institution
 from ..language import service_lang
 from ..planning.term import examiner_load
-from ..roles import may, role_required
+from ..privacy import shown_id, shown_phone, sight
+from ..roles import role_required
 from . import blueprint
 from .forms import Parsed, errors_by_field, exists_problem, parse_examiner, values_of
 from .labels import LEVELS, label
@@ -52,11 +52,6 @@ FORM_FIELDS = {
 T = TypeVar("T")
 
 
-def shown_id(number: str | None) -> str:
-    """The document number as this user may see it: whole for admins, masked otherwise."""
-    return (number or "") if may(Role.ADMIN) else mask_id(number)
-
-
 def choices() -> dict[str, Any]:
     """The enums and the catalogue every examiner template offers."""
     return {
@@ -67,6 +62,8 @@ def choices() -> dict[str, Any]:
         "document_types": list(DocumentType),
         "occupations": occupation_choices(db()),
         "shown_id": shown_id,
+        "shown_phone": shown_phone,
+        "relations": sight().relations,
         "label": label,
         "levels": LEVELS,
     }
@@ -85,7 +82,7 @@ def find(code: str) -> Examiner:
 def index() -> str:
     """Search and filter the examiners, one page at a time."""
     filters = Filters.of(request.args)
-    page = examiner_page(db(), current_user.institution_id, filters, date.today())
+    page = examiner_page(db(), current_user.institution_id, filters, date.today(), sight())
     return render_template("examiners/list.html", page=page, filters=filters, **choices())
 
 
@@ -99,8 +96,9 @@ def detail(code: str) -> str:
 def render_detail(examiner: Examiner, errors: dict[str, Any] | None = None, **values: Any) -> str:
     """The detail page (with the errors of a refused add-record form, if any)."""
     records, lang = _records(examiner), service_lang()
-    whole_ids = may(Role.ADMIN)  # like the document number on the page: masked for the rest
-    history = [line.text(lang, whole_ids) for line in examiner_history(db(), examiner)]
+    seen = sight()  # like the document number and phone on the page
+    lines = examiner_history(db(), examiner)
+    history = [line.text(lang, seen.ids, seen.phones, seen.relations) for line in lines]
     return render_template(
         "examiners/detail.html",
         examiner=examiner,

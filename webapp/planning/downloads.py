@@ -4,7 +4,8 @@ statement, the invalid results, and Attachments 1 and 2.
 Every file is built by the export services and sent with its Chinese name (`download_name`:
 RFC 5987 `filename*`). ID numbers: plan, dispatch and examiner sheets only ever hold masked
 numbers; Attachments 1 and 2 carry full numbers for admins only, everyone else gets a
-masked copy (the services audit every full-number export).
+masked copy (the services audit every full-number export). Phones: masked for viewers unless
+the institution lets them see phones (`webapp.privacy`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from solver.numbers import BadNumber, whole
 
 from ..database import db, institution
 from ..language import service_lang
+from ..privacy import sight
 from ..roles import role_required
 from .views import blueprint, plan_or_404
 
@@ -67,7 +69,7 @@ def send_workbook(wb: Workbook, name: str) -> Response:
 def _sheet_data(version: int) -> tuple[PlanHeader, list[PanelRow]]:
     found = plan_or_404(version)
     inst = institution()
-    return plan_header(db(), inst, found), plan_rows(db(), inst, found)
+    return plan_header(db(), inst, found), plan_rows(db(), inst, found, sight().phones)
 
 
 @blueprint.route("/plans/<int:version>/download/plan")
@@ -153,7 +155,7 @@ def download_invalid() -> Response:
     """Candidates whose result is void (R5)."""
     inst = institution()
     today = date.today()
-    wb = invalid_workbook(inst.name, today, invalid_rows(db(), inst))
+    wb = invalid_workbook(inst.name, today, invalid_rows(db(), inst, sight().relations))
     return send_workbook(wb, invalid_file(inst, today))
 
 
@@ -168,17 +170,17 @@ def download_attachment(number: int) -> Response:
         year = whole(request.args.get("year") or date.today().year, 1900, 9999)
     except BadNumber:
         abort(400)
-    full = current_user.role == Role.ADMIN
+    full, phones = current_user.role == Role.ADMIN, sight().phones
     label = f"{year}" if full else f"{year}_脱敏"
     with tempfile.TemporaryDirectory() as folder:
         try:
             filed = year_roster(db(), inst, year)
             if number == 1:
                 path = Path(folder) / attachment1_name(inst, label)
-                write_attachment1(db(), inst, filed, path, full_ids=full)
+                write_attachment1(db(), inst, filed, path, full_ids=full, whole_phones=phones)
             else:
                 path = Path(folder) / attachment2_name(inst, year, "" if full else "脱敏")
-                write_attachment2(db(), inst, year, filed, path, full_ids=full)
+                write_attachment2(db(), inst, year, filed, path, full_ids=full, whole_phones=phones)
         except Refused as refused:
             return _refused(refused)
         data = io.BytesIO(path.read_bytes())

@@ -1,7 +1,8 @@
 """Conflicts of interest (回避关系): the register, registering one (planners), and the
 results it voids after the fact (the report `services.discipline.conflicts.register_conflict` returns).
 
-Both lists come a page at a time with their totals (`page`, `invalid_page`; `q` searches
+Viewers see who has a conflict with whom and since when, never its kind (a relative of a
+candidate) nor its note (`services.institution.privacy`). Both lists come a page at a time with their totals (`page`, `invalid_page`; `q` searches
 the register), and the organisation is typed by name with a short list of suggestions:
 an institution keeps adding conflicts, voided results and organisations, and the page
 must stay quick however long they get.
@@ -32,6 +33,7 @@ from solver.numbers import INT32, BadNumber, whole
 from ...database import db
 from ...language import service_lang
 from ...numbers import page_arg
+from ...privacy import sight
 from ...roles import role_required
 from ..blueprint import blueprint
 from ..common import Form, home, today
@@ -125,6 +127,7 @@ def _page(form: Form, values: dict[str, Any], suggested: Page[str] | None = None
         invalid_pages=_last(invalid.total, INVALID_PAGE_SIZE), organizations=suggested,
         errors=form.errors, values=values or {"declared_on": today().isoformat()},
         kinds=[(k.value, label(k)) for k in ConflictKind], lang=service_lang(),
+        relations=sight().relations,
     )  # fmt: skip
 
 

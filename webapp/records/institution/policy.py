@@ -1,5 +1,6 @@
 """The institution's policy settings (SPEC 4.2): everyone may read them, admins change them
-through `services.planning.policy.update_policy`, which refuses any value looser than the notice."""
+through `services.planning.policy.update_policy`, which refuses any value looser than the notice.
+The privacy setting beside them (whether viewers see whole phones) is the admins' too."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from models.base import Role
+from services.institution.privacy import set_viewers_see_phones
 from services.messages import Refused, label
 from services.planning.policy import GRADES, effective_policy, update_policy
 from solver.numbers import BadNumber, whole
@@ -59,6 +61,15 @@ def policy_update() -> str | Response:
             flash(_("Policy saved."))
             return redirect(url_for("records.policy"))
     return _page(dict(request.form), form.errors)
+
+
+@blueprint.route("/policy/privacy", methods=["POST"])
+@role_required(Role.ADMIN)
+def privacy_update() -> Response:
+    """Whether viewers see whole phone numbers (masked unless the institution allows)."""
+    set_viewers_see_phones(db(), home(), Form().flag("viewers_see_phones"))
+    flash(_("Privacy setting saved."))
+    return redirect(url_for("records.policy"))
 
 
 def _changes(form: Form) -> dict[str, Any]:
@@ -110,5 +121,5 @@ def _page(values: dict[str, Any], errors: Errors) -> str:
     names = {key: label(f"policy.{key}", service_lang()) for key in KEYS}
     return render_template(
         "records/policy.html", values=values, errors=errors, names=names, numbers=NUMBERS,
-        flags=FLAGS, choices=CHOICES, grades=GRADES,
+        flags=FLAGS, choices=CHOICES, grades=GRADES, viewers_see_phones=home().viewers_see_phones,
     )  # fmt: skip
