@@ -30,8 +30,10 @@ from models import (
 from models.base import ExaminerStatus, Grade
 from services.institution.privacy import Sight
 from services.search import ID_VISIBLE, PHONE_VISIBLE, contains, visible_contains
+from solver.numbers import INT32, BadNumber, whole
 
 PAGE_SIZE = 50
+MAX_ENDING_DAYS = 3650  # "ending within N days": ten years covers any appointment (3 at most)
 
 
 @dataclass
@@ -53,8 +55,8 @@ class Filters:
             occupation=(args.get("occupation") or "").strip() or None,
             grade=_enum(Grade, args.get("grade")),
             status=_enum(ExaminerStatus, args.get("status")),
-            ending_days=_int(args.get("ending")),
-            page=max(1, _int(args.get("page")) or 1),
+            ending_days=_int(args.get("ending"), 0, MAX_ENDING_DAYS),
+            page=_int(args.get("page"), 1, INT32) or 1,
         )
 
     def args(self, **changes: Any) -> dict[str, Any]:
@@ -92,10 +94,11 @@ class Page:
         self.pages = max(1, -(-self.total // PAGE_SIZE))
 
 
-def _int(value: Any) -> int | None:
+def _int(value: Any, least: int, most: int) -> int | None:
+    """A whole number within [least, most] from a query string; None for anything else."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return whole(value, least, most) if value not in (None, "") else None
+    except BadNumber:
         return None
 
 

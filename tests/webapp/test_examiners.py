@@ -341,3 +341,11 @@ def test_data_confirmed_records_today(client, app) -> None:
     assert client.post("/examiners/E0001/confirm").status_code == 302
     assert examiner(app)["confirmed"] == date.today()
     assert "信息最近核实日期" in client.get("/examiners/E0001").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "-5", "1e9", "²", "4000"])
+def test_an_unreadable_or_far_ending_filter_is_ignored_not_a_500(client, value) -> None:
+    """Found by `make fuzz`: `?ending=` past what a date can hold overflowed timedelta."""
+    client.login("viewer")
+    response = client.get(f"/examiners?ending={value}&page={value}")
+    assert response.status_code == 200 and "考评人员" in response.get_data(as_text=True)
