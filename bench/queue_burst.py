@@ -35,6 +35,7 @@ from services.planning.solve_jobs import request_plan
 from solver.options import Options
 
 from .database import fresh_engine, write_section
+from .run import machine
 
 BROKER = os.environ.get("PANELPLAN_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 TERM = (date(2026, 3, 2), date(2026, 5, 31))
@@ -143,8 +144,9 @@ def section(args: argparse.Namespace, runs: list[Run]) -> str:
     """The markdown of the results."""
     lines = [
         f"`python -m bench.queue_burst --institutions {args.institutions} --jobs {args.jobs} "
-        f"--size {args.size} --time-limit {args.time_limit}` on this machine ({os.cpu_count()} "
-        "cores, shared with other work while measured: the figures are indicative).",
+        f"--size {args.size} --time-limit {args.time_limit}`, {time.strftime('%Y-%m-%d')} on "
+        f"{machine()}; load average {args.load:.1f} before the run (2 cores: above 1 means "
+        "other work shared the machine and the figures are only indicative).",
         "",
         "| worker processes | jobs ok / failed | makespan s | jobs per hour | wait p50 s | "
         "wait p95 s | worst institution p95 s |",
@@ -181,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
+    args.load = os.getloadavg()[0]
     runs = []
     with tempfile.TemporaryDirectory() as directory:
         for processes in args.processes:
