@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-import cn2an
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -97,6 +96,8 @@ def in_words(amount: Decimal) -> str:
     """An amount in capital numerals as vouchers write it: 壹仟贰佰叁拾肆元伍角 (`cn2an`)."""
     if amount == 0:
         return "零元整"
+    import cn2an  # imported when an allowance is written (it loads pandas: 0.3 s at start-up)
+
     text = cn2an.an2cn(f"{amount.quantize(Decimal('0.01'))}", "rmb")
     return "负" + text if amount < 0 else text
 

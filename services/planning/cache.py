@@ -87,13 +87,21 @@ class LoadedPlan:
         return {e.id: e.name for e in self.instance.examiners}
 
     @cached_property
+    def places(self) -> dict[str, str]:
+        """Venue names by id (the id when a venue has no name)."""
+        return {v.id: v.name or v.id for v in self.instance.venues}
+
+    @cached_property
+    def trades(self) -> dict[str, str]:
+        """Occupation names by code (the code when one has no name)."""
+        return {o.code: o.name or o.code for o in self.instance.occupations}
+
+    @cached_property
     def session_labels(self) -> dict[str, str]:
         """Per session, when, where and what: `2026-03-02 08:30 · venue · occupation level`."""
-        venues = {v.id: v.name or v.id for v in self.instance.venues}
-        trades = {o.code: o.name or o.code for o in self.instance.occupations}
         return {
-            s.id: f"{s.start:%Y-%m-%d %H:%M} · {venues.get(s.venue, s.venue)} · "
-            f"{trades.get(s.occupation, s.occupation)} {s.level}"
+            s.id: f"{s.start:%Y-%m-%d %H:%M} · {self.places.get(s.venue, s.venue)} · "
+            f"{self.trades.get(s.occupation, s.occupation)} {s.level}"
             for s in self.instance.sessions
         }
 

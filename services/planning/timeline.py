@@ -163,7 +163,7 @@ def build(
     fair: float,
 ) -> Timeline:
     """The timeline of `view` by examiner or by venue over `window`, filtered."""
-    places, trades = _labels(view)
+    places, trades = view.places, view.trades
     months = sorted({month_of(s.start.date()) for s in view.sessions})
     shown = [
         s
@@ -200,14 +200,6 @@ def build(
     return Timeline(by, window, months, _days(shown or view.sessions, window), ordered, fair)
 
 
-def _labels(view: LoadedPlan) -> tuple[dict[str, str], dict[str, str]]:
-    """Venue and occupation names by id (the id when a name is missing)."""
-    return (
-        {v.id: v.name or v.id for v in view.instance.venues},
-        {o.code: o.name or o.code for o in view.instance.occupations},
-    )
-
-
 def _put(row: Row, s: Session, one: Mark, seats: int, lead: bool) -> None:
     row.cells.setdefault(s.start.date(), []).append(one)
     row.seats += seats
@@ -230,7 +222,7 @@ def calendar(
     view: LoadedPlan, month: str, flagged: set[str], leaders: dict[str, str]
 ) -> list[list[CalendarDay]]:
     """The month's weeks (Monday first), each day with its sessions (leader's name as people)."""
-    places, trades = _labels(view)
+    places, trades = view.places, view.trades
     by_day: dict[date, list[Mark]] = defaultdict(list)
     for s in view.sessions:
         if month_of(s.start.date()) != month:

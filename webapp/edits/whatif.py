@@ -99,7 +99,7 @@ def _choices(view: LoadedPlan, values: MultiDict[str, str]) -> dict[str, Markup]
         )
 
     def sessions() -> Markup:
-        places = {v.id: v.name or v.id for v in view.instance.venues}
+        places = view.places
         mine = [s for s in view.sessions if not examiner or examiner in view.panels[s.id].members]
         return _options(
             [

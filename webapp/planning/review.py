@@ -178,6 +178,11 @@ def loads(instance: Instance, result: Result) -> tuple[list[Load], float]:
     return rows, fair
 
 
+def plan_loads(view: LoadedPlan) -> tuple[list[Load], float]:
+    """`loads` of a loaded plan, computed once per plan."""
+    return view.memo("loads", lambda: loads(view.instance, view.result))
+
+
 def diagnostics_by_session(result: Result) -> list[tuple[str | None, list[str]]]:
     """The solver's diagnostics grouped by session (plan-wide ones first, as None)."""
     grouped: dict[str | None, list[str]] = {}

@@ -47,7 +47,7 @@ def _marks(plan: Plan, view: LoadedPlan, lang: str) -> tuple[set[str], Changes, 
     if published is not None:
         other = loaded_plan(published)
         changes = view.memo(("changes", published.id), lambda: changed_seats(view, other))
-    _, fair = view.memo("loads", lambda: review.loads(view.instance, view.result))
+    _, fair = review.plan_loads(view)
     return flagged, changes, fair, published
 
 
@@ -55,10 +55,8 @@ def _choices(view: LoadedPlan) -> dict[str, list[tuple[str, str]]]:
     """The filter's options: the plan's occupations and venues, by name."""
     used_trades = {s.occupation for s in view.sessions}
     used_venues = {s.venue for s in view.sessions}
-    trades = [
-        (o.code, o.name or o.code) for o in view.instance.occupations if o.code in used_trades
-    ]
-    venues = [(v.id, v.name or v.id) for v in view.instance.venues if v.id in used_venues]
+    trades = [(code, name) for code, name in view.trades.items() if code in used_trades]
+    venues = [(vid, name) for vid, name in view.places.items() if vid in used_venues]
     return {
         "occupations": sorted(trades, key=lambda t: t[1]),
         "venues": sorted(venues, key=lambda t: t[1]),
@@ -129,6 +127,6 @@ def examiner_load(code: str) -> ExaminerLoad | None:
     except Refused:
         return None
     view = loaded_plan(found)
-    rows, fair = view.memo("loads", lambda: review.loads(view.instance, view.result))
+    rows, fair = review.plan_loads(view)
     mine = next((r for r in rows if r.code == code), None)
     return ExaminerLoad(found, mine.seats if mine else 0, mine.leads if mine else 0, fair)

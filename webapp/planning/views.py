@@ -261,7 +261,7 @@ def plan(version: int) -> str:
     panels = {a.session: (a.leader, a.members) for a in view.panels.values()}
     unfilled = {u.session: u.seats for u in view.result.unfilled}
     rows = panel_rows(db(), institution(), panels, unfilled, [s.id for s in shown.sessions])
-    loads, fair = view.memo("loads", lambda: review.loads(view.instance, view.result))
+    loads, fair = review.plan_loads(view)
     top = max([fair, *(row.seats for row in loads)]) or 1
     sitting = {m for s in shown.sessions for m in view.panels[s.id].members if s.id in view.panels}
     return render_template(
@@ -283,7 +283,7 @@ def loads(version: int) -> str:
     """Every examiner's sessions and leaderships in the plan against the fair share."""
     found = plan_or_404(version)
     view = loaded_plan(found)
-    rows, fair = view.memo("loads", lambda: review.loads(view.instance, view.result))
+    rows, fair = review.plan_loads(view)
     top = max([fair, *(row.seats for row in rows)]) or 1
     return render_template("planning/loads.html", plan=found, loads=rows, fair=fair, top=top)
 
