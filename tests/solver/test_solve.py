@@ -93,12 +93,13 @@ def test_stop_from_another_thread_keeps_the_best_plan():
 
 def test_stop_before_the_search_starts_is_not_ignored():
     # A job runner may cancel while the model is still being built: the solve must not then
-    # run its whole time limit (here 6 s) as if nothing had happened.
+    # run its whole time limit (here 10 minutes) as if nothing had happened. Building the
+    # model takes about a second (more on a busy machine): the bound says "not the limit".
     instance = sample("M.json")
     control = Control()
     control.stop()
-    result = solve(instance, Options(time_limit=6), control=control)
-    assert result.solve_seconds < 3
+    result = solve(instance, Options(time_limit=600), control=control)
+    assert result.solve_seconds < 60
     assert result.status != "OPTIMAL"
     if result.assignments:
         assert check(instance, result) == []
