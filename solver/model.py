@@ -7,6 +7,7 @@ rerun has its minimal changes proven before they are needed.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -16,6 +17,10 @@ from .objective import OBJECTIVE, Term
 from .rules import RULES, Context
 from .rules.context import Guard, no_guard
 from .variables import Variables
+
+
+class OutOfTime(Exception):
+    """The solve's time limit passed before the model was built."""
 
 
 @dataclass
@@ -42,12 +47,18 @@ def build(
     guard: Guard = no_guard,
     rules: tuple[str, ...] | None = None,
     model: cp_model.CpModel | None = None,
+    deadline: float | None = None,
 ) -> Built:
-    """Build the model of `facts.instance`; `rules` restricts which hard rules are added."""
+    """Build the model of `facts.instance`; `rules` restricts which hard rules are added.
+
+    Past `deadline` (a `time.monotonic()` moment) it gives up between rules: `OutOfTime`.
+    """
     model = model or cp_model.CpModel()
     v = Variables.create(model, facts)
     ctx = Context(model, v, facts, guard)
     for rule_id, apply in RULES:
+        if deadline is not None and time.monotonic() > deadline:
+            raise OutOfTime
         if rules is None or rule_id in rules:
             apply(ctx)
     return Built(model, v)

@@ -23,7 +23,7 @@ from .check import objective
 from .diagnose import diagnose
 from .facts import Facts
 from .messages import say
-from .model import Built, build
+from .model import Built, OutOfTime, build
 from .objective import TERMS, Term, evaluate
 from .options import Options
 from .schema import Assignment, Instance, Objective, Result, Unfilled
@@ -62,6 +62,9 @@ def solve(
 class _Run:
     """One solve: the model, the levels proven so far and what progress has shown."""
 
+    built: Built
+    searcher: Searcher
+
     def __init__(
         self,
         instance: Instance,
@@ -81,17 +84,11 @@ class _Run:
             for s in instance.sessions
             if s.candidates is None
         ]
+        # The limit holds in wall-clock seconds in every mode (see `Budget`).
+        limit = options.time_limit
+        self.deadline = None if limit is None else self.start + limit
+        self.control = control
         self.relaxed_loads, self.warm = self._warm_start()
-        self.built = build(self.facts)
-        self.searcher = Searcher(
-            self.built,
-            workers=1 if options.deterministic else options.workers,
-            seed=options.seed,
-            budget=Budget(options.time_limit, options.deterministic, started=self.start),
-            make_solver=lambda limit, seed: _solver(options, limit, seed),
-            control=control,
-            on_solution=self.report,
-        )
 
     def _warm_start(self) -> tuple[Relaxed | None, list[Assignment] | None]:
         """On a plain term load_squares is the first level that matters; its warm start needs
@@ -99,7 +96,11 @@ class _Run:
         if not _plain(self.instance):
             return None, None
         relaxed = relax_loads(self.facts)
-        warm = repaired_plan(self.facts, self.options.seed, relaxed) if relaxed else None
+        warm = (
+            repaired_plan(self.facts, self.options.seed, relaxed, self.deadline)
+            if relaxed
+            else None
+        )
         if warm is not None and relaxed is not None and self.progress is not None:
             vector = objective(self.instance, warm)
             self.reported.append(("load_squares", vector))
@@ -120,7 +121,40 @@ class _Run:
         self.progress(Progress(time.monotonic() - self.start, self.level, vector, bound))
 
     def run(self) -> Result:
-        """Minimise the levels in order, fixing each optimum before the next."""
+        """Build the model, then minimise the levels in order, fixing each optimum before the next."""
+        try:
+            self.built = build(self.facts, deadline=self.deadline)
+        except OutOfTime:
+            return self._unbuilt()
+        options = self.options
+        self.searcher = Searcher(
+            self.built,
+            workers=1 if options.deterministic else options.workers,
+            seed=options.seed,
+            budget=Budget(options.time_limit, options.deterministic, started=self.start),
+            make_solver=lambda limit, seed: _solver(options, limit, seed),
+            control=self.control,
+            on_solution=self.report,
+        )
+        return self._levels()
+
+    def _unbuilt(self) -> Result:
+        """The limit passed while the model was built: the warm start's plan, if there is one."""
+        if self.warm is None:
+            return _no_plan(self.facts, "UNKNOWN", self.options, self.start, self.notes)
+        relaxed = self.relaxed_loads
+        return Result(
+            status="FEASIBLE",
+            objective=objective(self.instance, self.warm),
+            bound=Objective(load_squares=relaxed.cost if relaxed else 0),
+            solve_seconds=round(time.monotonic() - self.start, 3),
+            seed=self.options.seed,
+            solver_version=SOLVER_VERSION,
+            assignments=self.warm,
+            warnings=self.notes,
+        )
+
+    def _levels(self) -> Result:
         status, outcome = "OPTIMAL", Outcome("UNKNOWN")
         best: list[int] | None = None  # the last level's plan: it satisfies every rule
         for name in TERMS:

@@ -11,6 +11,7 @@ is optimal is decided by the search, not here.
 from __future__ import annotations
 
 import random
+import time
 
 from .bound import Relaxed, relax_loads
 from .check import check
@@ -21,13 +22,21 @@ ROUNDS = 30
 
 
 def repaired_plan(
-    facts: Facts, seed: int = 0, first: Relaxed | None = None
+    facts: Facts, seed: int = 0, first: Relaxed | None = None, deadline: float | None = None
 ) -> list[Assignment] | None:
-    """A plan passing every hard rule, built from the relaxation (`first` if solved already), or None."""
+    """A plan passing every hard rule, built from the relaxation (`first` if solved already), or None.
+
+    No round starts that the previous one's length says would end past `deadline` (a
+    `time.monotonic()` moment): on the largest terms a round takes seconds.
+    """
     rng = random.Random(seed)
     banned: set[tuple[str, str]] = set()
     kept: set[tuple[str, str]] | None = None
+    took = 0.0
     for round_ in range(ROUNDS):
+        began = time.monotonic()
+        if deadline is not None and began + took > deadline:
+            return None
         relaxed = first if round_ == 0 and first is not None else relax_loads(facts, banned, kept)
         if relaxed is None:
             return None
@@ -35,6 +44,7 @@ def repaired_plan(
         broken = check(facts.instance, Result(status="FEASIBLE", assignments=plan))
         if not broken:
             return plan
+        took = time.monotonic() - began
         kept = relaxed.pairs  # the next flow changes as little as it can
         seats = _seats_to_ban(facts, plan, broken, rng)
         if not seats:

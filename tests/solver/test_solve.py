@@ -199,3 +199,35 @@ def test_a_rerun_keeps_the_baseline_leaders_of_panels_a_withdrawal_does_not_touc
     # leadership is not part of `changes`; equally fair leaders are chosen to keep the baseline's
     assert moved == []
     assert verify(load(rerun_raw), rerun) == []
+
+
+def test_a_limit_spent_before_the_model_is_built_ends_the_solve(monkeypatch):
+    # On the largest terms the warm start and the model take minutes: a limit that runs out
+    # meanwhile ends the solve there, with the warm start's plan when there is one.
+    import solver.solve as solving
+
+    instance = sample("M.json")
+    moments: list[float | None] = []
+    original = solving.build
+
+    def late(facts, deadline=None):
+        moments.append(deadline)
+        return original(facts, deadline=0.0)  # as if the clock had passed the limit
+
+    monkeypatch.setattr(solving, "build", late)
+    result = solve(instance, Options(time_limit=30))
+    assert moments and moments[0] is not None
+    assert result.status == "FEASIBLE"
+    assert result.assignments and check(instance, result) == []
+    assert result.objective.load_squares >= result.bound.load_squares > 0
+
+
+def test_no_repair_round_starts_past_the_deadline():
+    from solver.bound import relax_loads
+    from solver.facts import Facts
+    from solver.warmstart import repaired_plan
+
+    facts = Facts(sample("S.json"))
+    relaxed = relax_loads(facts)
+    assert repaired_plan(facts, 0, relaxed, deadline=0.0) is None
+    assert repaired_plan(facts, 0, relaxed, deadline=None) is not None
