@@ -63,12 +63,14 @@ def test_dry_run_then_import_with_a_bad_row_exits_1_and_lists_it(url, tmp_path, 
     assert main(["import", "examiners", str(path), "--dry-run", "--database", url]) == 1
     out = capsys.readouterr().out
     assert "试导入（未写入），共 3 行；新增 1，更新 0，未变 0；问题行 1" in out
-    assert "  第6行 联系电话：联系电话 12345 格式不符" in out
+    assert "  第6行（张伟，32040219700101051X） 联系电话：联系电话 12345 格式不符" in out
     assert count(url, Examiner) == 0
     assert main(["import", "examiners", str(path), "--database", url, "--lang", "en"]) == 1
     out = capsys.readouterr().out
     assert "e.xlsx: examiners imported, 3 rows; created 1" in out
-    assert "  row 6, 联系电话: phone 12345: a mobile has 11 digits" in out
+    assert (
+        "  row 6 (张伟, 32040219700101051X), 联系电话: phone 12345: a mobile has 11 digits" in out
+    )
     assert count(url, Examiner) == 1
 
 

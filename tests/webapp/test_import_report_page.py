@@ -1,0 +1,70 @@
+"""The import page as a new planner meets it: templates to download, a misnamed column named
+at the top, each bad row's person with a masked ID (whole for an admin), and no import button
+when no row can be imported."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from importtools import BAD_ID, catalogue_only
+from openpyxl import Workbook, load_workbook
+from webtools import Client, seed_template
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory):
+    return seed_template(tmp_path_factory.mktemp("import-report") / "template.db", catalogue_only)
+
+
+def upload(client: Client, path: Path, kind: str = "examiners"):
+    with path.open("rb") as stream:
+        data = {"kind": kind, "file": (stream, path.name)}
+        return client.post("/examiners/import", data, content_type="multipart/form-data")
+
+
+def misnamed(path: Path) -> Path:
+    """Two new examiners under a 等级 heading (no 级别 column) and one with a bad ID."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "姓名", "身份证号码", "联系电话", "等级"])
+    ws.append([1, "张伟", "32040219700101051X", "13912345678", "考评员"])
+    ws.append([2, "李娟", "320402197202020626", "13912345679", "考评员"])
+    ws.append([3, "错号", BAD_ID, "13912345670", "考评员"])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["examiners", "sessions", "candidates"])
+def test_each_template_downloads_from_the_import_page(planner: Client, kind: str) -> None:
+    page = planner.get("/examiners/import").get_data(as_text=True)
+    link = f"/examiners/import/template/{kind}"
+    assert link in page
+    response = planner.get(link)
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    wb = load_workbook(io.BytesIO(response.data))
+    assert wb.sheetnames[-1] == "填表说明"
+
+
+def test_templates_are_for_planners_and_known_kinds(client: Client, planner: Client) -> None:
+    assert planner.get("/examiners/import/template/occupations").status_code == 404
+    assert planner.get("/examiners/import/template/nothing").status_code == 404
+    client.login("viewer")
+    assert client.get("/examiners/import/template/examiners").status_code == 403
+
+
+def test_no_valid_row_means_no_import_button_and_says_why(planner: Client, tmp_path) -> None:
+    page = upload(planner, misnamed(tmp_path / "e.xlsx")).get_data(as_text=True)
+    assert "未识别的列“等级”：已忽略（是否应为“级别（考评员/高级考评员）”？）" in page
+    assert "文件中没有“级别（考评员/高级考评员）”列：2 行因此未能导入（第 2、3 行）" in page
+    assert page.count("不能为空") == 0
+    assert 'id="nothing-to-import"' in page and "没有可以导入的行" in page
+    assert 'id="confirm-import"' not in page and 'name="token"' not in page
+    assert "<td>错号，320402********0011</td>" in page and BAD_ID not in page
+
+
+def test_an_admin_reads_whole_id_numbers(client: Client, tmp_path) -> None:
+    client.login("admin")
+    page = upload(client, misnamed(tmp_path / "e.xlsx")).get_data(as_text=True)
+    assert f"<td>错号，{BAD_ID}</td>" in page
