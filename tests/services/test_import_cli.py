@@ -128,3 +128,15 @@ def test_a_decompression_bomb_is_refused_quickly_with_exit_2(url, tmp_path, caps
     assert time.monotonic() - started < 10
     assert "bomb.xlsx 的压缩比异常" in capsys.readouterr().err
     assert count(url, Examiner) == 0
+
+
+def test_unknown_headings_are_named_on_the_command_line(url, tmp_path, capsys):
+    path = tmp_path / "e.csv"
+    number = resident_id(date(1970, 1, 1), 5)
+    path.write_text(f"姓名,身份证号码,级别,等级字段\n张伟,{number},考评员,x\n", encoding="utf-8")
+    assert main(["import", "examiners", str(path), "--dry-run", "--database", url]) == 0
+    assert "  未识别的列“等级字段”：已忽略" in capsys.readouterr().out
+    path.write_text(f"姓名,身份证\n张伟,{number}\n", encoding="utf-8")
+    assert main(["import", "examiners", str(path), "--database", url, "--lang", "en"]) == 2
+    out = capsys.readouterr()
+    assert "unrecognised column “身份证”: ignored (did you mean “身份证号码”?)" in out.out + out.err
