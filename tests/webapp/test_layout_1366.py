@@ -43,6 +43,8 @@ FIND = """(selector) => {
 # One step deeper from a menu page: the import page, a plan version, an examiner.
 DEEPER = ("a[href$='/examiners/import']", "#versions a[href$='/plans/1']",
           "table.examiners tbody tr:first-child td:nth-child(2) a")  # fmt: skip
+# Every link of these lists: the records and settings pages, a plan's term views.
+EVERY = ("#records-index a", "#term-links a")
 
 
 @pytest.fixture(scope="module")
@@ -51,25 +53,39 @@ def template(tmp_path_factory: pytest.TempPathFactory):
     return published_template(tmp_path_factory.mktemp("layout") / "published.db")
 
 
-def menu_pages(page, language_switch: bool) -> dict[str, list[str]]:
-    """Click home, then every menu item in turn; what each page clips, by its address."""
+def menu_pages(page, language_switch: bool, every: tuple[str, ...]) -> dict[str, list[str]]:
+    """Click home, then every menu item in turn and the links it leads to most; what each
+    page clips, by its address."""
     found: dict[str, list[str]] = {}
     if language_switch:
         page.click("form.lang button")
         page.wait_for_load_state()
     page.click("header.top .brand")
     found[page.url] = page.evaluate(FIND, TEXT)
-    count = page.locator("nav.menu a").count()
-    for index in range(count):
+    for index in range(page.locator("nav.menu a").count()):
         page.locator("nav.menu a").nth(index).click()
         page.wait_for_load_state()
         found[page.url] = page.evaluate(FIND, TEXT)
-        for link in DEEPER:  # the pages a menu page leads to most
+        follow(page, found, every)
+        for link in DEEPER:
             if page.locator(link).count():
                 page.locator(link).first.click()
                 page.wait_for_load_state()
                 found[page.url] = page.evaluate(FIND, TEXT)
+                follow(page, found, every)
+                page.go_back()
     return found
+
+
+def follow(page, found: dict[str, list[str]], selectors: tuple[str, ...]) -> None:
+    """Click each link of `selectors` on this page in turn (coming back after each)."""
+    for selector in selectors:
+        for index in range(page.locator(selector).count()):
+            page.locator(selector).nth(index).click()
+            page.wait_for_load_state()
+            found[page.url] = page.evaluate(FIND, TEXT)
+            page.go_back()
+            page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("role", ["admin", "planner", "viewer"])
@@ -80,12 +96,16 @@ def test_no_label_is_truncated_at_1366_px(app, role: str) -> None:
         page.set_viewport_size({"width": 1366, "height": 768})
         sign_in(page, server.url, role, PASSWORDS[role])
         for english in (False, True):
-            for url, bad in menu_pages(page, english).items():
+            every = EVERY if role == "admin" else EVERY[1:]  # the others: the main pages
+            for url, bad in menu_pages(page, english, every).items():
                 visited.append(url)
                 if bad:
                     problems[f"{'en' if english else 'zh'} {url}"] = bad
     assert problems == {}
     assert len(visited) >= 10 and any("/plans/1" in url for url in visited)
+    assert any(url.endswith("/timeline") for url in visited)
+    if role == "admin":
+        assert any(url.endswith("/users") for url in visited)
 
 
 def test_the_check_sees_a_clipped_button_and_a_page_too_wide(app) -> None:
