@@ -68,3 +68,14 @@ def test_an_admin_reads_whole_id_numbers(client: Client, tmp_path) -> None:
     client.login("admin")
     page = upload(client, misnamed(tmp_path / "e.xlsx")).get_data(as_text=True)
     assert f"<td>错号，{BAD_ID}</td>" in page
+
+
+def test_a_session_file_with_no_valid_row_has_no_import_button(planner: Client, tmp_path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["场次编号", "考点", "职业编码", "级别", "开始时间", "结束时间", "考场"])
+    ws.append(["S001", "KD01", "9-99-99-99", "三级", "2030-03-02 08:30", "2030-03-02 11:30", "A"])
+    wb.save(tmp_path / "s.xlsx")
+    page = upload(planner, tmp_path / "s.xlsx", kind="sessions").get_data(as_text=True)
+    assert "未识别的列“考场”：已忽略" in page and "没有可以导入的行" in page
+    assert 'id="confirm-import"' not in page
