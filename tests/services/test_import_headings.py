@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from models import Certificate
 from models.base import Sex
+from services.exports.import_problems import problems_workbook
 from services.imports.examiners import import_examiners
 from services.imports.sessions import import_sessions
 from services.imports.templates import template_for
@@ -155,3 +156,16 @@ def test_the_session_template_reads_back_and_imports_once_filled(db, place, tmp_
     assert sessions.outcomes["created"] == 1 and candidates.outcomes["created"] == 1
     wb, name = template_for(db, place, "candidates", date.today())
     assert wb.sheetnames == ["考生名单", "填表说明"] and re.search("考生名单", name)
+
+
+def test_the_problems_workbook_keeps_a_formula_looking_name_as_text(tmp_path):
+    rows = [(3, '=HYPERLINK("http://x","y")，320402********0011', "身份证号码", "校验码不符")]
+    wb = problems_workbook(
+        ("行", "人员", "列", "问题"), ["e.xlsx：共 1 行"], ["未识别的列“等级”"], rows
+    )
+    wb.save(tmp_path / "p.xlsx")
+    ws = load_workbook(tmp_path / "p.xlsx").active
+    assert [ws.cell(1, 1).value, ws.cell(2, 1).value] == ["e.xlsx：共 1 行", "未识别的列“等级”"]
+    assert [c.value for c in ws[4]] == ["行", "人员", "列", "问题"]
+    name = ws.cell(5, 2)
+    assert name.data_type == "s" and name.value.startswith("=HYPERLINK")

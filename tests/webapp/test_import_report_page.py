@@ -79,3 +79,32 @@ def test_a_session_file_with_no_valid_row_has_no_import_button(planner: Client, 
     page = upload(planner, tmp_path / "s.xlsx", kind="sessions").get_data(as_text=True)
     assert "未识别的列“考场”：已忽略" in page and "没有可以导入的行" in page
     assert 'id="confirm-import"' not in page
+
+
+def downloaded_problems(client: Client, tmp_path) -> list[list]:
+    page = upload(client, misnamed(tmp_path / "e.xlsx")).get_data(as_text=True)
+    assert 'id="download-problems"' in page
+    response = client.get("/examiners/import/problems")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    ws = load_workbook(io.BytesIO(response.data)).active
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def test_the_problems_download_masks_ids_for_a_planner(planner: Client, tmp_path) -> None:
+    cells = downloaded_problems(planner, tmp_path)
+    flat = [str(v) for row in cells for v in row if v is not None]
+    assert any("未识别的列“等级”" in v for v in flat)
+    assert ["行", "人员", "列", "问题"] in cells
+    assert [4, "错号，320402********0011", "身份证号码"] in [row[:3] for row in cells]
+    assert not any(BAD_ID in v for v in flat)
+
+
+def test_the_problems_download_shows_an_admin_whole_ids(client: Client, tmp_path) -> None:
+    client.login("admin")
+    cells = downloaded_problems(client, tmp_path)
+    assert [4, f"错号，{BAD_ID}", "身份证号码"] in [row[:3] for row in cells]
+
+
+def test_the_problems_download_needs_a_pending_upload(planner: Client) -> None:
+    page = planner.get("/examiners/import/problems").get_data(as_text=True)
+    assert "上传的文件已失效" in page

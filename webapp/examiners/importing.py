@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from models.base import Role
+from services.exports.import_problems import problems_workbook
 from services.imports.common import ImportReport
 from services.imports.examiners import import_examiners
 from services.imports.occupations import import_occupations
@@ -135,6 +136,35 @@ def download_template(kind: str) -> Response:
     buffer = io.BytesIO()
     wb.save(buffer)
     buffer.seek(0)
+    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=name)
+
+
+@blueprint.route("/examiners/import/problems")
+@role_required(Role.PLANNER)
+def download_problems() -> str | Response:
+    """The dry run's problems of the file waiting for confirmation, as a workbook (ID numbers
+    as the reader sees them)."""
+    pending = session.get("import") or {}
+    path = upload_root() / pending.get("token", "-") / pending.get("name", "-")
+    if not pending or not path.is_file():
+        return _page(kind="examiners", problems=[_problem("expired")])
+    try:
+        reports = run_import(pending["kind"], path, dry_run=True, strict=pending["strict"])
+    except Refused as refused:
+        return _page(kind=pending["kind"], problems=refused.problems)
+    lang, ids = service_lang(), sight().ids
+    rows = [(e.row, e.who, e.column, e.reason) for r in reports for e in r.entries(lang, ids)]
+    wb = problems_workbook(
+        (_("Row"), _("Who"), _("Column"), _("Problem")),
+        [r.summary(lang) for r in reports],
+        [line for r in reports for line in r.file_lines(lang)],
+        rows,
+    )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    suffix = _("problems")
+    name = f"{Path(pending['name']).stem}-{suffix}.xlsx"
     return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=name)
 
 
