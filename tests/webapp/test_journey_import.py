@@ -74,6 +74,12 @@ def test_a_new_planner_downloads_the_template_reads_the_report_fixes_and_imports
         assert f"赵强，{WRONG[:6]}********{WRONG[-4:]}" in report and WRONG not in report
         assert "没有可以导入的行" in report and page.locator("#confirm-import").count() == 0
         screenshot(page, "import-report-problems")
+        with page.expect_download() as listed:
+            page.click("#download-problems")
+        listed.value.save_as(tmp_path / listed.value.suggested_filename)
+        problems = load_workbook(tmp_path / listed.value.suggested_filename).active
+        assert listed.value.suggested_filename == "考评人员-问题清单.xlsx"
+        assert any(c.value == f"赵强，{WRONG[:6]}********{WRONG[-4:]}" for c in problems["B"])
         page.click("text=导入其他文件")
         dry_run(page, fill(template, tmp_path / "考评人员（改）.xlsx", GRADE, QIANG))
         assert "新增 2" in page.inner_text("main")
