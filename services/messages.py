@@ -102,6 +102,8 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
 }
 
 LANGS = ("zh", "en")
+# "Cannot be empty": the message of every required cell (imports read its absence per column).
+MISSING = {"zh": "不能为空", "en": "is required"}
 
 
 def label(name: str, lang: str = "zh") -> str:

@@ -6,7 +6,8 @@ everything here can be tested with hand-made rows and opened back with openpyxl.
 
 Owns: `layout` (print settings, file names, masking), one builder per form or sheet
 (`attachment1`, `attachment2`, `assignments`, `dispatch`, `examiner_sheets`, `allowance`,
-`invalid`, `calendar`) and their row types (`plan_rows`).
+`invalid`, `calendar`, the import's `import_template` and `import_problems`) and their row
+types (`plan_rows`).
 May import: openpyxl, icalendar, the standard library; nothing of models, solver or the
 features (an import-linter contract).
 """

@@ -86,6 +86,8 @@ class _Merger:
             if data is not None and not problems:
                 problems = self._place(self._fold(data, row), row)
             self.report.problems += problems
+            if problems:
+                self.report.name_row(row.number, row.get("name"), row.get("document_number"))
         return self.people
 
     def _place(self, problems: list[Problem], row: Row) -> list[Problem]:

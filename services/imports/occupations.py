@@ -28,6 +28,7 @@ MESSAGES = {
 Seen = dict[tuple[str, str], tuple[OccupationIn, int]]  # (code, edition) -> row and its number
 OCCUPATION_LAYOUT = Layout(
     columns=(
+        Column("seq", ("序号", "no.")),
         Column("occupation_code", ("职业编码", "职业代码", "职业（工种）编码", "编码", "代码", "code", "occupationcode")),
         Column("occupation_name", ("职业（工种）名称", "职业名称", "工种名称", "职业（工种）", "职业", "名称", "name", "occupation")),
         Column("edition", ("大典版本", "大典版次", "版本", "版次", "edition")),

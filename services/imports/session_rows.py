@@ -16,6 +16,7 @@ from services.people.validation import compact_document, document_problems, gues
 
 SESSION_LAYOUT = Layout(
     columns=(
+        Column("seq", ("序号", "no.")),
         Column("code", ("场次编号", "场次号", "场次", "session", "session code")),
         Column("venue", ("考点", "考点编号", "考点代码", "venue")),
         Column("venue_name", ("考点名称", "venue name")),
@@ -42,6 +43,7 @@ SESSION_LAYOUT = Layout(
 
 CANDIDATE_LAYOUT = Layout(
     columns=(
+        Column("seq", ("序号", "no.")),
         Column("session", ("场次编号", "场次号", "场次", "session")),
         Column("code", ("准考证号", "考生编号", "admission number", "candidate code")),
         Column("name", ("姓名", "name")),

@@ -28,6 +28,7 @@ from models import (
 )
 from models.base import SessionStatus
 from services.imports.common import ImportReport, write_all
+from services.imports.headings import absent_columns, no_header
 from services.imports.session_rows import (
     CANDIDATE_LAYOUT,
     SESSION_LAYOUT,
@@ -36,7 +37,7 @@ from services.imports.session_rows import (
     read_candidate,
     read_session,
 )
-from services.imports.sheets import Table, find_table, no_header, read_sheets
+from services.imports.sheets import Table, find_table, read_sheets
 from services.messages import Problem
 from services.people.checks import occupation_index
 from services.schedule.changes import plain, record_change
@@ -132,7 +133,7 @@ def import_sessions(
     layouts = {"sessions": SESSION_LAYOUT, "candidates": CANDIDATE_LAYOUT}
     tables = {kind: find_table(sheets, layouts[kind]) for kind in layouts if kind in kinds}
     if not any(tables.values()):
-        raise no_header(path, [layouts[kind] for kind in tables])
+        raise no_header(path, sheets, [layouts[kind] for kind in tables])
     catalog = _Catalog(session, institution)
     parts = []
     good_sessions: list[SessionIn] = []
@@ -149,7 +150,7 @@ def import_sessions(
 def _check_sessions(
     catalog: _Catalog, table: Table, path: Path, dry_run: bool, strict: bool
 ) -> tuple[ImportReport, list[SessionIn]]:
-    report = ImportReport.of_table("sessions", path, table, dry_run, strict)
+    report = ImportReport.of_table("sessions", path, table, dry_run, strict, SESSION_LAYOUT)
     seen: dict[str, int] = {}
     good = []
     for row in table.rows:
@@ -161,6 +162,7 @@ def _check_sessions(
             seen[item.code] = row.number
             good.append(item)
         report.problems += problems
+    absent_columns(report, table)
     return report, good
 
 
@@ -245,7 +247,7 @@ def _facts(stored: AssessmentSession) -> dict[str, Any]:
 def _check_candidates(
     catalog: _Catalog, table: Table, in_file: set[str], path: Path, dry_run: bool, strict: bool
 ) -> tuple[ImportReport, list[CandidateIn]]:
-    report = ImportReport.of_table("candidates", path, table, dry_run, strict)
+    report = ImportReport.of_table("candidates", path, table, dry_run, strict, CANDIDATE_LAYOUT)
     seen: dict[tuple[str, str], int] = {}
     people: dict[str, CandidateIn] = {}
     good = []
@@ -259,6 +261,9 @@ def _check_candidates(
             people.setdefault(item.code, item)
             good.append(item)
         report.problems += problems
+        if problems:
+            report.name_row(row.number, row.get("name"), row.get("document_number"))
+    absent_columns(report, table)
     return report, good
 
 

@@ -43,6 +43,7 @@ MESSAGES = {
     },
 }
 HEADER_SCAN_ROWS = 30
+EXAMPLE_MARKS = ("示例", "example")  # a first cell marking the template's example row
 # Why a file cannot be read, by what went wrong (never a bare exception name).
 REASONS = {
     "not_zip": ("不是有效的 .xlsx 工作簿（文件已损坏，或是改了扩展名的其他文件）",
@@ -102,6 +103,7 @@ class Table:
     source: str  # file name, and sheet name for workbooks
     headings: dict[str, str]  # field -> heading as written in the file
     rows: list[Row] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)  # headings matching no column, as written
 
     def column(self, name: str) -> str | None:
         """The heading as written for field `name`, None when the file lacks that column."""
@@ -187,7 +189,7 @@ def find_table(sheets: Sequence[Sheet], layout: Layout) -> Table | None:
     A table on a hidden sheet is refused (the planner would import rows they never saw)."""
     for source, rows, hidden in sheets:
         for index, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
-            mapping = _match(cells, layout)
+            mapping = match_headings(cells, layout)
             found = {name for name, _ in mapping.values()}
             if all(any(name in found for name in group) for group in layout.required):
                 if hidden:
@@ -212,7 +214,7 @@ def no_header(path: Path, layouts: Iterable[Layout]) -> Refused:
     return Refused([Problem.of(MESSAGES, "no_header", "file", file=path.name, columns=columns)])
 
 
-def _match(cells: Iterable[Any], layout: Layout) -> dict[int, tuple[str, str]]:
+def match_headings(cells: Iterable[Any], layout: Layout) -> dict[int, tuple[str, str]]:
     """Column index -> (field, heading as written) for the headings of `layout` in a row."""
     exact = {normalize_heading(a): c.field for c in layout.columns for a in c.aliases}
     mapping: dict[int, tuple[str, str]] = {}
@@ -234,8 +236,15 @@ def _table(
     layout: Layout,
 ) -> Table:
     table = Table(source, {name: heading for name, heading in mapping.values()})
+    table.unknown = [
+        re.sub(r"\s+", "", str(cell))
+        for index, cell in enumerate(rows[header])
+        if index not in mapping and _clean(cell) is not None
+    ]
     required = {name for group in layout.required for name in group}
     for offset, cells in enumerate(rows[header + 1 :], start=header + 2):
+        if cells and normalize_heading(cells[0]) in EXAMPLE_MARKS:
+            continue  # the template's example row, kept by a planner who filled the rest
         values = {name: _clean(cells[i]) for i, (name, _) in mapping.items() if i < len(cells)}
         if any(values.get(name) is not None for name in required):
             table.rows.append(Row(offset, values))

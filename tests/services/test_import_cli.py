@@ -63,12 +63,14 @@ def test_dry_run_then_import_with_a_bad_row_exits_1_and_lists_it(url, tmp_path, 
     assert main(["import", "examiners", str(path), "--dry-run", "--database", url]) == 1
     out = capsys.readouterr().out
     assert "试导入（未写入），共 3 行；新增 1，更新 0，未变 0；问题行 1" in out
-    assert "  第6行 联系电话：联系电话 12345 格式不符" in out
+    assert "  第6行（张伟，32040219700101051X） 联系电话：联系电话 12345 格式不符" in out
     assert count(url, Examiner) == 0
     assert main(["import", "examiners", str(path), "--database", url, "--lang", "en"]) == 1
     out = capsys.readouterr().out
     assert "e.xlsx: examiners imported, 3 rows; created 1" in out
-    assert "  row 6, 联系电话: phone 12345: a mobile has 11 digits" in out
+    assert (
+        "  row 6 (张伟, 32040219700101051X), 联系电话: phone 12345: a mobile has 11 digits" in out
+    )
     assert count(url, Examiner) == 1
 
 
@@ -126,3 +128,15 @@ def test_a_decompression_bomb_is_refused_quickly_with_exit_2(url, tmp_path, caps
     assert time.monotonic() - started < 10
     assert "bomb.xlsx 的压缩比异常" in capsys.readouterr().err
     assert count(url, Examiner) == 0
+
+
+def test_unknown_headings_are_named_on_the_command_line(url, tmp_path, capsys):
+    path = tmp_path / "e.csv"
+    number = resident_id(date(1970, 1, 1), 5)
+    path.write_text(f"姓名,身份证号码,级别,等级字段\n张伟,{number},考评员,x\n", encoding="utf-8")
+    assert main(["import", "examiners", str(path), "--dry-run", "--database", url]) == 0
+    assert "  未识别的列“等级字段”：已忽略" in capsys.readouterr().out
+    path.write_text(f"姓名,身份证\n张伟,{number}\n", encoding="utf-8")
+    assert main(["import", "examiners", str(path), "--database", url, "--lang", "en"]) == 2
+    out = capsys.readouterr()
+    assert "unrecognised column “身份证”: ignored (did you mean “身份证号码”?)" in out.out + out.err

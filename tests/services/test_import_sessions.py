@@ -109,10 +109,10 @@ def test_every_bad_session_and_candidate_row_is_listed(db, place, tmp_path):
     ]
     bad_id = "320402196503121230"
     assert candidates.lines() == [
-        "第5行 场次编号：场次 S099 既不在数据库中，也不在本文件的场次表中",
-        f"第6行 身份证号码：身份证号码 {bad_id} 校验码不符（应为 1），请核对号码",
-        "第7行 准考证号：重复：第3行已有该考生",
-        "第8行 姓名：考生 A0002 与第3行的姓名不一致",
+        "第5行（张三） 场次编号：场次 S099 既不在数据库中，也不在本文件的场次表中",
+        f"第6行（李四，{bad_id}） 身份证号码：身份证号码 {bad_id} 校验码不符（应为 1），请核对号码",
+        "第7行（刘洋） 准考证号：重复：第3行已有该考生",
+        "第8行（刘阳） 姓名：考生 A0002 与第3行的姓名不一致",
         "第9行 姓名：不能为空",
     ]
     assert count(db, AssessmentSession) == 0 and count(db, Candidate) == 0

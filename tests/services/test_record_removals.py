@@ -297,11 +297,14 @@ def test_a_re_import_refuses_a_row_that_would_shorten_a_term_under_a_panel_in_fo
     report = import_examiners(db, place, path, dry_run=dry_run)
     assert report.bad_rows == [4] and report.outcomes["updated"] == 1  # 李娟's row goes in
     [zh] = report.lines("zh")
-    assert zh.startswith("第4行 聘期开始：2024-01-01 起的聘期不能改为 2026-02-28 结束")
+    who = f"第4行（张伟，{zhang.document_number}）"
+    assert zh.startswith(f"{who} 聘期开始：2024-01-01 起的聘期不能改为 2026-02-28 结束")
     assert f"张伟（{zhang.code}）" in zh and f"{assessment.code}（2026-03-02）" in zh
     assert "缺员替补" in zh
     [en] = report.lines("en")
-    assert en.startswith("row 4, 聘期开始: the term from 2024-01-01 cannot end on 2026-02-28")
+    assert en.startswith(
+        f"row 4 (张伟, {zhang.document_number}), 聘期开始: the term from 2024-01-01 cannot end on 2026-02-28"
+    )
     assert "What if" in en
     db.expire_all()
     assert [(a.start, a.end) for a in zhang.appointments] == [

@@ -8,27 +8,32 @@ a savepoint and rolls it back, the import writes the valid rows all at once.
 
 from __future__ import annotations
 
+import io
 import secrets
 import shutil
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from models.base import Role
+from services.exports.import_problems import problems_workbook
 from services.imports.common import ImportReport
 from services.imports.examiners import import_examiners
 from services.imports.occupations import import_occupations
 from services.imports.sessions import import_sessions
+from services.imports.templates import template_for
 from services.messages import Problem, Refused
 
 from ..database import db, institution
 from ..language import service_lang
+from ..privacy import sight
 from ..roles import is_deployment_admin, role_required
 from . import blueprint
 
@@ -39,6 +44,7 @@ KINDS = {
     "occupations": _l("Occupation catalogue"),
 }
 SUFFIXES = (".xlsx", ".csv")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NAME_BYTES = 150  # an uploaded file's name, kept (file systems allow 255 bytes)
 STALE_SECONDS = 24 * 3600  # uploads never confirmed are removed after a day
 MESSAGES = {
@@ -120,6 +126,48 @@ def upload() -> str:
     return _report(kind, folder / name, dry_run=True, strict=strict, token=token)
 
 
+@blueprint.route("/examiners/import/template/<kind>")
+@role_required(Role.PLANNER)
+def download_template(kind: str) -> Response:
+    """The template of import `kind`: the columns to fill, a notes sheet, an example row."""
+    if kind not in KINDS or kind == "occupations":
+        abort(404)
+    wb, name = template_for(db(), institution(), kind, date.today())
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=name)
+
+
+@blueprint.route("/examiners/import/problems")
+@role_required(Role.PLANNER)
+def download_problems() -> str | Response:
+    """The dry run's problems of the file waiting for confirmation, as a workbook (ID numbers
+    as the reader sees them)."""
+    pending = session.get("import") or {}
+    path = upload_root() / pending.get("token", "-") / pending.get("name", "-")
+    if not pending or not path.is_file():
+        return _page(kind="examiners", problems=[_problem("expired")])
+    try:
+        reports = run_import(pending["kind"], path, dry_run=True, strict=pending["strict"])
+    except Refused as refused:
+        return _page(kind=pending["kind"], problems=refused.problems)
+    lang, ids = service_lang(), sight().ids
+    rows = [(e.row, e.who, e.column, e.reason) for r in reports for e in r.entries(lang, ids)]
+    wb = problems_workbook(
+        (_("Row"), _("Who"), _("Column"), _("Problem")),
+        [r.summary(lang) for r in reports],
+        [line for r in reports for line in r.file_lines(lang)],
+        rows,
+    )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    suffix = _("problems")
+    name = f"{Path(pending['name']).stem}-{suffix}.xlsx"
+    return send_file(buffer, mimetype=XLSX, as_attachment=True, download_name=name)
+
+
 @blueprint.route("/examiners/import/confirm", methods=["POST"])
 @role_required(Role.PLANNER)
 def confirm_import() -> str | Response:
@@ -160,10 +208,12 @@ def _report(kind: str, path: Path, dry_run: bool, strict: bool, token: str = "")
             session.pop("import", None)
             shutil.rmtree(upload_root() / token, ignore_errors=True)
         return _page(kind=kind, strict=strict, problems=refused.problems)
+    ids = sight().ids  # planners and viewers read masked ID numbers
     shown = [
         {
             "summary": r.summary(lang),
-            "lines": r.lines(lang),
+            "columns": r.file_lines(lang),
+            "entries": r.entries(lang, ids),
             "outcomes": r.outcomes,
             "rows": r.rows,
             "bad": len(r.bad_rows),
@@ -172,12 +222,14 @@ def _report(kind: str, path: Path, dry_run: bool, strict: bool, token: str = "")
         }
         for r in reports
     ]
-    can_import = dry_run and not any(r.refused for r in reports)
+    valid = sum(r.valid_rows for r in reports)
+    can_import = dry_run and valid > 0 and not any(r.refused for r in reports)
     return render_template(
         "examiners/import_report.html",
         reports=shown,
         dry_run=dry_run,
         token=token if can_import else "",
+        nothing_valid=dry_run and valid == 0,
         kind=kind,
         kinds=KINDS,
     )
