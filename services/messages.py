@@ -58,6 +58,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "since": {"zh": "关系开始日期", "en": "relationship since"},
     "plan": {"zh": "方案", "en": "plan"},
     "session": {"zh": "场次", "en": "session"},
+    "notice": {"zh": "通知", "en": "notice"},
     "examiner": {"zh": "考评人员", "en": "examiner"},
     "date_range": {"zh": "日期范围", "en": "date range"},
     "instance": {"zh": "排班实例", "en": "instance"},
