@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -183,22 +183,21 @@ class Decline:
 
 def declines(db: Session, institution: Institution, today: date) -> list[Decline]:
     """Declined notices with a declined seat still in force from `today` on."""
-    still = exists().where(
-        PanelSeat.examiner_id == Notice.examiner_id, PanelSeat.session_id == NoticeSeat.session_id
+    first = datetime.combine(today, datetime.min.time())
+    to_come = (
+        select(NoticeSeat.notice_id)
+        .join(AssessmentSession, AssessmentSession.id == NoticeSeat.session_id)
+        .where(NoticeSeat.change != SeatChange.REMOVED, AssessmentSession.start >= first)
     )
     notices = db.scalars(
         select(Notice)
         .where(
             Notice.institution_id == institution.id,
             Notice.status == NoticeStatus.DECLINED,
-            Notice.id.in_(select(NoticeSeat.notice_id).join(AssessmentSession).where(
-                NoticeSeat.notice_id == Notice.id, NoticeSeat.change != SeatChange.REMOVED,
-                AssessmentSession.start >= datetime.combine(today, datetime.min.time()), still,
-            )),
+            Notice.id.in_(to_come),
         )
         .order_by(Notice.answered_at, Notice.id)
-    ).all()  # fmt: skip
-    found = views(db, list(notices))
+    ).all()
     held = set(
         db.execute(
             select(PanelSeat.examiner_id, AssessmentSession.code)
@@ -206,9 +205,13 @@ def declines(db: Session, institution: Institution, today: date) -> list[Decline
             .where(PanelSeat.examiner_id.in_([n.examiner_id for n in notices]))
         ).all()
     )
-    first = datetime.combine(today, datetime.min.time())
-    return [
-        Decline(view, tuple(s for s in view.seats if s.change != SeatChange.REMOVED
-                            and s.start >= first and (n.examiner_id, s.session) in held))
-        for n, view in zip(notices, found, strict=True)
-    ]  # fmt: skip
+    found = []
+    for notice, view in zip(notices, views(db, list(notices)), strict=True):
+        open_seats = tuple(
+            s for s in view.seats
+            if s.change != SeatChange.REMOVED and s.start >= first
+            and (notice.examiner_id, s.session) in held
+        )  # fmt: skip
+        if open_seats:
+            found.append(Decline(view, open_seats))
+    return found

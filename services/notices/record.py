@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -59,7 +59,7 @@ def record(db: Session, plan: Plan, before: Seats, now: datetime) -> list[Notice
         notice = Notice(
             institution_id=plan.institution_id, plan_id=plan.id, examiner_id=examiner,
             nonce=secrets.token_hex(16), status=NoticeStatus.PENDING, created_at=now,
-            expires_at=min(max(last, now + SHORTEST), now + LONGEST),
+            expires_at=min(max(last, now + SHORTEST), now + LONGEST).astimezone(UTC),
             seats=[NoticeSeat(session_id=s, change=c, role=r, previous_role=p)
                    for s, (c, r, p) in sorted(seats.items())],
         )  # fmt: skip
