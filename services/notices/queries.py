@@ -141,15 +141,21 @@ def _institution_name(db: Session, ident: int) -> str:
     return found.name if found else ""
 
 
-def call_list(db: Session, institution: Institution, plan: Plan) -> list[NoticeView]:
+def plan_notices(db: Session, institution: Institution, plan: Plan) -> list[Notice]:
     """The notices of `plan`: examiners without e-mail first, then by code."""
-    notices = db.scalars(
-        select(Notice)
-        .join(Examiner, Examiner.id == Notice.examiner_id)
-        .where(Notice.institution_id == institution.id, Notice.plan_id == plan.id)
-        .order_by(Examiner.email.is_not(None), Examiner.code)
-    ).all()
-    return views(db, list(notices))
+    return list(
+        db.scalars(
+            select(Notice)
+            .join(Examiner, Examiner.id == Notice.examiner_id)
+            .where(Notice.institution_id == institution.id, Notice.plan_id == plan.id)
+            .order_by(Examiner.email.is_not(None), Examiner.code)
+        )
+    )
+
+
+def call_list(db: Session, institution: Institution, plan: Plan) -> list[NoticeView]:
+    """The call list of `plan` (as `plan_notices` orders it)."""
+    return views(db, plan_notices(db, institution, plan))
 
 
 def answers(db: Session, institution: Institution, plan: Plan) -> dict[tuple[str, str], str]:
