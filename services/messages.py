@@ -26,6 +26,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "document_number": {"zh": "身份证或其他有效证件号码", "en": "ID or document number"},
     "education": {"zh": "学历", "en": "education"},
     "phone": {"zh": "联系电话", "en": "phone"},
+    "email": {"zh": "电子邮箱", "en": "e-mail"},
     "organization": {"zh": "工作单位", "en": "employer"},
     "title": {"zh": "职称", "en": "professional title"},
     "vocational_certificate": {"zh": "职业资格证书名称和编号", "en": "vocational certificate"},

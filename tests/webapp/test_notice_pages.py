@@ -113,3 +113,34 @@ def test_another_institution_sees_none_of_it(app) -> None:
     assert stranger.get("/plans/1/notices").status_code == 404
     assert stranger.get("/plans/1/notices.xlsx").status_code == 404
     assert 'id="declines"' not in stranger.get("/").get_data(as_text=True)
+
+
+def test_an_examiner_s_and_a_session_s_sheets_are_one_click_away(app, planner) -> None:
+    with database(app) as db:
+        notice = db.scalars(select(Notice).order_by(Notice.id)).first()
+        code, session = notice.examiner.code, notice.seats[0].session
+        session_id, session_code = session.id, session.code
+    page = planner.get(f"/examiners/{code}").get_data(as_text=True)
+    sheet = re.search(r'href="([^"]+)" id="examiner-sheet"', page)
+    calendar = re.search(r'href="([^"]+)" id="examiner-calendar"', page)
+    assert sheet and calendar
+    workbook = load_workbook(io.BytesIO(planner.get(sheet.group(1).replace("&amp;", "&")).data))
+    assert len(workbook.worksheets) == 1
+    ics = planner.get(calendar.group(1).replace("&amp;", "&"))
+    assert ics.mimetype == "text/calendar" and code.encode() in ics.data
+    assert planner.get("/plans/1/download/examiners?examiner=E9999").status_code == 404
+    page = planner.get(f"/records/sessions/{session_id}").get_data(as_text=True)
+    dispatch = re.search(r'href="([^"]+)" id="session-dispatch"', page)
+    assert dispatch
+    one = load_workbook(io.BytesIO(planner.get(dispatch.group(1).replace("&amp;", "&")).data))
+    cells = " ".join(str(c.value) for row in one.active.iter_rows() for c in row if c.value)
+    assert set(re.findall(r"S\d{4}", cells)) == {session_code}  # that session's sheet only
+    assert planner.get("/plans/1/download/dispatch?session=S9999").status_code == 404
+
+
+def test_an_examiner_s_e_mail_is_checked_and_shown(app, planner) -> None:
+    with database(app) as db:
+        notice = db.scalars(select(Notice).order_by(Notice.id)).first()
+        code = notice.examiner.code
+    page = planner.get(f"/examiners/{code}").get_data(as_text=True)
+    assert 'id="examiner-email"' in page
