@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from models import (
     AssessmentSession,
@@ -148,6 +148,7 @@ def plan_notices(db: Session, institution: Institution, plan: Plan) -> list[Noti
             select(Notice)
             .join(Examiner, Examiner.id == Notice.examiner_id)
             .where(Notice.institution_id == institution.id, Notice.plan_id == plan.id)
+            .options(selectinload(Notice.examiner), selectinload(Notice.plan))
             .order_by(Examiner.email.is_not(None), Examiner.code)
         )
     )
@@ -202,6 +203,7 @@ def declines(db: Session, institution: Institution, today: date) -> list[Decline
             Notice.status == NoticeStatus.DECLINED,
             Notice.id.in_(to_come),
         )
+        .options(selectinload(Notice.examiner), selectinload(Notice.plan))
         .order_by(Notice.answered_at, Notice.id)
     ).all()
     held = set(
