@@ -68,6 +68,8 @@ def job_specs() -> list[JobSpec]:
                 CronTrigger(hour=2, minute=0, timezone=LOCAL), 12 * 3600, "daily compliance sweep"),
         JobSpec("plan-revalidation", "jobs.tasks:revalidate_plans", IntervalTrigger(minutes=5),
                 300, "published-plan revalidation"),
+        JobSpec("examiner-notices", "jobs.tasks:send_notices", IntervalTrigger(minutes=1),
+                60, "notices to examiners"),
         JobSpec("solve-dispatch", "jobs.solving:dispatch_solves", IntervalTrigger(seconds=2),
                 10, "solve job dispatcher"),
     ]  # fmt: skip

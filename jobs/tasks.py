@@ -24,6 +24,8 @@ from models.db import database_url, make_engine, session_factory, transaction
 from services.alerts import compliance
 from services.alerts.notify import SmtpSettings, send_pending
 from services.institution.scheduler_state import renew, take_lease
+from services.notices.links import link_maker
+from services.notices.mail import send_due
 from services.planning import revalidation
 
 log = logging.getLogger(__name__)
@@ -111,3 +113,20 @@ def notify(now: datetime) -> int:
         return 0
     with unit() as db:
         return send_pending(db, settings, now)
+
+
+def send_notices() -> int:
+    """Mail the examiners' pending notices when SMTP, the secret and the public address are set.
+
+    The personal links are signed with `PANELPLAN_SECRET_KEY` (the web app's secret) and start
+    with `PANELPLAN_PUBLIC_URL`; without either nothing is sent (the call list still works).
+    """
+    settings = SmtpSettings.from_env(recipients_needed=False)
+    secret, base = os.environ.get("PANELPLAN_SECRET_KEY"), os.environ.get("PANELPLAN_PUBLIC_URL")
+    if settings is None or not secret or not base:
+        return 0
+    with unit() as db:
+        sent, failed = send_due(db, settings, link_maker(secret, base), utcnow())
+    if sent or failed:
+        log.info("notices to examiners: %d sent, %d failed", sent, failed)
+    return sent

@@ -16,6 +16,7 @@ from .filing import FilingBatch, FilingEntry, TrainingPlan
 from .history import AuditEvent, Change, audit
 from .institution import Institution, Organization, User
 from .jobs import JobKind, JobStatus, SolveJob
+from .notices import Notice, NoticeSeat, NoticeStatus, SeatChange
 from .planning import PanelSeat, Plan, PlanSeat
 from .schedule import AssessmentSession, Candidate, Conflict, InvalidResult, SessionCandidate
 
@@ -38,6 +39,9 @@ __all__ = [
     "InvalidResult",
     "JobKind",
     "JobStatus",
+    "Notice",
+    "NoticeSeat",
+    "NoticeStatus",
     "Occupation",
     "Organization",
     "PanelSeat",
@@ -49,6 +53,7 @@ __all__ = [
     "Review",
     "Revocation",
     "SchedulerState",
+    "SeatChange",
     "SessionCandidate",
     "SolveJob",
     "TrainingPlan",

@@ -52,6 +52,7 @@ class Examiner(Timestamped, Base):
     document_number: Mapped[str] = mapped_column(String(40))  # 身份证或其他有效证件号码
     education: Mapped[str | None] = mapped_column(String(40))  # 学历
     phone: Mapped[str | None] = mapped_column(String(40))  # 联系电话
+    email: Mapped[str | None] = mapped_column(String(120))  # 电子邮箱 (notices of changes)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))  # 工作单位
     title: Mapped[str | None] = mapped_column(String(60))  # 职称
     vocational_certificate: Mapped[str | None] = mapped_column(

@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from .edits import blueprint as edits
     from .examiners import blueprint as examiners
     from .main.views import blueprint as main
+    from .notices import blueprint as notices
     from .planning import blueprint as planning
     from .records import blueprint as records
 
@@ -69,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(edits)
     app.register_blueprint(examiners)
     app.register_blueprint(main)
+    app.register_blueprint(notices)
     app.register_blueprint(records)
     app.register_blueprint(planning)
 

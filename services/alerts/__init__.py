@@ -3,5 +3,5 @@
 Owns: `store` (open / acknowledged / resolved), `compliance`, `notify`, `dashboard` (what
 needs attention, gathered for the start page).
 May import: models, `services.messages`, `services.discipline.actions`,
-`services.institution.scheduler_state`.
+`services.institution.scheduler_state`, `services.notices.queries` (declines).
 """

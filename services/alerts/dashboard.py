@@ -1,6 +1,7 @@
 """What needs attention, gathered for the dashboard: unstaffed sessions, appointments and
 certificates running out, revocations awaiting the certifying unit, the live alerts (among
-them published plans a later change invalidated) and whether the scheduler runs."""
+them published plans a later change invalidated), examiners who declined a notice (while the
+declined seats are still theirs) and whether the scheduler runs."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from services.alerts import compliance
 from services.alerts.store import AlertLine, describe, list_alerts
 from services.discipline.actions import pending_revocations
 from services.institution.scheduler_state import scheduler_alive
+from services.notices.queries import Decline, declines
 
 UNSTAFFED_WEEKS = 6  # how far ahead a session without a panel needs planning now
 SHOWN = 50  # rows of a long list on the dashboard (the rest one link away)
@@ -52,6 +54,7 @@ class Attention:
     invalid_plans: list[AlertLine] = field(default_factory=list)
     alerts: list[AlertLine] = field(default_factory=list)
     open_ids: set[int] = field(default_factory=set)  # alerts not yet acknowledged
+    declines: list[Decline] = field(default_factory=list)  # examiners who cannot take part
 
 
 def attention(
@@ -68,6 +71,7 @@ def attention(
         invalid_plans=[line for line in lines if line.kind == AlertKind.PLAN_INVALID.value],
         alerts=[line for line in lines if line.kind != AlertKind.PLAN_INVALID.value],
         open_ids={alert.id for alert in live if alert.state == AlertState.OPEN},
+        declines=declines(db, institution, today),
     )
 
 

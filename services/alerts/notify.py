@@ -47,14 +47,19 @@ class SmtpSettings:
     starttls: bool = False
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> SmtpSettings | None:
-        """The settings in `PANELPLAN_SMTP_*`, or None when no host (or no recipient) is set."""
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, recipients_needed: bool = True
+    ) -> SmtpSettings | None:
+        """The settings in `PANELPLAN_SMTP_*`, or None when no host (or no recipient) is set.
+
+        Mail to examiners (`services.notices.mail`) names its own recipients: it needs a host only.
+        """
         env = os.environ if environ is None else environ
         host = env.get("PANELPLAN_SMTP_HOST")
         recipients = tuple(
             a.strip() for a in env.get("PANELPLAN_SMTP_TO", "").split(",") if a.strip()
         )
-        if not host or not recipients:
+        if not host or (recipients_needed and not recipients):
             return None
         return cls(
             host=host,
@@ -80,7 +85,7 @@ def send_pending(db: Session, settings: SmtpSettings | None, now: datetime) -> i
         institution = db.get(Institution, institution_id)
         assert institution is not None  # alerts reference their institution
         try:
-            _send(settings, message(settings, institution, alerts))
+            send(settings, message(settings, institution, alerts))
         except (OSError, smtplib.SMTPException) as error:
             log.warning("alert e-mail to %s failed: %s", settings.host, error)
             continue
@@ -108,7 +113,8 @@ def message(settings: SmtpSettings, institution: Institution, alerts: list[Alert
     return mail
 
 
-def _send(settings: SmtpSettings, mail: EmailMessage) -> None:
+def send(settings: SmtpSettings, mail: EmailMessage) -> None:
+    """Hand `mail` to the SMTP server (OSError or SMTPException when it fails)."""
     with smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS) as smtp:
         if settings.starttls:
             smtp.starttls()

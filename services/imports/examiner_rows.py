@@ -53,6 +53,7 @@ EXAMINER_LAYOUT = Layout(
             ),
         ),
         Column("phone", ("联系电话", "电话", "手机", "手机号码", "phone", "mobile")),
+        Column("email", ("电子邮箱", "邮箱", "电子邮件", "email", "e-mail")),
         Column("organization", ("工作单位", "单位", "employer", "organization")),
         Column(
             "occupation",
@@ -153,7 +154,7 @@ def read_row(row: Row, table: Table) -> tuple[ExaminerIn | None, list[Problem]]:
 
 
 def _person_text(data: ExaminerIn, row: Row) -> None:
-    for name in ("organization", "education", "title", "vocational_certificate", "code"):
+    for name in ("organization", "education", "title", "vocational_certificate", "code", "email"):
         setattr(data, name, text(row.get(name)))
     data.work_history = text(row.get("work_history"))
 

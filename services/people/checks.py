@@ -36,8 +36,14 @@ from services.people.validation import (
 )
 from services.planning.policy import effective_policy
 
+# One address: no spaces or angle brackets, one @, a dotted domain; the column's width.
+EMAIL = re.compile(r"(?=.{3,120}$)[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
 MESSAGES = {
     "missing": {"zh": "不能为空", "en": "is required"},
+    "email_format": {
+        "zh": "电子邮箱 {email} 格式不符（应如 name@example.org，最多 120 个字符）",
+        "en": "e-mail {email} is not an address (such as name@example.org, at most 120 characters)",
+    },
     "unknown_occupation": {
         "zh": "职业（工种）“{occupation}”不在职业目录中（请用职业编码或目录中的名称）",
         "en": "occupation “{occupation}” is not in the catalogue (use its code or catalogue name)",
@@ -86,6 +92,7 @@ class ExaminerIn:
     sex: Sex | None = None
     birth_month: date | None = None
     phone: str | None = None
+    email: str | None = None
     organization: str | None = None
     education: str | None = None
     title: str | None = None
@@ -201,6 +208,8 @@ def check(lookups: Lookups, data: ExaminerIn) -> list[Problem]:
     document = compact_document(data.document_number)
     problems = document_problems(data.document_type, document, data.sex, data.birth_month)
     problems += phone_problems(data.phone)
+    if data.email and not EMAIL.fullmatch(data.email):
+        problems.append(Problem.of(MESSAGES, "email_format", "email", email=data.email[:60]))
     exists = document in lookups.examiners
     for name in ("name", "sex", "grade"):
         if not exists and getattr(data, name) is None:

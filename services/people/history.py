@@ -64,6 +64,7 @@ FIELDS: dict[str, dict[str, dict[str, str]]] = {
         document_number=("证件号码", "document number"),
         education=("学历", "education"),
         phone=("联系电话", "phone"),
+        email=("电子邮箱", "e-mail"),
         organization_id=("工作单位", "employer"),
         title=("职称", "professional title"),
         vocational_certificate=("职业资格证书名称和编号", "vocational certificate"),

@@ -111,6 +111,7 @@ def _fields(lookups: Lookups, examiner: Examiner, data: ExaminerIn) -> bool:
         sex=data.sex,
         birth_month=data.birth_month,
         phone=data.phone,
+        email=data.email,
         education=data.education,
         title=data.title,
         vocational_certificate=data.vocational_certificate,

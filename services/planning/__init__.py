@@ -8,5 +8,6 @@ queued jobs go to the message broker next, fairly), `sheet_rows`,
 `allowance_rows`.
 May import: models, solver, `services.messages`, `services.exports` (builders),
 `services.institution`, `services.alerts.store` (revalidation opens alerts),
-`services.whatif.rerun` (a what-if solve job).
+`services.whatif.rerun` (a what-if solve job), `services.notices.record` (publishing
+tells the examiners whose seats change).
 """

@@ -4,7 +4,7 @@ Publishing is refused unless the independent checker (`solver.check`) passes the
 against its stored instance *and* against the database as it is now (someone may have
 been revoked since), and no seat is empty. A published plan's seats become the panels in
 force (`PanelSeat`) of its sessions; earlier published plans sharing a session are marked
-superseded.
+superseded; each examiner whose seats change gets a notice (`services.notices.record`).
 
 Publishing holds the institution's publish lock (`models.locks`) from before it reads the
 plan's status until its transaction ends: two planners publishing two drafts of the same
@@ -25,6 +25,7 @@ from models import Institution, PanelSeat, Plan, PlanSeat, audit
 from models.base import PlanStatus, utcnow
 from models.locks import hold
 from services.messages import Problem, Refused
+from services.notices.record import in_force, record
 from services.planning.instance import build_instance
 from services.planning.plans import diagnostic_problem, find_plan, loaded, session_ids, status_name
 from solver.check import check, required_size, verify
@@ -68,9 +69,11 @@ def publish(db: Session, institution: Institution, version: int) -> Plan:
     if problems:
         raise Refused(problems)
     superseded = _supersede(db, plan)
+    before = in_force(db, plan)
     _bring_into_force(db, plan)
     plan.status = PlanStatus.PUBLISHED
     plan.published_at = utcnow()
+    told = record(db, plan, before, plan.published_at)
     plan.published_by = db.info.get("actor")
     audit(
         db,
@@ -79,6 +82,7 @@ def publish(db: Session, institution: Institution, version: int) -> Plan:
         institution.id,
         superseded=[p.version for p in superseded],
         sessions=len(plan.instance.get("sessions", ())),
+        notices=len(told),
     )
     db.flush()
     return plan

@@ -45,3 +45,13 @@ def test_a_bad_examiner_is_refused_and_nothing_written(db, place):
         save_examiner(db, place, _data(phone="12", qualifications=[QualificationIn("无此职业")]))
     assert {p.field for p in refused.value.problems} >= {"phone", "occupation"}
     assert db.scalar(select(func.count()).select_from(Examiner)) == 0
+
+
+def test_an_e_mail_address_is_kept_and_a_bad_one_refused(db, place):
+    saved = save_examiner(db, place, _data(email="zhang.san@example.org"))
+    assert saved.email == "zhang.san@example.org"
+    for bad in ("zhang", "a@b", "a b@example.org", "=x@y.z<script>", "x" * 120 + "@example.org"):
+        with pytest.raises(Refused) as refused:
+            save_examiner(db, place, _data(email=bad))
+        (problem,) = refused.value.problems
+        assert problem.field == "email" and "电子邮箱" in problem.text("zh")

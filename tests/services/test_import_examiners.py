@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from factories import resident_id
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from data.sheets import ATTACHMENT2_HEADINGS, write_examiners
@@ -254,3 +255,23 @@ def test_generated_workbook_imports_cleanly(db, place, make, tmp_path):
     )
     report = import_examiners(db, place, path)
     assert report.problems == [] and report.outcomes["created"] == 40
+
+
+def test_the_optional_e_mail_column_is_read_and_checked(db, place, tmp_path):
+    rows = [
+        row("张伟", "男", MALE, "车工", cert=f"24{CODE}10001"),
+        row("李娟", "女", FEMALE, "电工/三级", grade="考评员", cert=f"24{CODE}20001"),
+    ]
+    path = write(tmp_path / "mail.xlsx", rows)
+    book = load_workbook(path)
+    sheet = book.active
+    heading = next(c.row for c in sheet["B"] if c.value == "姓名")
+    column = sheet.max_column + 1
+    for offset, value in enumerate(("电子邮箱", " zhang.wei@example.org ", "李娟")):
+        sheet.cell(row=heading + offset, column=column, value=value)
+    book.save(path)
+    report = import_examiners(db, place, path)
+    zhang = db.scalar(select(Examiner).where(Examiner.document_number == MALE))
+    assert zhang.email == "zhang.wei@example.org"
+    (bad,) = [p for p in report.problems if p.field == "email"]
+    assert bad.row == heading + 2 and "电子邮箱 李娟 格式不符" in bad.text("zh")

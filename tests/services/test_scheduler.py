@@ -22,7 +22,13 @@ from models.base import DocumentType, Grade, Sex
 from models.db import session_factory, transaction
 from services.institution.scheduler_state import beat, scheduler_alive, stop_beating
 
-IDS = {"scheduler-heartbeat", "compliance-sweep", "plan-revalidation", "solve-dispatch"}
+IDS = {
+    "scheduler-heartbeat",
+    "compliance-sweep",
+    "plan-revalidation",
+    "solve-dispatch",
+    "examiner-notices",
+}
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from factories import Factory
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Institution, PanelSeat, Plan
+from models import Institution, Notice, NoticeSeat, PanelSeat, Plan
 from models.base import PlanStatus
 from models.db import make_engine, session_factory, transaction
 from services.institution import users
@@ -99,7 +99,12 @@ def test_two_drafts_of_the_same_days_published_at_once_leave_one_plan_published(
             assert len(published) == 1, f"trial {trial}: {published}"
             in_force = set(db.scalars(select(PanelSeat.plan_id)))
             assert in_force == set(published), f"trial {trial}"
+            # whichever order the two publications took, everyone seated now has been told
+            told = set(db.scalars(select(Notice.examiner_id)))
+            assert told >= set(db.scalars(select(PanelSeat.examiner_id))), f"trial {trial}"
             # Back to two drafts for the next trial.
+            db.execute(NoticeSeat.__table__.delete())
+            db.execute(Notice.__table__.delete())
             db.execute(PanelSeat.__table__.delete())
             db.execute(update(Plan).values(status=PlanStatus.DRAFT, published_at=None))
 

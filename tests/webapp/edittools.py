@@ -3,7 +3,7 @@ what-if and version-difference tests. A plain module (not conftest)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,8 @@ from sqlalchemy import select
 from webtools import seed_template
 
 from data.generate import generate
-from models import Institution
+from data.shift import shifted
+from models import Examiner, Institution
 from services.demo.loading import load_generated
 from services.planning.edits import Change, apply
 from services.planning.plans import solve_and_store
@@ -33,6 +34,28 @@ def load_published(session: Any) -> Institution:
     plan = solve_and_store(session, institution, first, last, OPTIONS)
     publish(session, institution, plan.version)
     return institution
+
+
+def load_coming(session: Any) -> Institution:
+    """The S data set moved to start tomorrow, solved and published as v1; every other
+    examiner has an e-mail address (the rest are on the call list to phone)."""
+    raw = generate("S", 0)
+    first = min(date.fromisoformat(s["start"][:10]) for s in raw["sessions"])
+    raw = shifted(raw, (date.today() + timedelta(days=1) - first).days)
+    institution = load_generated(session, raw)
+    for n, examiner in enumerate(session.scalars(select(Examiner).order_by(Examiner.code))):
+        examiner.email = f"{examiner.code.lower()}@example.org" if n % 2 == 0 else None
+    days = sorted(s["start"][:10] for s in raw["sessions"])
+    start, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    publish(
+        session, institution, solve_and_store(session, institution, start, last, OPTIONS).version
+    )
+    return institution
+
+
+def coming_template(path: Path) -> Path:
+    """The seeded template: users of every role, S from tomorrow on, v1 published."""
+    return seed_template(path, load_coming)
 
 
 def published_template(path: Path) -> Path:

@@ -37,7 +37,7 @@ MESSAGES = {
     "bad_number": {"zh": "“{value}”不是整数", "en": "“{value}” is not a whole number"},
 }
 MOST_YUAN = 1_000_000  # an allowance per session (the column holds up to 10 digits)
-TEXT_FIELDS = ("education", "title", "vocational_certificate", "work_history")
+TEXT_FIELDS = ("email", "education", "title", "vocational_certificate", "work_history")
 # Problems about these service fields are shown next to the form field named here.
 FIELD_OF = {
     "appointment_start": "appointment",

@@ -83,17 +83,28 @@ def download_plan(version: int) -> Response:
 @blueprint.route("/plans/<int:version>/download/dispatch")
 @role_required(Role.VIEWER)
 def download_dispatch(version: int) -> Response:
-    """One dispatch sheet per session (派遣单)."""
+    """One dispatch sheet per session (派遣单); `?session=CODE`: that session's only."""
     header, rows = _sheet_data(version)
+    code = request.args.get("session", "")[:40]
+    if code:
+        rows = [r for r in rows if r.code == code] or abort(404)
     return send_workbook(dispatch_workbook(header, rows), dispatch_file(header))
 
 
 @blueprint.route("/plans/<int:version>/download/examiners")
 @role_required(Role.VIEWER)
 def download_examiners(version: int) -> Response:
-    """Examiner sheets: the workbook alone, or (`?with=ics`) a zip with one calendar each."""
+    """Examiner sheets: the workbook alone, or (`?with=ics`) a zip with one calendar each;
+    `?examiner=CODE`: that examiner's sheet (with `with=ics`, their calendar alone)."""
     header, rows = _sheet_data(version)
-    plans = schedules(rows)
+    plans, code = schedules(rows), request.args.get("examiner", "")[:40]
+    if code:
+        plans = [s for s in plans if s.person.code == code] or abort(404)
+        if request.args.get("with") == "ics":
+            (one,) = plans
+            data = examiner_calendar(header, one.person, one.sessions)
+            return send_file(io.BytesIO(data), mimetype="text/calendar", as_attachment=True,
+                             download_name=calendar_file(header, one.person))  # fmt: skip
     workbook_name, bundle = examiner_files(header)
     if request.args.get("with") != "ics":
         return send_workbook(examiner_workbook(header, plans), workbook_name)

@@ -15,6 +15,7 @@ from flask import abort, render_template, request, url_for
 from models import Plan
 from models.base import Role
 from services.messages import Refused
+from services.notices.queries import answers
 from services.planning.cache import LoadedPlan
 from services.planning.timeline import (
     ALL,
@@ -89,6 +90,7 @@ def timeline(version: int) -> str:
     return render_template(
         "planning/timeline.html", plan=found, timeline=shown, filters=filters, ALL=ALL,
         published=published, weekday_names=WEEKDAYS[lang], **_choices(view),
+        answers=answers(db(), institution(), found) if by == "examiner" else {},
         evidence=url_for("planning.evidence", version=version, code="-")[:-1],
     )  # fmt: skip
 

@@ -1,8 +1,7 @@
 """Plan a term (record a solve job), follow it live, stop it; list, review and publish plans.
 
-The web app only records the solve (`services.planning.solve_jobs`): the scheduler process runs it
-in a child process, and the job page polls the job row once a second.
-"""
+The web app only records the solve (`services.planning.solve_jobs`): the scheduler process runs
+it in a child process; the job page polls the job row once a second."""
 
 from __future__ import annotations
 
@@ -28,6 +27,7 @@ from models import JobStatus, Plan, SolveJob
 from models.base import PlanStatus, Role, utcnow
 from services.institution.scheduler_state import scheduler_alive
 from services.messages import Refused
+from services.notices.queries import answers
 from services.planning.plans import plan_objectives, status_name
 from services.planning.policy import effective_policy
 from services.planning.policy import shown as shown_value
@@ -271,7 +271,7 @@ def plan(version: int) -> str:
         broken=len(view.findings(service_lang())) + len(view.result.unfilled)
         if found.status == PlanStatus.DRAFT else 0,
         diagnostics=review.diagnostics_by_session(view.result), **_names(),
-        published=published_other(found),
+        published=published_other(found), answers=answers(db(), institution(), found),
         policy=policy_form.summary(view.instance.policy, effective_policy(institution()),
                                    service_lang()),
     )  # fmt: skip

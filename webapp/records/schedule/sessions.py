@@ -82,10 +82,11 @@ def render_session(assessment: AssessmentSession, errors: Errors | None = None) 
     """The session page; `errors` are the cancel form's (its reason)."""
     candidates = session_candidates(db(), assessment)
     seats = panel_in_force(db(), assessment)
-    held = held_problem(assessment)
+    held, versions = held_problem(assessment), list(staffing_plans(db(), assessment))
     return render_template(
         "records/session.html", assessment=assessment, candidates=candidates, seats=seats,
-        document=document, plans=", ".join(f"v{v}" for v in staffing_plans(db(), assessment)),
+        document=document, plans=", ".join(f"v{v}" for v in versions),
+        sheet=max(versions) if versions else None,
         cancelled=cancellation(db(), assessment), errors=errors or {},
         held=held.reason(service_lang()) if held else None,
     )  # fmt: skip
