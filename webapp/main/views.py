@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from models.base import LOCAL, Role
@@ -17,15 +18,19 @@ from services.messages import Refused
 
 from ..database import db, institution
 from ..language import service_lang
-from ..roles import role_required
+from ..roles import is_city, may, role_required
 
 blueprint = Blueprint("main", __name__)
 
 
 @blueprint.route("/")
-@role_required(Role.VIEWER)
-def home() -> str:
-    """The start page: the dashboard."""
+@login_required
+def home() -> str | Response:
+    """The start page: the dashboard (the city centre's: every institution's filings)."""
+    if is_city():
+        return redirect(url_for("city.index"))
+    if not may(Role.VIEWER):
+        abort(403)
     return _dashboard()
 
 
