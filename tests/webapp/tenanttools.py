@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -27,6 +27,7 @@ from models import (
     ExaminerWarning,
     FilingBatch,
     Institution,
+    Organization,
     Plan,
     Qualification,
     Refusal,
@@ -77,15 +78,20 @@ def seed_two(path: Path) -> Path:
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     with transaction(session_factory(engine), "seed") as db:
-        a = Institution(code=A_CODE, name=A_NAME)
-        db.add(a)
-        db.flush()
-        for username, role in A_USERS.items():
-            create_user(db, a, username, role, PASSWORD, f"{role}用户")
-        create_user(db, None, CITY, "city", PASSWORD, "市鉴定中心")
-        _institution_b(db)
+        seed(db)
     engine.dispose()
     return path
+
+
+def seed(db: Session) -> None:
+    """Institutions A and B and the city centre, in `db` (a migrated, empty database)."""
+    a = Institution(code=A_CODE, name=A_NAME)
+    db.add(a)
+    db.flush()
+    for username, role in A_USERS.items():
+        create_user(db, a, username, role, PASSWORD, f"{role}用户")
+    create_user(db, None, CITY, "city", PASSWORD, "市鉴定中心")
+    _institution_b(db)
 
 
 def _institution_b(db: Session) -> Institution:
@@ -126,12 +132,13 @@ def b_ids(path: Path) -> Ids:
     engine = make_engine(f"sqlite:///{path}")
     try:
         with session_factory(engine)() as db:
-            return _read_ids(db)
+            return read_ids(db)
     finally:
         engine.dispose()
 
 
-def _read_ids(db: Session) -> Ids:
+def read_ids(db: Session) -> Ids:
+    """What institution B holds: its ids by kind and its names and codes."""
     b = db.scalars(select(Institution).where(Institution.code == B_CODE)).one()
     mine = {"institution_id": b.id}
     examiners = list(db.scalars(select(Examiner).filter_by(**mine)))
@@ -166,7 +173,36 @@ def _read_ids(db: Session) -> Ids:
         "review": of(Review, examiner_id=owned),
     }
     names = [v.name for v in db.scalars(select(Venue).filter_by(**mine))]
+    names += [o.name for o in db.scalars(select(Organization).filter_by(**mine))]
     found.texts = {B_NAME, B_CODE, PLAN_TITLE, *B_USERS, *names}
     found.texts |= {e.code for e in examiners} | {e.name for e in examiners if len(e.name) > 2}
     found.texts |= {str(c) for c in found.ids["session_code"]}
+    return found
+
+
+def rows_of(db: Session, institution_id: int) -> dict[str, list[tuple[str, ...]]]:
+    """Every row that belongs to the institution, table by table: rows with its
+    `institution_id`, and rows of tables without one that point at such a row (an examiner's
+    certificates, a plan's seats, a batch's entries), parents first."""
+    owned: dict[str, set[int]] = {}
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for table in Base.metadata.sorted_tables:
+        if table.name == "institutions":
+            where = table.c.id == institution_id
+        elif "institution_id" in table.c:
+            where = table.c.institution_id == institution_id
+        else:
+            links = [
+                column.in_(owned[key.column.table.name])
+                for column in table.c
+                for key in column.foreign_keys
+                if key.column.table.name in owned
+            ]
+            if not links:
+                continue
+            where = or_(*links)
+        rows = db.execute(select(table).where(where)).all()
+        if "id" in table.c:
+            owned[table.name] = {row.id for row in rows}
+        found[table.name] = sorted(tuple(str(value) for value in row) for row in rows)
     return found

@@ -113,8 +113,8 @@ def _paths() -> dict[str, Any]:
                 "responses": {"201": _ok({"$ref": "#/components/schemas/Job"}, "queued"), "400": _ok(ERRORS, "malformed"), **REFUSED, **DENIED},
             },
         },
-        "/api/jobs/{job_id}": {"get": {"summary": "one solve job", "parameters": job_id, "responses": {"200": _ok({"$ref": "#/components/schemas/Job"}), **REFUSED, **DENIED}}},
-        "/api/jobs/{job_id}/cancel": {"post": {"summary": "cancel (keeps the best plan)", "parameters": job_id, "responses": {"200": _ok({"$ref": "#/components/schemas/Job"}), **REFUSED, **DENIED}}},
+        "/api/jobs/{job_id}": {"get": {"summary": "one solve job", "parameters": job_id, "responses": {"200": _ok({"$ref": "#/components/schemas/Job"}), "404": {"description": "unknown, or another institution's"}, **DENIED}}},
+        "/api/jobs/{job_id}/cancel": {"post": {"summary": "cancel (keeps the best plan)", "parameters": job_id, "responses": {"200": _ok({"$ref": "#/components/schemas/Job"}), "404": {"description": "unknown, or another institution's"}, **REFUSED, **DENIED}}},
     }  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from models import Alert
 from models.base import LOCAL, Role
 from services.alerts.compliance import WARN_DAYS
 from services.alerts.dashboard import SHOWN, UNSTAFFED_WEEKS, attention
@@ -18,6 +19,7 @@ from services.messages import Refused
 
 from ..database import db, institution
 from ..language import service_lang
+from ..records.common import owned
 from ..roles import is_city, may, role_required
 
 blueprint = Blueprint("main", __name__)
@@ -45,7 +47,9 @@ def dashboard() -> str:
                  methods=["POST"])  # fmt: skip
 @role_required(Role.PLANNER)
 def alert_action(ident: int, action: str) -> Response:
-    """Acknowledge an alert (seen, stays listed) or resolve it (dealt with)."""
+    """Acknowledge an alert (seen, stays listed) or resolve it (dealt with); 404 for another
+    institution's alert."""
+    owned(Alert, ident)
     change = acknowledge if action == "acknowledge" else resolve
     try:
         change(db(), institution(), ident, datetime.now(UTC))
