@@ -13,15 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import (
     Alert,
     Appointment,
     AssessmentSession,
-    Base,
     Certificate,
     Examiner,
     ExaminerWarning,
@@ -145,7 +145,7 @@ def read_ids(db: Session) -> Ids:
     owned = [e.id for e in examiners]
     found = Ids()
 
-    def of(model: type[Base], column: str = "id", **where: object) -> list[int | str]:
+    def of(model: type[Any], column: str = "id", **where: object) -> list[int | str]:
         query = select(getattr(model, column))
         for name, value in where.items():
             query = query.where(getattr(model, name).in_(value) if isinstance(value, list)
@@ -179,30 +179,3 @@ def read_ids(db: Session) -> Ids:
     found.texts |= {str(c) for c in found.ids["session_code"]}
     return found
 
-
-def rows_of(db: Session, institution_id: int) -> dict[str, list[tuple[str, ...]]]:
-    """Every row that belongs to the institution, table by table: rows with its
-    `institution_id`, and rows of tables without one that point at such a row (an examiner's
-    certificates, a plan's seats, a batch's entries), parents first."""
-    owned: dict[str, set[int]] = {}
-    found: dict[str, list[tuple[str, ...]]] = {}
-    for table in Base.metadata.sorted_tables:
-        if table.name == "institutions":
-            where = table.c.id == institution_id
-        elif "institution_id" in table.c:
-            where = table.c.institution_id == institution_id
-        else:
-            links = [
-                column.in_(owned[key.column.table.name])
-                for column in table.c
-                for key in column.foreign_keys
-                if key.column.table.name in owned
-            ]
-            if not links:
-                continue
-            where = or_(*links)
-        rows = db.execute(select(table).where(where)).all()
-        if "id" in table.c:
-            owned[table.name] = {row.id for row in rows}
-        found[table.name] = sorted(tuple(str(value) for value in row) for row in rows)
-    return found

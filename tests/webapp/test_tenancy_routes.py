@@ -28,7 +28,8 @@ import pytest
 from apitools import app_on, signed_in
 from dbtools import BACKENDS, drop_database, fresh_database, worker_url
 from sqlalchemy import select
-from tenanttools import B_CODE, PASSWORD, Ids, read_ids, rows_of, seed
+from tenanttools import B_CODE, PASSWORD, Ids, read_ids, seed
+from tenantrows import rows_of
 from webtools import Client
 from werkzeug.routing import Rule
 
@@ -258,7 +259,7 @@ def test_no_route_is_both_tried_and_listed(two) -> None:
                    if rule.endpoint in NOT_TRIED)  # fmt: skip
 
 
-def test_a_new_route_neither_filled_nor_listed_fails_the_check(two, tmp_path) -> None:
+def test_a_new_route_neither_filled_nor_listed_fails_the_check(tmp_path) -> None:
     from webapp import create_app
     from webapp.config import TestConfig
 
