@@ -215,8 +215,10 @@ def _create_user(args: argparse.Namespace) -> int:
 
     def add(session: Session) -> int:
         city = args.role == "city"
-        institution = None if city and not args.institution else context.institution(
-            session, args.institution
+        institution = (
+            None
+            if city and not args.institution
+            else context.institution(session, args.institution)
         )
         user = users.create_user(
             session, institution, args.username, args.role, password, args.name

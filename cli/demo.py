@@ -71,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
         stderr=subprocess.DEVNULL,
     )
     print(f"\n打开 / open http://{args.host}:{args.port}/", flush=True)
-    for institution, username, password in logins:
-        print(f"  {username} / {password}  {institution}", flush=True)
+    for home, username, password in logins:
+        print(f"  {username} / {password}  {home}", flush=True)
     try:
         from waitress import serve
 

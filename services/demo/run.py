@@ -132,7 +132,9 @@ def _report(plan: Plan, label: str, out_dir: Path, url: str, stream: TextIO) -> 
 
 def sample_code(raw: dict | None = None) -> str:
     """The code of the sample's institution (of `raw`'s, when given)."""
-    return ((raw if raw is not None else sample()).get("institution") or {}).get("code") or "3204005"
+    return ((raw if raw is not None else sample()).get("institution") or {}).get(
+        "code"
+    ) or "3204005"
 
 
 def _refuse_loaded(db: Session, raw: dict, url: str) -> None:

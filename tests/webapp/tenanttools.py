@@ -178,4 +178,3 @@ def read_ids(db: Session) -> Ids:
     found.texts |= {e.code for e in examiners} | {e.name for e in examiners if len(e.name) > 2}
     found.texts |= {str(c) for c in found.ids["session_code"]}
     return found
-

@@ -25,11 +25,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from apitools import app_on, signed_in
+from apitools import app_on
 from dbtools import BACKENDS, drop_database, fresh_database, worker_url
 from sqlalchemy import select
-from tenanttools import B_CODE, PASSWORD, Ids, read_ids, seed
 from tenantrows import rows_of
+from tenanttools import B_CODE, PASSWORD, Ids, read_ids, seed
 from webtools import Client
 from werkzeug.routing import Rule
 
@@ -148,9 +148,7 @@ def text_of(response) -> str:
     data = response.get_data()
     if data[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return " ".join(
-                archive.read(n).decode("utf-8", "replace") for n in archive.namelist()
-            )
+            return " ".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
     return data.decode("utf-8", "replace")
 
 
@@ -265,6 +263,6 @@ def test_a_new_route_neither_filled_nor_listed_fails_the_check(tmp_path) -> None
 
     app = create_app(TestConfig(f"sqlite:///{tmp_path / 'empty.db'}"))
     app.add_url_rule("/widgets/<int:widget>", "widgets.show", lambda widget: "")
-    with pytest.raises(AssertionError, match="widgets.show"):
+    with pytest.raises(AssertionError, match=r"widgets\.show"):
         routes(app)
     app.extensions["panelplan.engine"].dispose()

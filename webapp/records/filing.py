@@ -171,14 +171,15 @@ def attachment_file(
     allows (None, the reasons flashed, when the export refuses)."""
     filed, label = batch_examiners(db(), batch), f"批次{batch.id}"
     folder = Path(tempfile.mkdtemp(prefix="panelplan-attachment-"))
-    masks = {"full_ids": seen.ids, "whole_phones": seen.phones}
     try:
         if number == 1:
             name = attachment1_name(institution, label)
-            write_attachment1(db(), institution, filed, folder / name, **masks)
+            write_attachment1(db(), institution, filed, folder / name, full_ids=seen.ids,
+                              whole_phones=seen.phones)  # fmt: skip
         else:
             name = attachment2_name(institution, batch.year, label)
-            write_attachment2(db(), institution, batch.year, filed, folder / name, **masks)
+            write_attachment2(db(), institution, batch.year, filed, folder / name,
+                              full_ids=seen.ids, whole_phones=seen.phones)  # fmt: skip
     except Refused as refused:
         _remove(folder)
         for line in refused.lines(service_lang()):
