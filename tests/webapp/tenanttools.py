@@ -45,8 +45,8 @@ from models.migrate import upgrade
 from services.alerts.compliance import sweep
 from services.demo.loading import load_generated
 from services.demo.run import sample
-from services.filing.batches import create_batch
-from services.filing.training import add_training_plan
+from services.filing.batches import create_batch, file_batch
+from services.filing.training import add_training_plan, file_training_plan
 from services.institution.users import create_user
 from services.planning.plans import solve_and_store
 from services.planning.publishing import publish
@@ -106,7 +106,10 @@ def _institution_b(db: Session) -> Institution:
     request_plan(db, b, days[0], days[-1], Options(time_limit=5, workers=1))
     examiners = list(db.scalars(select(Examiner).where(Examiner.institution_id == b.id)))
     training = add_training_plan(db, b, PLAN_TITLE, date(2025, 3, 1), date(2025, 3, 5), 10)
-    create_batch(db, b, date(2026, 1, 5), None, examiners[:3], year=2025)
+    file_training_plan(db, training, date(2025, 2, 1))
+    filed = create_batch(db, b, date(2026, 1, 5), None, examiners[:3], year=2025)
+    file_batch(db, filed, date(2026, 1, 6))  # the city centre sees it
+    create_batch(db, b, date(2026, 1, 7), None, examiners[6:8], year=2026)  # a draft: it doesn't
     _discipline(db, b, examiners)
     assert sweep(db, b, days[0], datetime.now(UTC))  # B's alerts
     assert training.id

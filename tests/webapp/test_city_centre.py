@@ -15,6 +15,7 @@ from tenanttools import A_NAME, B_CODE, B_NAME, CITY, PASSWORD, PLAN_TITLE, b_id
 from webtools import Client, app_on_copy, database
 
 from models import Examiner, FilingBatch
+from models.filing import FilingStatus
 from services.exports.layout import mask_id, mask_phone
 
 # Routes the city centre may use besides its own pages: signing in and out, the language,
@@ -57,7 +58,9 @@ def test_the_city_centre_reads_a_batch_with_ids_and_phones_masked(app, city) -> 
     page = city.get(f"/city/institutions/{B_CODE}").get_data(as_text=True)
     assert PLAN_TITLE in page
     with database(app) as db:
-        batch = db.scalars(select(FilingBatch)).one()
+        batch = db.scalars(
+            select(FilingBatch).where(FilingBatch.status == FilingStatus.FILED)
+        ).one()
         people = [
             (e.name, e.document_number, e.phone)
             for e in (db.get_one(Examiner, x.examiner_id) for x in batch.entries)
@@ -74,7 +77,9 @@ def test_the_city_centre_reads_a_batch_with_ids_and_phones_masked(app, city) -> 
 @pytest.mark.parametrize("number", [1, 2])
 def test_the_city_centre_downloads_the_filing_sheets_masked(app, city, number) -> None:
     with database(app) as db:
-        batch = db.scalars(select(FilingBatch)).one()
+        batch = db.scalars(
+            select(FilingBatch).where(FilingBatch.status == FilingStatus.FILED)
+        ).one()
         whole = {db.get_one(Examiner, e.examiner_id).document_number for e in batch.entries}
         ident = batch.id
     response = city.get(f"/city/batches/{ident}/attachment{number}")
@@ -89,6 +94,17 @@ def test_the_city_centre_downloads_the_filing_sheets_masked(app, city, number) -
     text = " ".join(cells)
     assert whole and not any(number in text for number in whole)
     assert any(mask_id(number) in text for number in whole)
+
+
+def test_a_draft_is_the_institutions_own_not_the_city_centres(app, city) -> None:
+    with database(app) as db:
+        draft = db.scalars(
+            select(FilingBatch.id).where(FilingBatch.status == FilingStatus.DRAFT)
+        ).one()
+    page = city.get(f"/city/institutions/{B_CODE}").get_data(as_text=True)
+    assert f'href="/city/batches/{draft}"' not in page
+    for path in (f"/city/batches/{draft}", f"/city/batches/{draft}/attachment2"):
+        assert city.get(path).status_code == 404, path
 
 
 def test_the_city_centre_gets_404_for_what_is_not_there(city) -> None:

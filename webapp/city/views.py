@@ -1,6 +1,7 @@
 """The city centre's pages: every institution with its filings, a batch's examiners, and the
 filing sheets (Attachments 1 and 2) to download — all read only, ID numbers and phones
-masked (`services.institution.privacy.CITY_SIGHT`).
+masked (`services.institution.privacy.CITY_SIGHT`). What an institution has not submitted
+(a draft batch or training plan) is not the city centre's to see: 404.
 
 The notice's 第6条/第7条 put the city centre (市鉴定中心) above the institutions: it receives
 their filings (备案). A city-centre user belongs to no institution; every institution page
@@ -50,8 +51,8 @@ def institution(code: str) -> str:
     return render_template(
         "city/institution.html",
         institution=found,
-        plans=queries.training_plans(db(), found.id),
-        batches=queries.filing_batches(db(), found.id),
+        plans=queries.submitted_training_plans(db(), found.id),
+        batches=queries.submitted_batches(db(), found.id),
     )
 
 
@@ -76,7 +77,7 @@ def attachment(ident: int, number: int) -> Response:
 
 
 def _batch(ident: int) -> tuple[FilingBatch, Institution]:
-    found = queries.any_batch(db(), ident)
+    found = queries.submitted_batch(db(), ident)
     home = db().get(Institution, found.institution_id) if found is not None else None
     if found is None or home is None:
         abort(404)
