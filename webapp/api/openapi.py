@@ -79,7 +79,7 @@ def document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "panelplan API",
-            "version": "2",
+            "version": "3",  # 3: an unknown or another institution's job is 404 (was 422)
             "description": "考评小组排班 — examiners, sessions, plans and solve jobs. Sign in through /login "
             "(session cookie); POSTs send the CSRF token of GET /api/session as X-CSRFToken. "
             "Long lists come in pages: `total` counts the whole list and `next` is the path of "
