@@ -138,10 +138,18 @@ def register(commands: Any) -> None:
         help="do not load the bundled catalogue of common occupations into an empty table",
     )
     init.set_defaults(run=_init_db)
-    user = commands.add_parser("create-user", help="create a user: admin, planner or viewer")
+    user = commands.add_parser(
+        "create-user",
+        help="create a user: admin, planner or viewer of an institution, or the city centre",
+    )
     add_common(user)
     user.add_argument("username")
-    user.add_argument("--role", required=True, choices=("admin", "planner", "viewer"))
+    user.add_argument(
+        "--role",
+        required=True,
+        choices=("admin", "planner", "viewer", "city"),
+        help="city: the city centre (市鉴定中心), of no institution, reads every filing",
+    )
     user.add_argument("--name", help="display name (default: the username)")
     user.add_argument(
         "--deployment-admin",
@@ -206,7 +214,12 @@ def _create_user(args: argparse.Namespace) -> int:
     password = os.environ.get("PANELPLAN_PASSWORD") or getpass.getpass("密码 / password: ")
 
     def add(session: Session) -> int:
-        institution = context.institution(session, args.institution)
+        city = args.role == "city"
+        institution = (
+            None
+            if city and not args.institution
+            else context.institution(session, args.institution)
+        )
         user = users.create_user(
             session, institution, args.username, args.role, password, args.name
         )

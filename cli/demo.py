@@ -18,7 +18,7 @@ from sqlalchemy import select
 from cli.database import EXIT_REFUSED
 from models import User
 from models.db import make_engine, session_factory, transaction
-from services.demo.run import DEMO_DATABASE, run_demo
+from services.demo.run import DEMO_DATABASE, EXTRA, run_demo, sample_code
 from services.institution import users
 from services.institution.context import institution
 from services.messages import Refused
@@ -26,6 +26,7 @@ from solver.numbers import argument, decimal, whole
 from solver.options import TIME_LIMIT, WORKERS
 
 DEMO_USERS = {"admin": "admin-demo", "planner": "planner-demo", "viewer": "viewer-demo"}
+CITY_USER = ("city", "city-demo")  # the city centre, with two institutions or more
 
 
 def register(commands: Any) -> None:
@@ -34,6 +35,13 @@ def register(commands: Any) -> None:
         "demo", help="load the sample into a fresh database, plan, publish, then serve the UI"
     )
     demo.add_argument("--size", choices=("S", "M"), default="S")
+    demo.add_argument(
+        "--institutions",
+        type=int,
+        choices=(1, 2, 3),
+        default=1,
+        help="load 2 or 3 institutions (each its own data and users) and the city centre",
+    )
     demo.add_argument("--out", type=Path, default=Path("out"))
     demo.add_argument("--time-limit", type=argument(decimal, *TIME_LIMIT), default=60.0)
     demo.add_argument("--workers", type=argument(whole, *WORKERS), default=0)
@@ -48,12 +56,13 @@ def run(args: argparse.Namespace) -> int:
     """Plan the sample term, then (unless --no-serve) start the scheduler and serve the UI."""
     url = args.database or f"sqlite:///{DEMO_DATABASE}"
     try:
-        code = run_demo(args.size, args.out, args.time_limit, args.workers, sys.stdout, url)
+        code = run_demo(args.size, args.out, args.time_limit, args.workers, sys.stdout, url,
+                        institutions=args.institutions)  # fmt: skip
     except Refused as refused:
         for line in refused.lines("zh") + refused.lines("en"):
             print(line, file=sys.stderr)
         return EXIT_REFUSED
-    add_demo_users(url)
+    logins = add_demo_users(url, args.institutions)
     if args.no_serve or code != 0:
         return code
     scheduler = subprocess.Popen(
@@ -62,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
         stderr=subprocess.DEVNULL,
     )
     print(f"\n打开 / open http://{args.host}:{args.port}/", flush=True)
-    for role, password in DEMO_USERS.items():
-        print(f"  {role} / {password}", flush=True)
+    for home, username, password in logins:
+        print(f"  {username} / {password}  {home}", flush=True)
     try:
         from waitress import serve
 
@@ -81,15 +90,29 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_demo_users(url: str) -> None:
-    """One user per role with a printed password (the demo database only)."""
+def add_demo_users(url: str, institutions: int = 1) -> list[tuple[str, str, str]]:
+    """One user per role and institution with a printed password (the demo database only):
+    `admin`, `planner`, `viewer` for the sample institution, `admin2`… for the second, and
+    the city centre `city` when there are several; (institution, username, password) each."""
+    codes = [sample_code()] + [code for code, _name in EXTRA[: institutions - 1]]
+    logins = []
     engine = make_engine(url)
     try:
         with transaction(session_factory(engine), "demo") as session:
-            home = institution(session)
             taken = set(session.scalars(select(User.username)))
-            for role, password in DEMO_USERS.items():
-                if role not in taken:
-                    users.create_user(session, home, role, role, password, f"演示{role}")
+            for number, code in enumerate(codes, start=1):
+                home = institution(session, code)
+                suffix = "" if number == 1 else str(number)
+                for role, password in DEMO_USERS.items():
+                    name, secret = f"{role}{suffix}", password.replace("-", f"{suffix}-", 1)
+                    if name not in taken:
+                        users.create_user(session, home, name, role, secret, f"演示{name}")
+                    logins.append((home.name, name, secret))
+            if institutions > 1:
+                name, secret = CITY_USER
+                if name not in taken:
+                    users.create_user(session, None, name, "city", secret, "演示市鉴定中心")
+                logins.append(("市鉴定中心 / city centre", *CITY_USER))
     finally:
         engine.dispose()
+    return logins

@@ -71,6 +71,9 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     PLANNER = "planner"
     VIEWER = "viewer"
+    # The city centre (市鉴定中心, notice 第6条/第7条): of no institution, reads every
+    # institution's filings and changes nothing (docs/security.md "Tenants").
+    CITY = "city"
 
 
 class Sex(enum.StrEnum):

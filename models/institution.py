@@ -39,12 +39,19 @@ class Organization(Base):
 
 
 class User(Timestamped, Base):
-    """A person who signs in: admin (管理员), planner (计划员) or viewer (查看)."""
+    """A person who signs in: admin (管理员), planner (计划员) or viewer (查看) of one
+    institution, or the city centre (市鉴定中心), who belongs to none."""
 
     __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "(role = 'city') = (institution_id IS NULL)", name="city_has_no_institution"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), index=True)
+    # None only for the city centre (the CHECK above): every institution route refuses it.
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))

@@ -26,6 +26,7 @@ MENU: tuple[tuple[str, str, Role], ...] = (
     ("planning.plans", _l("Plans"), Role.VIEWER),
     ("edits.whatif", _l("What if"), Role.PLANNER),
     ("records.index", _l("Records and settings"), Role.VIEWER),
+    ("city.index", _l("Institutions and filings"), Role.CITY),  # the city centre's only entry
 )
 
 
@@ -58,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from .api.views import blueprint as api
     from .auth.views import blueprint as auth
+    from .city import blueprint as city
     from .edits import blueprint as edits
     from .examiners import blueprint as examiners
     from .main.views import blueprint as main
@@ -67,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(api)
     app.register_blueprint(auth)
+    app.register_blueprint(city)
     app.register_blueprint(edits)
     app.register_blueprint(examiners)
     app.register_blueprint(main)

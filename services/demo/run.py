@@ -11,8 +11,9 @@ from typing import TextIO
 from sqlalchemy import make_url, select
 from sqlalchemy.orm import Session
 
+from data.generate import generate
 from data.shift import days_to_start, shifted
-from models import Institution
+from models import Institution, Plan
 from models.db import make_engine, session_factory, transaction
 from models.migrate import upgrade
 from services.demo.loading import load_generated
@@ -32,6 +33,11 @@ def sample(size: str = "S") -> dict:
 
 
 DEMO_DATABASE = Path("instance") / "demo.db"
+# The institutions `panelplan demo --institutions 2|3` adds beside the sample's (3204005).
+EXTRA = (
+    ("3204006", "常州市第二职业技能等级评价机构（示例）"),
+    ("3204007", "常州市第三职业技能等级评价机构（示例）"),
+)
 MESSAGES = {
     "demo_loaded": {
         "zh": "数据库 {url} 中已有演示机构 {code}（此前运行过演示）：请换用新的数据库，"
@@ -50,8 +56,9 @@ def run_demo(
     stream: TextIO,
     database: str | None = None,
     today: date | None = None,
+    institutions: int = 1,
 ) -> int:
-    """Load the sample into a fresh database, plan, publish, print; 0 when the plan is valid.
+    """Load the sample into a fresh database, plan, publish, print; 0 when every plan is valid.
 
     The sample is moved in time so that its term starts tomorrow (`data.shift`): the demo
     always has a session tomorrow, a term ahead and history behind.
@@ -59,31 +66,58 @@ def run_demo(
     The main job end to end: the sample institution's examiners, sessions and history go
     into the database (by default a fresh SQLite file `instance/demo.db`, never the
     institution's own database), the term's instance is built from it, solved, stored as
-    plan v1 and published. Instance and result are also written into `out_dir`.
+    plan v1 and published. Instance and result are also written into `out_dir`. With
+    `institutions` 2 or 3, as many more institutions (`EXTRA`), each with its own generated
+    data, are loaded, planned and published beside it: one deployment, several tenants.
     """
-    raw = sample(size)
-    raw = shifted(raw, days_to_start(raw, (today or date.today()) + timedelta(days=1)))
+    raws = demo_samples(size, institutions, today or date.today())
     url = database or f"sqlite:///{DEMO_DATABASE}"
     if url == f"sqlite:///{DEMO_DATABASE}":
         DEMO_DATABASE.unlink(missing_ok=True)  # the demo's own file: every run starts afresh
     engine = make_engine(url)
     upgrade(engine)
-    factory = session_factory(engine)
-    days = sorted(s["start"][:10] for s in raw["sessions"])
-    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
     options = Options(time_limit=time_limit, workers=workers)
     try:
-        with transaction(factory, "demo") as db:
-            _refuse_loaded(db, raw, url)
-            institution = load_generated(db, raw)
-            plan = solve_and_store(db, institution, first, last, options, note="demo")
-            if plan.solver_status in ("OPTIMAL", "FEASIBLE"):
-                publish(db, institution, plan.version)
+        with transaction(session_factory(engine), "demo") as db:
+            for raw in raws:
+                _refuse_loaded(db, raw, url)
+            plans = [_load_and_plan(db, raw, options) for raw in raws]
     finally:
         engine.dispose()
+    valid = True
+    for number, plan in enumerate(plans):
+        label = size if number == 0 else f"{size}-{raws[number]['institution']['code']}"
+        valid &= _report(plan, label, out_dir, url, stream)
+    return 0 if valid else 1
+
+
+def demo_samples(size: str, institutions: int, today: date) -> list[dict]:
+    """The bundled sample, and for each further institution its own generated data (`EXTRA`),
+    each moved so that its term starts the day after `today`."""
+    raws = [sample(size)]
+    for seed, (code, name) in enumerate(EXTRA[: institutions - 1], start=1):
+        raw = generate(size, seed=seed)
+        raw["institution"] = {"code": code, "name": name}
+        raws.append(raw)
+    return [shifted(raw, days_to_start(raw, today + timedelta(days=1))) for raw in raws]
+
+
+def _load_and_plan(db: Session, raw: dict, options: Options) -> Plan:
+    """Load one institution, plan its term as v1 and publish it when a plan was found."""
+    institution = load_generated(db, raw)
+    days = sorted(s["start"][:10] for s in raw["sessions"])
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    plan = solve_and_store(db, institution, first, last, options, note="demo")
+    if plan.solver_status in ("OPTIMAL", "FEASIBLE"):
+        publish(db, institution, plan.version)
+    return plan
+
+
+def _report(plan: Plan, label: str, out_dir: Path, url: str, stream: TextIO) -> bool:
+    """Print one institution's plan and its check, write its files; True when it is valid."""
     instance, _ = load_instance(plan.instance)
     result = Result.model_validate(plan.result)
-    _write(out_dir, size, plan.instance, result)
+    _write(out_dir, label, plan.instance, result)
     print(f"数据库：{url}  方案 v{plan.version}（{status_name(plan.status)}）", file=stream)
     print_plan(instance, result, stream)
     problems = verify(instance, result)
@@ -92,13 +126,20 @@ def run_demo(
     print(
         f"\n核查（panelplan check）：{'全部规则满足' if not problems else '发现违规'}", file=stream
     )
-    print(f"文件：{out_dir / f'demo-{size}-result.json'}", file=stream)
-    return 0 if result.status in ("OPTIMAL", "FEASIBLE") and not problems else 1
+    print(f"文件：{out_dir / f'demo-{label}-result.json'}\n", file=stream)
+    return result.status in ("OPTIMAL", "FEASIBLE") and not problems
+
+
+def sample_code(raw: dict | None = None) -> str:
+    """The code of the sample's institution (of `raw`'s, when given)."""
+    return ((raw if raw is not None else sample()).get("institution") or {}).get(
+        "code"
+    ) or "3204005"
 
 
 def _refuse_loaded(db: Session, raw: dict, url: str) -> None:
     """Refuse a database that already holds the sample's institution (a demo run before)."""
-    code = (raw.get("institution") or {}).get("code") or "3204005"
+    code = sample_code(raw)
     if db.scalar(select(Institution.id).where(Institution.code == code)) is not None:
         shown = make_url(url).render_as_string(hide_password=True)
         raise Refused([Problem.of(MESSAGES, "demo_loaded", "database", url=shown, code=code)])

@@ -2,7 +2,7 @@
 
 One rule for every page, the API and every download (`Sight`): admins see everything;
 planners see phones and conflicts (they call examiners and register conflicts) but masked ID
-numbers; viewers see masked ID numbers, masked phones unless the institution lets them see
+numbers; viewers (and the city centre, `CITY_SIGHT`) see masked ID numbers, masked phones unless the institution lets them see
 phones (`Institution.viewers_see_phones`, the policy page), and of a conflict only who and
 since when, never the kind of relationship (a relative of a candidate) nor its note.
 Searches follow the same sight (`services.search.visible_contains`).
@@ -33,8 +33,14 @@ class Sight:
         return cls(ids=True, phones=True, relations=True)
 
 
+CITY_SIGHT = Sight(ids=False, phones=False, relations=False)
+"""The city centre reads every institution's filings as a viewer of none: everything masked."""
+
+
 def sight(institution: Institution, role: Role) -> Sight:
     """What a user of `role` in `institution` sees whole."""
+    if role == Role.CITY:
+        return CITY_SIGHT
     if role == Role.ADMIN:
         return Sight.whole()
     if role == Role.PLANNER:

@@ -1,4 +1,5 @@
-"""Users who sign in, with their role: admin (管理员), planner (计划员), viewer (查看).
+"""Users who sign in, with their role: admin (管理员), planner (计划员), viewer (查看) of one
+institution, or the city centre (市鉴定中心), who belongs to none and only reads filings.
 
 Passwords are stored as werkzeug's `scrypt:N:r:p$salt$hex` hashes (`werkzeug.security`;
 hashes made before by panelplan's own scrypt code have the same format and still verify).
@@ -50,8 +51,20 @@ MESSAGES = {
     },
     "unknown_user": {"zh": "没有用户 {username}", "en": "there is no user {username}"},
     "bad_role": {
-        "zh": "角色应为 admin（管理员）、planner（计划员）或 viewer（查看）",
-        "en": "role must be admin, planner or viewer",
+        "zh": "角色应为 admin（管理员）、planner（计划员）、viewer（查看）或 city（市鉴定中心）",
+        "en": "role must be admin, planner, viewer or city",
+    },
+    "city_of_no_institution": {
+        "zh": "市鉴定中心的账号不属于任何评价机构：请不要指定机构",
+        "en": "a city-centre account belongs to no institution: name none",
+    },
+    "institution_needed": {
+        "zh": "请指明该用户所属的评价机构",
+        "en": "name the institution the user belongs to",
+    },
+    "city_reads_only": {
+        "zh": "市鉴定中心的账号只读，不能修改共享的职业目录",
+        "en": "a city-centre account only reads; it cannot change the shared catalogue",
     },
 }
 
@@ -71,14 +84,15 @@ def check_password(stored: str | None, password: str) -> bool:
 
 def create_user(
     session: Session,
-    institution: Institution,
+    institution: Institution | None,
     username: str,
     role: str,
     password: str,
     display_name: str | None = None,
 ) -> User:
-    """Create a user; refuse a bad or taken username, an unknown role, a short password."""
-    problems = []
+    """Create a user; refuse a bad or taken username, an unknown role, a short password, a
+    city-centre user with an institution or any other user without one."""
+    problems = _home_problems(institution, role)
     if not USERNAME.fullmatch(username):
         problems.append(Problem.of(MESSAGES, "bad_username", "username"))
     elif session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -89,17 +103,27 @@ def create_user(
         problems.append(Problem.of(MESSAGES, "short_password", "password", n=MIN_PASSWORD))
     if problems:
         raise Refused(problems)
+    home = institution.id if institution is not None else None
     user = User(
-        institution_id=institution.id,
+        institution_id=home,
         username=username,
         display_name=display_name or username,
         role=Role(role),
         password_hash=hash_password(password),
     )
     session.add(user)
-    audit(session, "create_user", username, institution.id, role=role)
+    audit(session, "create_user", username, home, role=role)
     session.flush()
     return user
+
+
+def _home_problems(institution: Institution | None, role: str) -> list[Problem]:
+    """The city centre belongs to no institution; every other user to one."""
+    if role == Role.CITY and institution is not None:
+        return [Problem.of(MESSAGES, "city_of_no_institution", "institution")]
+    if role != Role.CITY and institution is None:
+        return [Problem.of(MESSAGES, "institution_needed", "institution")]
+    return []
 
 
 def deactivate_user(session: Session, user: User, by: User) -> None:
@@ -131,7 +155,10 @@ def find_user(session: Session, username: str) -> User:
 
 
 def set_deployment_admin(session: Session, user: User, granted: bool = True) -> None:
-    """Let `user` change what every institution shares (the occupation catalogue), or stop it."""
+    """Let `user` change what every institution shares (the occupation catalogue), or stop it;
+    never a city-centre user, who only reads."""
+    if granted and user.role == Role.CITY:
+        raise Refused([Problem.of(MESSAGES, "city_reads_only", "username")])
     if user.deployment_admin != granted:
         user.deployment_admin = granted
         end_sessions(user)  # a session opened with other powers ends with them

@@ -1,7 +1,8 @@
 """Solve jobs on the real RabbitMQ (jobs/broker.py, jobs/queue_worker.py, services/planning/
 solve_queue.py): two `panelplan worker` processes and the scheduler as separate processes, a
-burst from three institutions, one worker killed with SIGKILL mid-solve; and the scheduler
-lease with two schedulers started at once.
+burst from three institutions, one worker killed with SIGKILL mid-solve, the published plans
+and the panels in force untouched by it; and the scheduler lease with two schedulers started
+at once.
 
 Needs RabbitMQ at 127.0.0.1:5672 (guest/guest), as `.ci/run` makes sure. Each test uses a
 queue of its own, so parallel runs and other deployments on the broker never mix.
@@ -27,10 +28,13 @@ from dbtools import drop_database, fresh_database, worker_url
 from sqlalchemy import func, select
 
 from data.generate import generate
-from models import Institution, JobStatus, Plan, SolveJob
+from models import Institution, JobStatus, PanelSeat, Plan, SolveJob
+from models.base import PlanStatus
 from models.db import session_factory, transaction
 from services.demo.loading import load_generated
 from services.institution.scheduler_state import beat
+from services.planning.plans import solve_and_store
+from services.planning.publishing import publish
 from services.planning.solve_jobs import request_plan
 from solver.solve import Options
 
@@ -113,8 +117,34 @@ def _worker_of(job: SolveJob, workers: list[subprocess.Popen]) -> subprocess.Pop
     return next((w for w in workers if w.pid in parents), None)
 
 
+def _publish_terms(factory, institution_ids: list[int]) -> None:
+    """A published plan of the term for each institution: what is in force before the burst."""
+    with transaction(factory, "planner") as db:
+        for ident in institution_ids:
+            home = db.get_one(Institution, ident)
+            plan = solve_and_store(db, home, *TERM, Options(time_limit=10, workers=1))
+            publish(db, home, plan.version)
+
+
+def _in_force(factory) -> tuple[list[tuple], list[tuple]]:
+    """The published plans (row and content) and every panel seat in force."""
+    with factory() as db:
+        plans = db.execute(
+            select(Plan.id, Plan.institution_id, Plan.version, Plan.status, Plan.published_at,
+                   Plan.result).where(Plan.status == PlanStatus.PUBLISHED).order_by(Plan.id)
+        ).all()  # fmt: skip
+        seats = db.execute(
+            select(PanelSeat.id, PanelSeat.session_id, PanelSeat.examiner_id, PanelSeat.role,
+                   PanelSeat.plan_id).order_by(PanelSeat.id)
+        ).all()  # fmt: skip
+    return [tuple(p) for p in plans], [tuple(s) for s in seats]
+
+
 def test_a_burst_from_three_institutions_survives_a_killed_worker(city, tmp_path) -> None:
     _database, factory, ids, env, processes = city
+    _publish_terms(factory, ids[:2])
+    before = _in_force(factory)
+    assert len(before[0]) == 2 and before[1]
     worker = ("worker", "--workers", "1", "--processes", "1")
     workers = [_start(env, tmp_path, f"worker{n}", *worker) for n in (1, 2)]
     processes.extend(workers)
@@ -134,9 +164,10 @@ def test_a_burst_from_three_institutions_survives_a_killed_worker(city, tmp_path
     assert killed.poll() is not None
     assert {jobs[j].status for j in burst} == {JobStatus.SUCCEEDED}
     with factory() as db:
-        plans = db.scalar(select(func.count(Plan.id)))
+        plans = db.scalar(select(func.count(Plan.id))) - len(before[0])
     stored = [job.plan_id for job in jobs.values() if job.plan_id is not None]
     assert len(stored) == len(set(stored)) == plans == len(burst)  # each plan stored once
+    assert _in_force(factory) == before  # the burst stored drafts: nothing in force moved
 
 
 def _kill_when_solving(factory, job_id: int, workers: list) -> subprocess.Popen:

@@ -116,3 +116,54 @@ def test_output_cut_short_never_rolls_back_the_work(tmp_path) -> None:
     with engine.connect() as connection:
         assert connection.scalars(select(User.username)).all() == ["wu"]
     engine.dispose()
+
+
+def _users(url: str) -> list[tuple[str, str, str | None]]:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(User.username, User.role, Institution.code)
+            .outerjoin(Institution, User.institution_id == Institution.id)
+            .order_by(User.username)
+        ).all()
+    engine.dispose()
+    return [(name, str(getattr(role, "value", role)), code) for name, role, code in rows]
+
+
+def test_three_institutions_on_one_database_each_with_its_admin_and_the_city_centre(
+    url, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv("PANELPLAN_PASSWORD", "a-long-pass-1")
+    homes = [("3204005", "甲评价中心"), ("3204006", "乙评价中心"), ("32040077", "丙评价中心")]
+    for code, name in homes:
+        assert main(["init-db", "--database", url, "--code", code, "--name", name]) == 0
+    assert sorted(_institutions(url)) == sorted(homes)
+    for code, _name in homes:
+        command = ["create-user", f"admin-{code}", "--role", "admin", "--institution", code]
+        assert main([*command, "--database", url]) == 0
+    # Without --institution, a database of several institutions asks which one.
+    assert main(["create-user", "who", "--role", "planner", "--database", url]) == 2
+    assert "--institution" in capsys.readouterr().err
+    assert main(["create-user", "centre", "--role", "city", "--database", url]) == 0
+    assert _users(url) == [
+        ("admin-3204005", "admin", "3204005"),
+        ("admin-3204006", "admin", "3204006"),
+        ("admin-32040077", "admin", "32040077"),
+        ("centre", "city", None),
+    ]
+
+
+def test_the_city_centre_belongs_to_no_institution_and_never_writes_the_catalogue(
+    url, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv("PANELPLAN_PASSWORD", "a-long-pass-1")
+    assert main(["init-db", "--database", url, "--code", "3204005", "--name", "甲"]) == 0
+    city = ["create-user", "centre", "--role", "city", "--database", url, "--lang", "en"]
+    assert main([*city, "--institution", "3204005"]) == 2
+    assert "belongs to no institution" in capsys.readouterr().err
+    assert main([*city, "--deployment-admin"]) == 2
+    assert "only reads" in capsys.readouterr().err
+    assert main(city) == 0
+    assert main(["deployment-admin", "centre", "--database", url, "--lang", "en"]) == 2
+    assert "only reads" in capsys.readouterr().err
+    assert _users(url) == [("centre", "city", None)]

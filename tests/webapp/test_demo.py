@@ -12,6 +12,7 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+from models import Examiner
 from models.db import make_engine, session_factory
 from services.institution.scheduler_state import scheduler_alive
 
@@ -76,3 +77,51 @@ def test_demo_serves_the_ui_beside_its_own_scheduler_process(tmp_path: Path) -> 
     # the scheduler process went with the demo: no beat is left behind
     assert _wait_for(lambda: not _scheduler_alive(database), 30)
     assert os.path.exists(tmp_path / "demo-S-result.json")
+
+
+def test_the_demo_loads_two_institutions_each_planned_with_its_own_logins(
+    tmp_path: Path, capsys
+) -> None:
+    from sqlalchemy import select
+    from webtools import Client
+
+    from cli.main import main
+    from models import Institution, Plan
+    from models.base import PlanStatus
+    from webapp import create_app
+    from webapp.config import TestConfig
+
+    database = f"sqlite:///{tmp_path / 'demo.db'}"
+    command = ["demo", "--no-serve", "--institutions", "2", "--database", database]
+    assert main([*command, "--out", str(tmp_path), "--time-limit", "20"]) == 0
+    assert capsys.readouterr().out.count("全部规则满足") == 2
+    engine = make_engine(database)
+    with session_factory(engine)() as session:
+        homes = {i.code: i for i in session.scalars(select(Institution))}
+        published = select(Plan.institution_id).where(Plan.status == PlanStatus.PUBLISHED)
+        assert sorted(session.scalars(published)) == sorted(h.id for h in homes.values())
+        names = {code: home.name for code, home in homes.items()}
+        examiners = {
+            code: session.scalars(
+                select(Examiner.name).where(Examiner.institution_id == home.id)
+            ).all()
+            for code, home in homes.items()
+        }
+    engine.dispose()
+    assert set(examiners["3204005"]) != set(examiners["3204006"])  # each its own data
+    app = create_app(TestConfig(database))
+    for username, password, mine, other in (
+        ("admin", "admin-demo", "3204005", "3204006"),
+        ("admin2", "admin2-demo", "3204006", "3204005"),
+    ):
+        client = Client(app.test_client())
+        assert client.login(username, password).status_code == 302
+        page = client.get("/examiners").get_data(as_text=True)
+        assert all(name in page for name in examiners[mine][:5])
+        only_other = set(examiners[other]) - set(examiners[mine])
+        assert only_other and not {name for name in only_other if name in page}
+    city = Client(app.test_client())
+    assert city.login("city", "city-demo").status_code == 302
+    listing = city.get("/city/").get_data(as_text=True)
+    assert names["3204005"] in listing and names["3204006"] in listing
+    app.extensions["panelplan.engine"].dispose()

@@ -88,7 +88,7 @@ class Client:
     token: str = ""
 
     def refresh_token(self, path: str = "/login") -> str:
-        found = CSRF.search(self.client.get(path).get_data(as_text=True))
+        found = CSRF.search(self.client.get(path, follow_redirects=True).get_data(as_text=True))
         assert found, f"no CSRF token on {path}"
         self.token = found.group(1)
         return self.token

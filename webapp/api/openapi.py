@@ -79,7 +79,7 @@ def document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "panelplan API",
-            "version": "2",
+            "version": "3",  # 3: an unknown or another institution's job is 404 (was 422)
             "description": "考评小组排班 — examiners, sessions, plans and solve jobs. Sign in through /login "
             "(session cookie); POSTs send the CSRF token of GET /api/session as X-CSRFToken. "
             "Long lists come in pages: `total` counts the whole list and `next` is the path of "
@@ -113,8 +113,8 @@ def _paths() -> dict[str, Any]:
                 "responses": {"201": _ok({"$ref": "#/components/schemas/Job"}, "queued"), "400": _ok(ERRORS, "malformed"), **REFUSED, **DENIED},
             },
         },
-        "/api/jobs/{job_id}": {"get": {"summary": "one solve job", "parameters": job_id, "responses": {"200": _ok({"$ref": "#/components/schemas/Job"}), **REFUSED, **DENIED}}},
-        "/api/jobs/{job_id}/cancel": {"post": {"summary": "cancel (keeps the best plan)", "parameters": job_id, "responses": {"200": _ok({"$ref": "#/components/schemas/Job"}), **REFUSED, **DENIED}}},
+        "/api/jobs/{job_id}": {"get": {"summary": "one solve job", "parameters": job_id, "responses": {"200": _ok({"$ref": "#/components/schemas/Job"}), "404": {"description": "unknown, or another institution's"}, **DENIED}}},
+        "/api/jobs/{job_id}/cancel": {"post": {"summary": "cancel (keeps the best plan)", "parameters": job_id, "responses": {"200": _ok({"$ref": "#/components/schemas/Job"}), "404": {"description": "unknown, or another institution's"}, **REFUSED, **DENIED}}},
     }  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 
+from models import SolveJob
 from models.base import Role
 from services.messages import Refused
 from services.people.queries import examiner_by_code, examiners_matching
@@ -166,8 +167,8 @@ def jobs() -> ResponseReturnValue:
 @blueprint.get("/jobs/<int:job_id>")
 @role_required(Role.VIEWER)
 def job(job_id: int) -> ResponseReturnValue:
-    """One solve job and its progress."""
-    return jsonify(job_json(get_job(db(), job_id, institution()), service_lang()))
+    """One solve job and its progress (404 for another institution's)."""
+    return jsonify(job_json(_own_job(job_id), service_lang()))
 
 
 @blueprint.post("/jobs")
@@ -194,5 +195,15 @@ def new_job() -> ResponseReturnValue:
 @blueprint.post("/jobs/<int:job_id>/cancel")
 @role_required(Role.PLANNER)
 def cancel_job(job_id: int) -> ResponseReturnValue:
-    """Cancel a queued job; a running one stops and keeps its best plan."""
+    """Cancel a queued job; a running one stops and keeps its best plan (404 for another
+    institution's job; 422 for one that has ended)."""
+    _own_job(job_id)
     return jsonify(job_json(cancel(db(), job_id, institution()), service_lang()))
+
+
+def _own_job(job_id: int) -> SolveJob:
+    """The institution's job `job_id`; 404 for an unknown job or another institution's."""
+    try:
+        return get_job(db(), job_id, institution())
+    except Refused:
+        abort(404)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from models import Alert
 from models.base import LOCAL, Role
 from services.alerts.compliance import WARN_DAYS
 from services.alerts.dashboard import SHOWN, UNSTAFFED_WEEKS, attention
@@ -17,15 +19,20 @@ from services.messages import Refused
 
 from ..database import db, institution
 from ..language import service_lang
-from ..roles import role_required
+from ..records.common import owned
+from ..roles import is_city, may, role_required
 
 blueprint = Blueprint("main", __name__)
 
 
 @blueprint.route("/")
-@role_required(Role.VIEWER)
-def home() -> str:
-    """The start page: the dashboard."""
+@login_required
+def home() -> str | Response:
+    """The start page: the dashboard (the city centre's: every institution's filings)."""
+    if is_city():
+        return redirect(url_for("city.index"))
+    if not may(Role.VIEWER):
+        abort(403)
     return _dashboard()
 
 
@@ -40,7 +47,9 @@ def dashboard() -> str:
                  methods=["POST"])  # fmt: skip
 @role_required(Role.PLANNER)
 def alert_action(ident: int, action: str) -> Response:
-    """Acknowledge an alert (seen, stays listed) or resolve it (dealt with)."""
+    """Acknowledge an alert (seen, stays listed) or resolve it (dealt with); 404 for another
+    institution's alert."""
+    owned(Alert, ident)
     change = acknowledge if action == "acknowledge" else resolve
     try:
         change(db(), institution(), ident, datetime.now(UTC))

@@ -14,7 +14,7 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from models import Examiner, FilingBatch, TrainingPlan
+from models import Examiner, FilingBatch, Institution, TrainingPlan
 from models.base import Role
 from services.filing import batches as batches_service
 from services.filing import queries
@@ -26,6 +26,7 @@ from services.filing.forms import (
     write_attachment2,
 )
 from services.filing.forms_rows import batch_examiners
+from services.institution.privacy import Sight
 from services.messages import Refused
 from services.people.queries import examiners_by_code
 
@@ -159,21 +160,31 @@ def batch_attachment(ident: int, number: int) -> Response:
     """Attachment 1 (one sheet per examiner) or 2 (the summary) of a batch, full ID numbers."""
     if number not in (1, 2):
         abort(404)
-    batch, institution = owned(FilingBatch, ident), home()
+    sent = attachment_file(owned(FilingBatch, ident), home(), number, Sight.whole())
+    return sent or redirect(url_for("records.batches"))
+
+
+def attachment_file(
+    batch: FilingBatch, institution: Institution, number: int, seen: Sight
+) -> Response | None:
+    """Attachment `number` of `batch` as a download, with ID numbers and phones as `seen`
+    allows (None, the reasons flashed, when the export refuses)."""
     filed, label = batch_examiners(db(), batch), f"批次{batch.id}"
     folder = Path(tempfile.mkdtemp(prefix="panelplan-attachment-"))
     try:
         if number == 1:
             name = attachment1_name(institution, label)
-            write_attachment1(db(), institution, filed, folder / name, full_ids=True)
+            write_attachment1(db(), institution, filed, folder / name, full_ids=seen.ids,
+                              whole_phones=seen.phones)  # fmt: skip
         else:
             name = attachment2_name(institution, batch.year, label)
-            write_attachment2(db(), institution, batch.year, filed, folder / name, full_ids=True)
+            write_attachment2(db(), institution, batch.year, filed, folder / name,
+                              full_ids=seen.ids, whole_phones=seen.phones)  # fmt: skip
     except Refused as refused:
         _remove(folder)
         for line in refused.lines(service_lang()):
             flash(line)
-        return redirect(url_for("records.batches"))
+        return None
     content = (folder / name).read_bytes()  # a few hundred kB at most: no file left behind
     _remove(folder)
     return send_file(BytesIO(content), as_attachment=True, download_name=name,

@@ -36,6 +36,7 @@ LABELS = {
     "admin": _l("admin"),
     "planner": _l("planner"),
     "viewer": _l("viewer"),
+    "city": _l("city"),
     # conflicts
     "relative": _l("relative"),
     "teacher_student": _l("teacher and student"),

@@ -62,7 +62,7 @@ def user_deactivate(ident: int) -> str | Response:
 
 def _page(errors: Errors, values: dict) -> str:
     rows = users_of(db(), home().id)
-    roles = [(r.value, label(r)) for r in Role]
+    roles = [(r.value, label(r)) for r in Role if r != Role.CITY]  # the city: CLI only
     return render_template(
         "records/users.html", users=rows, errors=errors, values=values, roles=roles
     )
