@@ -69,6 +69,9 @@ NOT_TRIED = {
     "api.openapi": "the API's description, the same for every institution",
     "records.occupation_edit": "the shared catalogue, every institution's; its writers are "
     "deployment admins (tests/webapp/test_catalogue_access.py)",
+    "notices.personal": "an examiner's personal link: no sign-in, the signed token alone opens "
+    "it; forged, altered, expired and other notices' tokens in tests/webapp/test_notice_pages.py",
+    "notices.reply": "the answer on an examiner's personal link (as notices.personal)",
     "city.index": "the city centre's page: 403 for every institution user (test_city_centre)",
     "city.institution": "the city centre's page (test_city_centre)",
     "city.batch": "the city centre's page (test_city_centre)",

@@ -126,12 +126,10 @@ def upload() -> str:
     return _report(kind, folder / name, dry_run=True, strict=strict, token=token)
 
 
-@blueprint.route("/examiners/import/template/<kind>")
+@blueprint.route("/examiners/import/template/<any(examiners, sessions, candidates):kind>")
 @role_required(Role.PLANNER)
 def download_template(kind: str) -> Response:
     """The template of import `kind`: the columns to fill, a notes sheet, an example row."""
-    if kind not in KINDS or kind == "occupations":
-        abort(404)
     wb, name = template_for(db(), institution(), kind, date.today())
     buffer = io.BytesIO()
     wb.save(buffer)
