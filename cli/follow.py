@@ -98,15 +98,17 @@ def follow(
             if not quiet and job.objective is not None and shown != _shown(job):
                 shown = _shown(job)
                 say.line(_progress_line(job))
+            if mine is None and not told and (job.started_at is not None or alive):
+                # Someone else runs it (or will): said even when it was claimed, or even ended,
+                # before this command first looked at it.
+                told = True
+                say("scheduler")
             if job.status in ENDED:
                 return job
             if job.status == JobStatus.QUEUED and mine is None and not alive:
                 mine = _run_here(factory, url, job_id)
                 if mine is not None:
                     say("here")
-            elif job.status == JobStatus.QUEUED and alive and not told:
-                told = True
-                say("scheduler")
             if mine is not None:
                 _reap(factory, job, mine)
             if interrupts.count == 1 and not asked:
