@@ -20,12 +20,17 @@ View = TypeVar("View", bound=Callable[..., Any])
 def role_required(minimum: Role) -> Callable[[View], View]:
     """Allow the view to signed-in users of an institution with `minimum` role or above;
     others (a lower role, the city centre) get 403."""
+    return _only(lambda: may(minimum))
+
+
+def _only(allowed: Callable[[], bool]) -> Callable[[View], View]:
+    """A decorator letting through signed-in users for whom `allowed()` holds; others get 403."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         @login_required
         def guarded(*args: Any, **kwargs: Any) -> Any:
-            if not may(minimum):
+            if not allowed():
                 abort(403)
             return view(*args, **kwargs)
 
@@ -36,29 +41,13 @@ def role_required(minimum: Role) -> Callable[[View], View]:
 
 def city_required(view: View) -> View:
     """Allow the view only to the city centre (市鉴定中心); any institution's user gets 403."""
-
-    @wraps(view)
-    @login_required
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if not is_city():
-            abort(403)
-        return view(*args, **kwargs)
-
-    return guarded  # type: ignore[return-value]
+    return _only(is_city)(view)
 
 
 def deployment_admin_required(view: View) -> View:
     """Allow the view only to deployment admins (who change what every institution shares,
     such as the occupation catalogue); any institution's user gets 403."""
-
-    @wraps(view)
-    @login_required
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if not is_deployment_admin():
-            abort(403)
-        return view(*args, **kwargs)
-
-    return guarded  # type: ignore[return-value]
+    return _only(is_deployment_admin)(view)
 
 
 def is_deployment_admin() -> bool:

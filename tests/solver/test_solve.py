@@ -12,12 +12,16 @@ import pytest
 from builders import load, raw_instance, session
 from ortools.sat.python import cp_model
 
+import solver.solve as solving
 from data.generate import generate
+from solver.bound import relax_loads
 from solver.check import check, verify
+from solver.facts import Facts
 from solver.load import InvalidInput, load_instance, read_instance
 from solver.objective import TERMS
 from solver.schema import Instance, Result
 from solver.solve import Control, Options, Progress, solve
+from solver.warmstart import repaired_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -204,8 +208,6 @@ def test_a_rerun_keeps_the_baseline_leaders_of_panels_a_withdrawal_does_not_touc
 def test_a_limit_spent_before_the_model_is_built_ends_the_solve(monkeypatch):
     # On the largest terms the warm start and the model take minutes: a limit that runs out
     # meanwhile ends the solve there, with the warm start's plan when there is one.
-    import solver.solve as solving
-
     instance = sample("M.json")
     moments: list[float | None] = []
     original = solving.build
@@ -223,10 +225,6 @@ def test_a_limit_spent_before_the_model_is_built_ends_the_solve(monkeypatch):
 
 
 def test_no_repair_round_starts_past_the_deadline():
-    from solver.bound import relax_loads
-    from solver.facts import Facts
-    from solver.warmstart import repaired_plan
-
     facts = Facts(sample("S.json"))
     relaxed = relax_loads(facts)
     assert repaired_plan(facts, 0, relaxed, deadline=0.0) is None
