@@ -27,6 +27,7 @@ from solver.options import TIME_LIMIT, WORKERS
 
 DEMO_USERS = {"admin": "admin-demo", "planner": "planner-demo", "viewer": "viewer-demo"}
 CITY_USER = ("city", "city-demo")  # the city centre, with two institutions or more
+STOP_SECONDS = 20  # the scheduler's grace to finish its running jobs when the demo stops
 
 
 def register(commands: Any) -> None:
@@ -85,9 +86,20 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        scheduler.terminate()
-        scheduler.wait(timeout=10)
+        _stop(scheduler)
     return 0
+
+
+def _stop(scheduler: subprocess.Popen) -> None:
+    """Stop the scheduler: it finishes the jobs it is running (the first sweep and
+    revalidation run at start and take a while on a busy machine), or is killed after
+    STOP_SECONDS; either way no scheduler outlives the demo."""
+    scheduler.terminate()
+    try:
+        scheduler.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        scheduler.kill()
+        scheduler.wait()
 
 
 def add_demo_users(url: str, institutions: int = 1) -> list[tuple[str, str, str]]:

@@ -71,7 +71,7 @@ def test_demo_serves_the_ui_beside_its_own_scheduler_process(tmp_path: Path) -> 
         assert _wait_for(lambda: _scheduler_alive(database), 30)
     finally:
         demo.send_signal(signal.SIGINT)
-        out, err = demo.communicate(timeout=30)
+        out, err = demo.communicate(timeout=60)
     assert "planner / planner-demo" in out
     assert "Traceback" not in err
     # the scheduler process went with the demo: no beat is left behind
