@@ -3,9 +3,11 @@
 It solves the model's LP relaxation (`solver.relax`), which raises the level's lower bound
 to one that sees H6 and H7, and then, when the LP was quick (its cost predicts the cost of
 every branch-and-bound node), the same rows as a MIP with HiGHS, which on small and medium
-terms proves the level outright. The CP-SAT search (`solver.search`) goes on meanwhile and
-reads what this engine found between its steps: the first to prove the level wins, and the
-other is stopped. Both libraries release the GIL while they solve.
+terms proves the level outright. The MIP starts from the level's valid first plan when
+there is one, and each better bound it proves is shown to the search at once. The CP-SAT
+search (`solver.search`) goes on meanwhile and reads what this engine found between its
+steps: the first to prove the level wins, and the other is stopped. Both libraries release
+the GIL while they solve.
 
 The programs are built in the caller's thread, before the thread starts: the search narrows
 variable domains in place for its neighbourhoods, and a program read from the model while a
@@ -32,8 +34,11 @@ MARGIN = 1.0  # seconds before the solve's limit at which the LP and MIP stop on
 class Beside:
     """LP, then maybe MIP, for one level; `bound` and `plan` are read by the search."""
 
-    def __init__(self, built: Built, term: Term, seconds: float | None) -> None:
+    def __init__(
+        self, built: Built, term: Term, seconds: float | None, start: list[int] | None = None
+    ) -> None:
         self.bound = 0
+        self.start_plan = start
         self.plan: list[int] | None = None
         self.seconds = None if seconds is None else max(0.01, seconds - MARGIN)
         self.done = threading.Event()
@@ -48,9 +53,10 @@ class Beside:
     def stop(self) -> None:
         """Interrupt whatever is running and wait for the thread to end.
 
-        Building the rows checks for the stop every few thousand constraints; GLOP and HiGHS
-        answer an interruption between iterations (up to about a second on an L term, which
-        is why their own time limits end a second before the solve's). The thread must not
+        Building the rows checks for the stop every few thousand constraints; GLOP answers
+        an interruption between iterations, HiGHS at its next check (a few times a second,
+        up to a second or two in its root LP at M), which is why their own time limits end
+        a second before the solve's. The thread must not
         outlive the solve: a process exiting under a running solver thread aborts.
         """
         self.program.stopped.set()
@@ -65,6 +71,9 @@ class Beside:
         finally:
             self.done.set()
 
+    def _raise_bound(self, bound: int) -> None:
+        self.bound = max(self.bound, bound)
+
     def _solve(self) -> None:
         started = time.monotonic()
         lp = self.program.lp_bound(self.seconds, self.interrupter)
@@ -77,7 +86,7 @@ class Beside:
         seconds = max(MIP_FLOOR, MIP_PER_LP * lp_seconds)
         if self.seconds is not None:
             seconds = min(seconds, max(0.0, self.seconds - lp_seconds))
-        bound, plan = self.program.mip(seconds, self.interrupter)
+        bound, plan = self.program.mip(seconds, self.start_plan, self._raise_bound)
         if bound is not None:
             self.bound = max(self.bound, bound)
         self.plan = plan

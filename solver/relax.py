@@ -14,17 +14,24 @@ out (H7's rare history-between-visits chain), which only relaxes it further: the
 the MIP's best bound stay lower bounds, and a MIP plan is confirmed by CP-SAT before use.
 The squares' tangent cuts (one row per possible load) become the equivalent incremental form
 `sq = Σ (2k + 1) y_k`, `load = Σ y_k`, `0 ≤ y_k ≤ 1`: the same LP value with one row per
-examiner, three times faster at L. Both are solved through OR-Tools' MathOpt (GLOP for the LP, HiGHS for the MIP, output
-off); both release the GIL and can be interrupted.
+examiner, three times faster at L. The LP is solved by GLOP through OR-Tools' MathOpt, the
+MIP by HiGHS through highspy (MathOpt does not pass its interrupter on to HiGHS, which then
+ran to its time limit after the level had ended); both release the GIL and can be stopped.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import sys
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
+import highspy
+import numpy as np
 from ortools.math_opt import model_pb2
 from ortools.math_opt.python import mathopt
 from ortools.sat.python import cp_model, cp_model_helper
@@ -58,7 +65,7 @@ class Program:
         self.literals = [lit.index for lit in built.v.all_literals()]
         self.size = len(proto.variables)
         self._proto: model_pb2.ModelProto | None = None
-        self.stopped = threading.Event()  # set: building the rows gives up (`Stopped`)
+        self.stopped = threading.Event()  # set: building the rows gives up, the MIP stops
 
     @property
     def proto(self) -> model_pb2.ModelProto:
@@ -79,27 +86,53 @@ class Program:
         return _round_up(result.objective_value())
 
     def mip(
-        self, seconds: float, stop: solve_interrupter.SolveInterrupter | None = None
+        self,
+        seconds: float | None,
+        start: list[int] | None = None,
+        on_bound: Callable[[int], None] | None = None,
     ) -> tuple[int | None, list[int] | None]:
-        """Branch and bound (HiGHS): its best bound, and its best plan's literal values."""
-        proto = model_pb2.ModelProto()
-        proto.CopyFrom(self.proto)
-        del proto.variables.integers[:]
-        proto.variables.integers.extend(
-            [True] * self.size + [False] * (len(proto.variables.ids) - self.size)
-        )
-        model = mathopt.Model.from_model_proto(proto)
-        params = _parameters(seconds)
-        params.relative_gap_tolerance = params.absolute_gap_tolerance = 0.0
-        result = mathopt.solve(model, mathopt.SolverType.HIGHS, params=params, interrupter=stop)
-        dual = result.termination.objective_bounds.dual_bound
+        """Branch and bound (HiGHS): its best bound, and its best plan's literal values.
+
+        `start` (a valid plan's literal values) is handed to HiGHS as its first incumbent.
+        While it runs, every better bound goes to `on_bound` (rounded up), and `stopped`
+        (set by another thread) ends it at its next check (HiGHS checks a few times a second, or once its root LP
+        is solved; MathOpt's interrupter is not passed on to HiGHS, hence highspy here).
+        """
+        highs = highspy.Highs()
+        for option, value in (("output_flag", False), ("mip_rel_gap", 0.0), ("mip_abs_gap", 0.0)):
+            highs.setOptionValue(option, value)
+        if seconds is not None:
+            highs.setOptionValue("time_limit", max(0.01, seconds))
+        highs.passModel(_highs_program(self.proto, self.size))
+        if start is not None:
+            highs.setSolution(
+                len(self.literals), self.literals, [float(start[i]) for i in self.literals]
+            )
+        best = [-INFINITY]
+
+        def check(event: Any) -> None:  # called by HiGHS from inside its solve
+            bound = event.data_out.mip_dual_bound
+            if on_bound is not None and math.isfinite(bound) and bound > best[0]:
+                best[0] = bound
+                on_bound(_round_up(bound))
+            if self.stopped.is_set():
+                event.interrupt()
+
+        highs.cbMipInterrupt += check
+        highs.cbSimplexInterrupt += check
+        highs.cbIpmInterrupt += check
+        if self.stopped.is_set():
+            return None, None
+        highs.run()
+        info = highs.getInfo()
+        dual = info.mip_dual_bound
         bound = _round_up(dual) if math.isfinite(dual) else None
-        if not result.has_primal_feasible_solution():
+        if info.primal_solution_status != int(highspy.SolutionStatus.kSolutionStatusFeasible):
             return bound, None
+        solution = highs.getSolution().col_value
         values = [0] * self.size
-        solution = result.variable_values()
         for index in self.literals:
-            values[index] = round(solution[model.get_variable(index)])
+            values[index] = round(solution[index])
         return bound, values
 
 
@@ -113,6 +146,54 @@ def _parameters(seconds: float | None) -> mathopt.SolveParameters:
     if seconds is not None:
         params.time_limit = timedelta(seconds=max(0.01, seconds))
     return params
+
+
+def _highs_program(program: model_pb2.ModelProto, integers: int) -> highspy.HighsLp:
+    """The program as HiGHS's own model, its first `integers` columns integral, by columns."""
+    lp = highspy.HighsLp()
+    n, m = len(program.variables.ids), len(program.linear_constraints.ids)
+    lp.num_col_, lp.num_row_ = n, m
+    cost = np.zeros(n)
+    cost[list(program.objective.linear_coefficients.ids)] = (
+        program.objective.linear_coefficients.values
+    )
+    lp.col_cost_, lp.offset_ = cost, program.objective.offset
+    lp.col_lower_ = np.array(program.variables.lower_bounds, dtype=float)
+    lp.col_upper_ = np.array(program.variables.upper_bounds, dtype=float)
+    lp.row_lower_ = np.array(program.linear_constraints.lower_bounds, dtype=float)
+    lp.row_upper_ = np.array(program.linear_constraints.upper_bounds, dtype=float)
+    matrix = program.linear_constraint_matrix
+    rows, columns = np.array(matrix.row_ids), np.array(matrix.column_ids)
+    order = np.lexsort((rows, columns))
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.searchsorted(columns[order], np.arange(n + 1))
+    lp.a_matrix_.index_ = rows[order]
+    lp.a_matrix_.value_ = np.array(matrix.coefficients, dtype=float)[order]
+    kinds = highspy.HighsVarType
+    lp.integrality_ = [kinds.kInteger] * integers + [kinds.kContinuous] * (n - integers)
+    return lp
+
+
+def _quiet_banner() -> None:
+    """HiGHS prints a banner on standard output when a process makes its first instance;
+    make that instance here, at import, with the descriptor closed (`panelplan solve`
+    writes its JSON there)."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no standard output at all: nothing to protect
+        highspy.Highs()
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+_quiet_banner()
 
 
 def _round_up(value: float) -> int:

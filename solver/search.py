@@ -82,7 +82,7 @@ class Searcher:
                 self.on_solution(first)
             if first.status == "OPTIMAL":
                 return first
-        self.beside = self._start_beside(term)
+        self.beside = self._start_beside(term, hint if feasible else None)
         if self.beside is not None:
             # A head start: on small terms LP and MIP settle the level in about a second,
             # and CP-SAT beside them would only halve their share of the cores.
@@ -126,7 +126,7 @@ class Searcher:
 
     # ----- the engine beside --------------------------------------------------
 
-    def _start_beside(self, term: Term) -> Beside | None:
+    def _start_beside(self, term: Term, start: list[int] | None) -> Beside | None:
         """LP (and maybe MIP) in a thread; in deterministic mode, the LP bound here and now."""
         rows = len(self.built.model.proto.constraints)
         if not term.squares or self._halted() or rows > MAX_ROWS:
@@ -138,7 +138,7 @@ class Searcher:
             bound = lp_bound(self.built, term, self.budget.wall_left())
             self.lower = max(self.lower, bound or 0)
             return None
-        return Beside(self.built, term, left).start()
+        return Beside(self.built, term, left, start).start()
 
     def _workers(self) -> int:
         """CP-SAT's workers: one core fewer while the engine beside is busy."""
