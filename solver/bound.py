@@ -1,9 +1,10 @@
 """Lower bounds for the fairness levels from a convex-cost flow relaxation (SPEC 4.4).
 
 Keep eligibility (H3, H4), panel sizes (H1), "some member may lead" (H2),
-`max_sessions`, locks, and of H5 what a flow can hold: one seat per examiner
+`max_sessions`, locks, of H5 what a flow can hold: one seat per examiner
 in each group of mutually overlapping sessions, none beside a history session
-they served. Drop the rest of what ties sessions together (H6, H7). What is
+they served, and of H7 a cap on examiners who may sit at one venue only.
+Drop the rest of what ties sessions together (H6, H7). What is
 left is a transportation problem: seats flow from sessions to examiners, and
 the k-th session of an examiner costs 2k - 1, so an examiner's cost is the
 square of their load. A min-cost flow solves it exactly in well under a
@@ -143,9 +144,12 @@ def _solve(
                 arc(slot, node("examiner", e), 1)
             seat_arcs[arc(node("pair", s, e), slot, 1, moved)] = (s, e)
     offered = Counter(e for s in demand if demand[s] > 0 for e in pool[s])
+    runs = _one_venue_caps(facts)
     for e, possible in offered.items():
         limit = facts.examiners[e].max_sessions
         cap = possible if limit is None else min(possible, max(0, limit - base[e]))
+        if e in runs:
+            cap = min(cap, max(0, runs[e] - base[e]))
         for k in range(base[e] + 1, base[e] + cap + 1):
             arc(node("examiner", e), sink, 1, scale * (2 * k - 1))  # k-th session: k² - (k-1)²
     flow.set_node_supply(source, total)
@@ -159,3 +163,40 @@ def _solve(
         pairs=pairs,
         leaders={s: e for a, (s, e) in lead_arcs.items() if flow.flow(a)},
     )
+
+
+def _one_venue_caps(facts: Facts) -> dict[str, int]:
+    """What the flow can hold of H7 (examiner_sequence): an examiner who may only sit at one
+    venue serves there in one run, so at most K sessions less the history run it continues.
+
+    Only when no session of theirs elsewhere (history included) falls inside the horizon's
+    span, where it could break the run; everyone else is left uncapped.
+    """
+    policy = facts.policy
+    if policy.consecutive_rule not in ("examiner_sequence", "both"):
+        return {}
+    k = policy.max_consecutive_same_venue
+    venues: dict[str, set[str]] = {}
+    for s, pool in facts.eligible.items():
+        for e in pool:
+            venues.setdefault(e, set()).add(facts.sessions[s].venue)
+    for lock in facts.instance.locks:
+        venues.setdefault(lock.examiner, set()).add(facts.sessions[lock.session].venue)
+    first = min((s.order_key for s in facts.instance.sessions), default=None)
+    served: dict[str, list] = {}
+    for h in facts.instance.history:
+        for e in h.members:
+            served.setdefault(e, []).append(h.session)
+    caps = {}
+    for e, places in venues.items():
+        if len(places) != 1:
+            continue
+        (venue,) = places
+        past = sorted(served.get(e, []), key=lambda s: s.order_key)
+        if first is None or any(s.order_key >= first for s in past):
+            continue  # history inside the horizon: leave it to the model
+        carry = 0
+        for s in past:  # the history run at this venue that the horizon continues
+            carry = carry + 1 if s.venue == venue else 0
+        caps[e] = max(0, k - min(carry, k))
+    return caps

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from brute import MAX_EXAMINERS, MAX_SESSIONS
+from builders import examiner, history_entry, load, raw_instance, session
 from hypothesis import assume, given, settings
 from test_property import PROPERTY, instances, loaded, tiny_optimum
 
@@ -57,3 +58,34 @@ def test_warm_start_meets_the_bound_on_the_m_sample():
     assert plan is not None and relaxed is not None
     assert check(instance, Result(status="FEASIBLE", assignments=plan)) == []
     assert objective(instance, plan).load_squares == relaxed.cost
+
+
+def test_the_flow_caps_an_examiner_who_may_sit_at_one_venue_only():
+    # One venue, runs of at most 2: each examiner serves at most twice in the term, E1 once
+    # (the history run of one continues). 4 sessions x 3 seats = 12 seats.
+    raw = raw_instance(6, [session(f"S{i}", day=i) for i in range(1, 5)])
+    raw["policy"] = {"max_consecutive_same_venue": 2, "consecutive_rule": "examiner_sequence"}
+    raw["history"] = [history_entry("H1", -1, "E1")]
+    facts = Facts(load(raw))
+    assert relax_loads(facts) is None  # 5 x 2 + 1 = 11 seats at most for 12
+    raw["examiners"].append(examiner("E7"))
+    instance = load(raw)
+    relaxed = relax_loads(Facts(instance))
+    assert relaxed is not None
+    loads = {e: sum(1 for _, x in relaxed.pairs if x == e) for e in ("E1", "E7")}
+    assert loads["E1"] <= 1
+    plan = repaired_plan(Facts(instance))
+    assert plan is not None
+    assert check(instance, Result(status="FEASIBLE", assignments=plan)) == []
+    assert objective(instance, plan).load_squares == relaxed.cost  # the flow plan is valid
+
+
+def test_no_cap_where_the_examiner_also_sits_elsewhere_or_the_other_reading_applies():
+    raw = raw_instance(
+        4, [session(f"S{i}", day=i, venue="V1" if i < 5 else "V2") for i in range(1, 7)]
+    )
+    raw["policy"] = {"max_consecutive_same_venue": 2, "consecutive_rule": "examiner_sequence"}
+    assert relax_loads(Facts(load(raw))) is not None  # 18 seats, 4 examiners at two venues
+    raw["sessions"] = [session(f"S{i}", day=i) for i in range(1, 5)]
+    raw["policy"]["consecutive_rule"] = "venue_sequence"
+    assert relax_loads(Facts(load(raw))) is not None  # 12 seats, 4 examiners, one venue
