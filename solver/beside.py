@@ -56,8 +56,8 @@ class Beside:
         Building the rows checks for the stop every few thousand constraints; GLOP answers
         an interruption between iterations, HiGHS at its next check (a few times a second,
         up to a second or two in its root LP at M), which is why their own time limits end
-        a second before the solve's. The thread must not
-        outlive the solve: a process exiting under a running solver thread aborts.
+        a second before the solve's. The thread must not outlive the solve: a process
+        exiting under a running solver thread aborts.
         """
         self.program.stopped.set()
         self.interrupter.interrupt()

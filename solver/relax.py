@@ -95,8 +95,9 @@ class Program:
 
         `start` (a valid plan's literal values) is handed to HiGHS as its first incumbent.
         While it runs, every better bound goes to `on_bound` (rounded up), and `stopped`
-        (set by another thread) ends it at its next check (HiGHS checks a few times a second, or once its root LP
-        is solved; MathOpt's interrupter is not passed on to HiGHS, hence highspy here).
+        (set by another thread) ends it at HiGHS's next check: a few times a second, or
+        once its root LP is solved. (MathOpt does not pass its interrupter on to HiGHS,
+        hence highspy here.)
         """
         highs = highspy.Highs()
         for option, value in (("output_flag", False), ("mip_rel_gap", 0.0), ("mip_abs_gap", 0.0)):
