@@ -38,10 +38,15 @@ def relax_loads(
     facts: Facts,
     banned: set[tuple[str, str]] | None = None,
     prefer: set[tuple[str, str]] | None = None,
+    leaders: dict[str, str] | None = None,
 ) -> Relaxed | None:
     """Minimise Σ load² over relaxed plans; None when the relaxation cannot fill every seat.
 
     `banned` seats are left out (the warm start's repairs); the cost is then no longer a bound.
+    Among equally fair flows, the one that moves fewest `prefer` seats and gives fewest
+    sessions a leader other than theirs in `leaders` (session -> examiner: the fairest
+    leaders, from `relax_leaders`), so that the plan's leaders are as fair as its loads
+    where that fits.
     """
     banned = (banned or set()) | facts.history_clashes
     locked = _locked(facts)
@@ -56,8 +61,8 @@ def relax_loads(
         s: [e for e in facts.eligible[s] if e not in locked[s] and (s, e) not in banned]
         for s in facts.sessions
     }
-    leaders = {s: [e for e in pool[s] if e in set(facts.can_lead[s])] for s in facts.sessions}
-    return _solve(facts, demand, pool, leaders, lead_needed, base, prefer)
+    can_lead = {s: [e for e in pool[s] if e in set(facts.can_lead[s])] for s in facts.sessions}
+    return _solve(facts, demand, pool, can_lead, lead_needed, base, prefer, leaders)
 
 
 def relax_leaders(facts: Facts) -> Relaxed | None:
@@ -103,13 +108,16 @@ def _solve(
     lead_needed: dict,
     base: Counter,
     prefer: set[tuple[str, str]] | None = None,
+    chosen: dict[str, str] | None = None,
 ) -> Relaxed | None:
     """Min-cost flow: source -> session (-> lead slot) -> pair -> examiner -> sink.
 
-    With `prefer`, ties between equally fair flows go to the one keeping most of
-    those seats (load costs are scaled above the largest possible tie-break).
+    Ties between equally fair flows go to the one with fewest seats outside `prefer` plus
+    lead slots not given their examiner in `chosen` (load costs are scaled above the
+    largest possible sum of these tie-breaks).
     """
-    scale = sum(max(0, d) for d in demand.values()) + 1 if prefer is not None else 1
+    ties = prefer is not None or chosen is not None
+    scale = 2 * sum(max(0, d) for d in demand.values()) + 1 if ties else 1
     slots = facts.overlap_groups
     flow = min_cost_flow.SimpleMinCostFlow()
     nodes: dict[tuple, int] = {}
@@ -134,7 +142,8 @@ def _solve(
                 return None
             arc(source, node("lead", s), 1)
             for e in leaders[s]:
-                lead_arcs[arc(node("lead", s), node("pair", s, e), 1)] = (s, e)
+                other = 0 if chosen is None or chosen.get(s) == e else 1
+                lead_arcs[arc(node("lead", s), node("pair", s, e), 1, other)] = (s, e)
         arc(source, node("session", s), need - lead)
         for e in pool[s]:
             arc(node("session", s), node("pair", s, e), 1)

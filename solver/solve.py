@@ -88,6 +88,7 @@ class _Run:
         limit = options.time_limit
         self.deadline = None if limit is None else self.start + limit
         self.control = control
+        self.relaxed_leaders: Relaxed | None = None
         self.relaxed_loads, self.warm = self._warm_start()
 
     def _warm_start(self) -> tuple[Relaxed | None, list[Assignment] | None]:
@@ -95,9 +96,11 @@ class _Run:
         no model, so a plan exists (and is shown) before the model is built."""
         if not _plain(self.instance):
             return None, None
-        relaxed = relax_loads(self.facts)
+        self.relaxed_leaders = relax_leaders(self.facts)
+        fairest = self.relaxed_leaders.leaders if self.relaxed_leaders else None
+        relaxed = relax_loads(self.facts, leaders=fairest)
         warm = (
-            repaired_plan(self.facts, self.options.seed, relaxed, self.deadline)
+            repaired_plan(self.facts, self.options.seed, relaxed, self.deadline, fairest)
             if relaxed
             else None
         )
@@ -198,6 +201,8 @@ class _Run:
         """The relaxations fill every seat, so they bound a level only once no seat may stay empty."""
         if level == "load_squares" and self.relaxed_loads is not None:
             return self.relaxed_loads
+        if level == "leader_squares" and self.relaxed_leaders is not None:
+            return self.relaxed_leaders
         if level in RELAXATIONS and self.fixed[0] == 0:
             return RELAXATIONS[level](self.facts)
         return None

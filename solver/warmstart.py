@@ -22,12 +22,17 @@ ROUNDS = 30
 
 
 def repaired_plan(
-    facts: Facts, seed: int = 0, first: Relaxed | None = None, deadline: float | None = None
+    facts: Facts,
+    seed: int = 0,
+    first: Relaxed | None = None,
+    deadline: float | None = None,
+    leaders: dict[str, str] | None = None,
 ) -> list[Assignment] | None:
     """A plan passing every hard rule, built from the relaxation (`first` if solved already), or None.
 
     No round starts that the previous one's length says would end past `deadline` (a
-    `time.monotonic()` moment): on the largest terms a round takes seconds.
+    `time.monotonic()` moment): on the largest terms a round takes seconds. `leaders` are
+    the fairest leaders, which the relaxation's ties lean to (`relax_loads`).
     """
     rng = random.Random(seed)
     banned: set[tuple[str, str]] = set()
@@ -37,7 +42,11 @@ def repaired_plan(
         began = time.monotonic()
         if deadline is not None and began + took > deadline:
             return None
-        relaxed = first if round_ == 0 and first is not None else relax_loads(facts, banned, kept)
+        relaxed = (
+            first
+            if round_ == 0 and first is not None
+            else relax_loads(facts, banned, kept, leaders)
+        )
         if relaxed is None:
             return None
         plan = _assignments(facts, relaxed)
