@@ -1,7 +1,9 @@
 """Solve jobs run by worker processes (jobs/solving.py, jobs/worker.py) on committed databases.
 
-The generated L term (600 sessions, one search worker) is still searching many seconds
-after its first plan: long enough to watch progress, cancel it or kill its worker.
+The three-sites M term (150 sessions at three venues, one search worker) is still searching
+many seconds after its first plan: long enough to watch progress, cancel it or kill its
+worker. (The generated L term was used until the warm start learnt to meet both fairness
+bounds on it: its rerun now ends before a cancel reaches it.)
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dbtools import BACKENDS, drop_database, fresh_database, worker_url
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from data.generate import generate
+from data.shapes import generate_shape
 from jobs.solving import dispatch_solves, recover_interrupted
 from models import (
     Institution,
@@ -49,14 +51,14 @@ SEARCH = Options(time_limit=60, workers=1)
 
 
 class Term:
-    """A committed database holding the L term, the URL workers use, and a session factory."""
+    """A committed database holding the three-sites M term, the URL workers use, and a session factory."""
 
     def __init__(self, backend: str, directory) -> None:
         self.database = fresh_database(backend, directory)
         self.url = worker_url(self.database)
         self.factory = session_factory(self.database.engine)
         with transaction(self.factory, "tester") as db:
-            self.institution_id = load_generated(db, generate("L", seed=5)).id
+            self.institution_id = load_generated(db, generate_shape("three-sites", "M", 0)).id
 
     def request(self, span: tuple[date, date], options: Options = SEARCH) -> int:
         """Queue a plan of `span` and return the job id."""
