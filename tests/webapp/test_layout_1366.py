@@ -61,6 +61,7 @@ def menu_pages(page, language_switch: bool, every: tuple[str, ...]) -> dict[str,
         page.click("form.lang button")
         page.wait_for_load_state()
     page.click("header.top .brand")
+    page.wait_for_load_state()
     found[page.url] = page.evaluate(FIND, TEXT)
     for index in range(page.locator("nav.menu a").count()):
         page.locator("nav.menu a").nth(index).click()
@@ -74,6 +75,7 @@ def menu_pages(page, language_switch: bool, every: tuple[str, ...]) -> dict[str,
                 found[page.url] = page.evaluate(FIND, TEXT)
                 follow(page, found, every)
                 page.go_back()
+                page.wait_for_load_state()  # else the next click races the way back
     return found
 
 
