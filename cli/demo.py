@@ -64,7 +64,11 @@ def run(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         return EXIT_REFUSED
     logins = add_demo_users(url, args.institutions)
-    if args.no_serve or code != 0:
+    if code != 0:
+        return code
+    if args.no_serve:  # served later: say how, and with which logins
+        print(f"\n启动网页 / serve it: DATABASE_URL={url} panelplan serve", flush=True)
+        _print_logins(logins)
         return code
     scheduler = subprocess.Popen(
         [sys.executable, "-m", "cli", "scheduler", "--database", url],
@@ -72,8 +76,7 @@ def run(args: argparse.Namespace) -> int:
         stderr=subprocess.DEVNULL,
     )
     print(f"\n打开 / open http://{args.host}:{args.port}/", flush=True)
-    for home, username, password in logins:
-        print(f"  {username} / {password}  {home}", flush=True)
+    _print_logins(logins)
     try:
         from waitress import serve
 
@@ -88,6 +91,11 @@ def run(args: argparse.Namespace) -> int:
     finally:
         _stop(scheduler)
     return 0
+
+
+def _print_logins(logins: list[tuple[str, str, str]]) -> None:
+    for home, username, password in logins:
+        print(f"  {username} / {password}  {home}", flush=True)
 
 
 def _stop(scheduler: subprocess.Popen) -> None:

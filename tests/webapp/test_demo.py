@@ -94,7 +94,11 @@ def test_the_demo_loads_two_institutions_each_planned_with_its_own_logins(
     database = f"sqlite:///{tmp_path / 'demo.db'}"
     command = ["demo", "--no-serve", "--institutions", "2", "--database", database]
     assert main([*command, "--out", str(tmp_path), "--time-limit", "20"]) == 0
-    assert capsys.readouterr().out.count("全部规则满足") == 2
+    out = capsys.readouterr().out
+    assert out.count("全部规则满足") == 2
+    # not served now: how to serve it later, and the logins for then
+    assert f"DATABASE_URL={database} panelplan serve" in out
+    assert "planner / planner-demo" in out and "city / city-demo" in out
     engine = make_engine(database)
     with session_factory(engine)() as session:
         homes = {i.code: i for i in session.scalars(select(Institution))}
