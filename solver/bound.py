@@ -153,7 +153,7 @@ def _solve(
                 arc(slot, node("examiner", e), 1)
             seat_arcs[arc(node("pair", s, e), slot, 1, moved)] = (s, e)
     offered = Counter(e for s in demand if demand[s] > 0 for e in pool[s])
-    runs = _one_venue_caps(facts)
+    runs = facts.one_venue_caps
     for e, possible in offered.items():
         limit = facts.examiners[e].max_sessions
         cap = possible if limit is None else min(possible, max(0, limit - base[e]))
@@ -172,40 +172,3 @@ def _solve(
         pairs=pairs,
         leaders={s: e for a, (s, e) in lead_arcs.items() if flow.flow(a)},
     )
-
-
-def _one_venue_caps(facts: Facts) -> dict[str, int]:
-    """What the flow can hold of H7 (examiner_sequence): an examiner who may only sit at one
-    venue serves there in one run, so at most K sessions less the history run it continues.
-
-    Only when no session of theirs elsewhere (history included) falls inside the horizon's
-    span, where it could break the run; everyone else is left uncapped.
-    """
-    policy = facts.policy
-    if policy.consecutive_rule not in ("examiner_sequence", "both"):
-        return {}
-    k = policy.max_consecutive_same_venue
-    venues: dict[str, set[str]] = {}
-    for s, pool in facts.eligible.items():
-        for e in pool:
-            venues.setdefault(e, set()).add(facts.sessions[s].venue)
-    for lock in facts.instance.locks:
-        venues.setdefault(lock.examiner, set()).add(facts.sessions[lock.session].venue)
-    first = min((s.order_key for s in facts.instance.sessions), default=None)
-    served: dict[str, list] = {}
-    for h in facts.instance.history:
-        for e in h.members:
-            served.setdefault(e, []).append(h.session)
-    caps = {}
-    for e, places in venues.items():
-        if len(places) != 1:
-            continue
-        (venue,) = places
-        past = sorted(served.get(e, []), key=lambda s: s.order_key)
-        if first is None or any(s.order_key >= first for s in past):
-            continue  # history inside the horizon: leave it to the model
-        carry = 0
-        for s in past:  # the history run at this venue that the horizon continues
-            carry = carry + 1 if s.venue == venue else 0
-        caps[e] = max(0, k - min(carry, k))
-    return caps

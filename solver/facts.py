@@ -270,3 +270,33 @@ class Facts:
                 ends = min(ends, s.end)
             out[s.id] = group
         return out
+
+    @cached_property
+    def one_venue_caps(self) -> dict[str, int]:
+        """H7 (examiner_sequence) as a flow holds it: examiner -> most sessions they may serve.
+
+        Someone who may sit at one venue only (every session they are eligible for or locked
+        to is there, none of their history inside the term's span) serves there in one run:
+        at most K sessions less the history run at that venue they continue."""
+        if self.policy.consecutive_rule == "venue_sequence" or not self.instance.sessions:
+            return {}
+        venues: dict[str, set[str]] = defaultdict(set)
+        for s, pool in self.eligible.items():
+            for e in pool:
+                venues[e].add(self.sessions[s].venue)
+        for lock in self.instance.locks:
+            venues[lock.examiner].add(self.sessions[lock.session].venue)
+        first = min(s.order_key for s in self.instance.sessions)
+        served: dict[str, list[SessionBase]] = defaultdict(list)
+        for h in sorted(self.instance.history, key=lambda h: h.session.order_key):
+            for e in h.members:
+                served[e].append(h.session)
+        k, caps = self.policy.max_consecutive_same_venue, {}
+        for e, places in venues.items():
+            if len(places) != 1 or any(p.order_key >= first for p in served[e]):
+                continue  # several venues, or history inside the term: left to the model
+            carry = 0  # the history run at this venue that the term continues
+            for past in served[e]:
+                carry = carry + 1 if past.venue in places else 0
+            caps[e] = max(0, k - min(carry, k))
+        return caps

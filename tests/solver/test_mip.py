@@ -14,18 +14,18 @@ from solver.load import load_instance
 from solver.model import build
 from solver.objective import evaluate
 from solver.relax import Program
-from solver.solve import Options, solve
+from solver.solve import Options, _plan_hint, solve
 
 
-def _program(shape: str, size: str) -> tuple[Program, object]:
+def _program(shape: str, size: str) -> Program:
     instance, _ = load_instance(generate_shape(shape, size, 0))
     built = build(Facts(instance))
-    return Program(built, built.term("load_squares")), built
+    return Program(built, built.term("load_squares"))
 
 
 def test_a_stopped_mip_returns_at_its_next_check_with_the_bounds_it_showed():
     # tight/M: HiGHS proves the bound within seconds, then searches for half a minute or more.
-    program, _ = _program("tight", "M")
+    program = _program("tight", "M")
     shown: list[int] = []
     threading.Timer(3.0, program.stopped.set).start()
     started = time.monotonic()
@@ -37,7 +37,7 @@ def test_a_stopped_mip_returns_at_its_next_check_with_the_bounds_it_showed():
 
 
 def test_a_mip_stopped_before_it_starts_does_not_run():
-    program, _ = _program("tight", "S")
+    program = _program("tight", "S")
     assert program.proto.linear_constraints.ids  # its rows are built
     program.stopped.set()
     assert program.mip(600) == (None, None)
@@ -47,12 +47,7 @@ def test_the_mip_keeps_a_valid_start_when_it_has_no_time_to_improve_it():
     instance, _ = load_instance(generate_shape("two-sites", "S", 0))
     result = solve(instance, Options(time_limit=30, workers=2))
     built = build(Facts(instance))
-    start = [0] * len(built.model.proto.variables)
-    for a in result.assignments:
-        for e in a.members:
-            start[built.v.sits[(a.session, e)].index] = 1
-        if a.leader:
-            start[built.v.leads[(a.session, a.leader)].index] = 1
+    start = _plan_hint(built, result.assignments)
     program = Program(built, built.term("load_squares"))
     _bound, plan = program.mip(0.001, start=start)
     assert plan is not None
