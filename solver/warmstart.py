@@ -13,12 +13,14 @@ from __future__ import annotations
 import random
 import time
 
-from .bound import Relaxed, relax_loads
+from .bound import Relaxed, best_leaders, relax_loads
 from .check import check
 from .facts import Facts
+from .mend import exchanged
 from .schema import Assignment, Diagnostic, Result
 
 ROUNDS = 30
+SEATS_PER_SECOND = 500  # the pace of the exchanges' time allowance
 
 
 def repaired_plan(
@@ -38,28 +40,51 @@ def repaired_plan(
     banned: set[tuple[str, str]] = set()
     kept: set[tuple[str, str]] | None = None
     took = 0.0
+    closest: tuple[int, list[Assignment]] | None = None  # fewest breaks, and that plan
     for round_ in range(ROUNDS):
         began = time.monotonic()
         if deadline is not None and began + took > deadline:
-            return None
+            break
         relaxed = (
             first
             if round_ == 0 and first is not None
             else relax_loads(facts, banned, kept, leaders)
         )
         if relaxed is None:
-            return None
+            break
         plan = _assignments(facts, relaxed)
         broken = check(facts.instance, Result(status="FEASIBLE", assignments=plan))
         if not broken:
             return plan
+        if closest is None or len(broken) < closest[0]:
+            closest = (len(broken), plan)
         took = time.monotonic() - began
         kept = relaxed.pairs  # the next flow changes as little as it can
         seats = _seats_to_ban(facts, plan, broken, rng)
         if not seats:
-            return None
+            break
         banned |= seats
-    return None
+    return None if closest is None else _exchanged(facts, closest[1], deadline, seed)
+
+
+def _exchanged(
+    facts: Facts, plan: list[Assignment], deadline: float | None, seed: int
+) -> list[Assignment] | None:
+    """The plan mended seat by seat (`solver.exchange`), with the fairest leaders, if it passes.
+
+    It may take a second per SEATS_PER_SECOND seats (at least one), within `deadline`."""
+    seconds = max(1.0, sum(facts.sizes.values()) / SEATS_PER_SECOND)
+    until = time.monotonic() + seconds
+    until = until if deadline is None else min(until, deadline)
+    panels = exchanged(facts, {a.session: set(a.members) for a in plan}, until, seed)
+    if panels is None:
+        return None
+    leaders = best_leaders(facts, {s: sorted(m) for s, m in panels.items()}) or {}
+    mended = [
+        Assignment(session=s.id, leader=leaders.get(s.id), members=tuple(sorted(panels[s.id])))
+        for s in facts.instance.sessions
+    ]
+    return None if check(facts.instance, Result(status="FEASIBLE", assignments=mended)) else mended
 
 
 def _assignments(facts: Facts, relaxed: Relaxed) -> list[Assignment]:

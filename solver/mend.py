@@ -1,0 +1,123 @@
+"""Mend a plan by seat exchanges where the flow cannot, then hand seats to idler examiners.
+
+The flow of `solver.bound` spreads seats fairly but sees neither an examiner's runs at one
+venue nor how much a panel differs from the one before it. On terms whose sessions crowd at
+one venue, banning the seats the checker names and solving the flow again only moves the
+runs elsewhere (three-sites/M: 31-55 of 150 sessions stay broken). Here the plan itself
+changes by the moves of `solver.exchange`: a tabu search makes, at each step, the best move
+touching a few broken places (fewest breaks, then least Σ load²), even one that breaks
+more, except that nobody takes back a seat they just left. Once nothing is broken, seats
+go from busier to idler examiners, directly or through a go-between, while nothing breaks.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+
+from .exchange import Exchange, Move
+from .facts import Facts
+
+PLACES = 4  # broken places whose moves are weighed at each step
+TENURE = 6  # steps during which nobody takes back a seat they left (plus up to as many more)
+STEPS, STEPS_PER_BREAK = 300, 20  # most steps of one repair
+
+
+def exchanged(
+    facts: Facts, panels: dict[str, set[str]], deadline: float | None, seed: int = 0
+) -> dict[str, set[str]] | None:
+    """`panels` with every run, overlap and turnover mended by exchanges, or None.
+
+    A tabu search: each step makes the best move touching a few broken places, even one that
+    breaks more, except that nobody goes back for a while to a seat they just left.
+    """
+    state = Exchange(facts, {s: set(m) for s, m in panels.items()})
+    rng = random.Random(seed)
+    tabu: dict[tuple[str, str], int] = {}  # (session, examiner) -> step until which it is tabu
+    broken = state.breaks()
+    steps = STEPS_PER_BREAK * len(broken) + STEPS
+    for step in range(steps):
+        if not broken:
+            _polish(state, rng, deadline)
+            return state.members
+        if deadline is not None and time.monotonic() > deadline:
+            return None
+        rng.shuffle(broken)
+        best: tuple[tuple[int, int], Move] | None = None
+        for place in broken[:PLACES]:
+            for move in state.moves(place):
+                score = state.delta(move)
+                if (best is None or score < best[0]) and (
+                    score[0] < 0 or not any(tabu.get((s, b), -1) >= step for s, _, b in move)
+                ):
+                    best = (score, move)
+        if best is None:
+            return None
+        state.apply(best[1])
+        for s, leaving, _ in best[1]:
+            tabu[(s, leaving)] = step + TENURE + rng.randrange(TENURE)
+        broken = state.breaks()
+    return state.members if not broken else None
+
+
+def _polish(state: Exchange, rng: random.Random, deadline: float | None) -> None:
+    """Hand seats from busier examiners to idler ones while nothing breaks (Σ load² falls):
+    directly, or through a go-between who passes on another seat of theirs."""
+
+    def late() -> bool:
+        return deadline is not None and time.monotonic() > deadline
+
+    while not late():
+        seats = _busiest_seats(state, rng)
+        if not any(late() or _descend(state, s, e) for s, e in seats) and not any(
+            late() or _relay(state, s, e, deadline) for s, e in seats
+        ):
+            return
+
+
+def _busiest_seats(state: Exchange, rng: random.Random) -> list[tuple[str, str]]:
+    seats = [(s, e) for s, who in state.members.items() for e in who if (s, e) not in state.locked]
+    rng.shuffle(seats)
+    return sorted(seats, key=lambda seat: -state.loads[seat[1]])
+
+
+def _descend(state: Exchange, s: str, e: str) -> bool:
+    """Make the first shift of `e`'s seat at `s` to someone two sessions idler that breaks nothing."""
+    for move in _lighter(state, s, e, state.loads[e]):
+        if state.delta(move)[0] <= 0:
+            state.apply(move)
+            return True
+    return False
+
+
+def _relay(state: Exchange, s: str, e: str, deadline: float | None) -> bool:
+    """`e` hands `s` to a go-between, who hands one of their seats to someone idler than `e`."""
+    busy = state.loads[e]
+    for other in state.eligible[s]:
+        if deadline is not None and time.monotonic() > deadline:
+            return False
+        first: Move = ((s, e, other),)
+        if not (state.may_leave(s, e, other) and state.may_join(s, other)):
+            continue
+        broke = state.delta(first)[0]
+        if broke > 1:
+            continue
+        state.apply(first)
+        for t in [t for t in state.served[other] if t in state.members and t != s]:
+            for move in _lighter(state, t, other, busy):
+                if broke + state.delta(move)[0] <= 0:
+                    state.apply(move)
+                    return True
+        state.apply(first, undo=True)
+    return False
+
+
+def _lighter(state: Exchange, s: str, e: str, busy: int) -> Iterator[Move]:
+    """Shifts of `e`'s seat at `s` to someone with at least two sessions fewer than `busy`."""
+    if (s, e) in state.locked:
+        return
+    others = [x for x in state.eligible[s] if state.loads[x] <= busy - 2]
+    for x in sorted(others, key=state.loads.__getitem__):
+        if state.may_leave(s, e, x) and state.may_join(s, x):
+            yield ((s, e, x),)
