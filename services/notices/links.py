@@ -35,7 +35,7 @@ MESSAGES = {
         "en": "choose “I take part” or “I cannot take part” for each session",
     },
     "reason_missing": {
-        "zh": "请说明不能参加 {when} {venue} 这一场的原因",
+        "zh": "请说明不能参加 {when}（{venue}）这一场的原因",
         "en": "say why you cannot take part in the session of {when} at {venue}",
     },
     "reason_long": {

@@ -60,3 +60,17 @@ def test_chinese_sentences_use_full_width_punctuation() -> None:
             if re.search(r"[(),;!?]|(?<=[\u4e00-\u9fff]):", bare):
                 half_width.append(text)
     assert half_width == []
+
+
+def test_templates_set_no_half_width_punctuation_beside_translated_words() -> None:
+    """`{{ _("Code") }}: …` would put a half-width colon in Chinese text: templates use the
+    `colon` and `parens` helpers (full-width in Chinese) or a translated sentence instead."""
+    import re
+
+    templates = Path(__file__).resolve().parents[2] / "webapp" / "templates"
+    found = [
+        f"{path.relative_to(templates)}: {match.group(0)}"
+        for path in sorted(templates.rglob("*.html"))
+        for match in re.finditer(r"\}\}[,:;] |\}\} \(\{\{", path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

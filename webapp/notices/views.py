@@ -86,7 +86,7 @@ def reply(token: str) -> Response | str | tuple[str, int]:
     try:
         left = answer(db(), found, choices, datetime.now(UTC))
     except Refused as refused:  # shown on the page with what was chosen, nothing recorded
-        return _page(found, token, refused.lines(service_lang()))
+        return _page(found, token, [p.reason(service_lang()) for p in refused.problems])
     declined = sum(1 for taken, _why in choices.values() if not taken)
     if left:
         flash(ngettext("Thank you. %(num)s session still waits for your answer.",
