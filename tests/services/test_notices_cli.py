@@ -41,7 +41,7 @@ def published(database, tmp_path: Path):
 
 
 def test_the_call_list_is_printed_and_written(published, tmp_path: Path, capsys) -> None:
-    url, (code, session), _, _ = published
+    url, (code, _session), _, _ = published
     out = tmp_path / "calls"
     out.mkdir()
     assert main(["notices", "1", "--database", url, "-o", str(out)]) == 0

@@ -49,9 +49,11 @@ def test_publish_call_list_decline_dashboard_and_what_if(app) -> None:
         page.click("#versions >> text=v1")
         page.click("#call-list-link")
         page.wait_for_url("**/plans/1/notices")
-        busy = page.locator("#call-list tbody tr").filter(
-            has=page.locator("li:nth-child(2) .seat-answered.pending")
-        ).first
+        busy = (
+            page.locator("#call-list tbody tr")
+            .filter(has=page.locator("li:nth-child(2) .seat-answered.pending"))
+            .first
+        )
         code = busy.get_attribute("id").removeprefix("notice-")
         busy.locator("summary").click()
         link = busy.locator("a.personal-link").get_attribute("href")

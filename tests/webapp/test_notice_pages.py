@@ -87,7 +87,9 @@ def test_the_personal_link_declines_one_session_and_confirms_the_rest(app, plann
     examiner.post(other, {"answer": "confirm_all"})
     with database(app) as db:
         states = {n.status for n in db.scalars(select(Notice)) if n.answered_at}
-        code = next(n.examiner.code for n in db.scalars(select(Notice)) if n.status.value == "declined")
+        code = next(
+            n.examiner.code for n in db.scalars(select(Notice)) if n.status.value == "declined"
+        )
     assert states == {NoticeStatus.DECLINED, NoticeStatus.CONFIRMED}
     dashboard = planner.get("/").get_data(as_text=True)
     assert 'id="declines"' in dashboard and "原因：家中有事" in dashboard
