@@ -100,7 +100,9 @@ def send_pending(db: Session, settings: SmtpSettings | None, now: datetime) -> i
 def message(settings: SmtpSettings, institution: Institution, alerts: list[Alert]) -> EmailMessage:
     """The e-mail listing `alerts`: Chinese, then English."""
     mail = EmailMessage()
-    mail["Subject"] = f"[panelplan] {institution.name}：{len(alerts)} 条新提醒 / new alert(s)"
+    mail["Subject"] = (
+        f"[panelplan] {institution.name}：{len(alerts)} 条新提醒 / new alerts: {len(alerts)}"
+    )
     mail["From"] = settings.sender
     mail["To"] = ", ".join(settings.recipients)
     lines = []

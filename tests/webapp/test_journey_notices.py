@@ -6,7 +6,7 @@ the what-if prefilled with it; the timeline marks that seat ✗ and the others �
 from __future__ import annotations
 
 import pytest
-from browser import browser_page, screenshot, sign_in
+from browser import browser_page, cut_choices, screenshot, sign_in
 from edittools import coming_template
 from webtools import PASSWORDS, LiveServer
 
@@ -73,6 +73,7 @@ def test_publish_call_list_decline_dashboard_and_what_if(app) -> None:
         assert (
             page.locator("form.withdrawal input[name=reason]").input_value() == "单位临时安排出差"
         )
+        assert cut_choices(page) == []  # the session chosen reads whole at 1366 px
         screenshot(page, "whatif-from-decline")
         page.click("nav.menu >> text=排班方案")
         page.click("#versions >> text=v1")
