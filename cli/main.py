@@ -37,6 +37,7 @@ COMMANDS = {
     "filing": "cli.filing",
     "alerts": "cli.alerts",
     "confirm": "cli.alerts",
+    "notices": "cli.notices",
     "generate": "",
     "scheduler": "cli.scheduler",
     "worker": "cli.scheduler",

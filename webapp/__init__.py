@@ -104,10 +104,15 @@ def register_template_helpers(app: Flask) -> None:
             for endpoint, label, role in MENU
             if endpoint in app.view_functions and may(role)
         ]
+        locale = str(get_locale())
+        chinese = locale != "en"
         return {
             "may": may,
             "current_user": current_user,
-            "locale": str(get_locale()),
+            "locale": locale,
             "menu": menu,
             "Role": Role,
+            # punctuation set beside translated words: full-width in Chinese text
+            "colon": "：" if chinese else ": ",
+            "parens": ("（", "）") if chinese else (" (", ")"),
         }

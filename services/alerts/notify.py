@@ -18,7 +18,8 @@ import logging
 import os
 import smtplib
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -99,7 +100,9 @@ def send_pending(db: Session, settings: SmtpSettings | None, now: datetime) -> i
 def message(settings: SmtpSettings, institution: Institution, alerts: list[Alert]) -> EmailMessage:
     """The e-mail listing `alerts`: Chinese, then English."""
     mail = EmailMessage()
-    mail["Subject"] = f"[panelplan] {institution.name}：{len(alerts)} 条新提醒 / new alert(s)"
+    mail["Subject"] = (
+        f"[panelplan] {institution.name}：{len(alerts)} 条新提醒 / new alerts: {len(alerts)}"
+    )
     mail["From"] = settings.sender
     mail["To"] = ", ".join(settings.recipients)
     lines = []
@@ -113,11 +116,52 @@ def message(settings: SmtpSettings, institution: Institution, alerts: list[Alert
     return mail
 
 
-def send(settings: SmtpSettings, mail: EmailMessage) -> None:
-    """Hand `mail` to the SMTP server (OSError or SMTPException when it fails)."""
+@contextmanager
+def connection(settings: SmtpSettings) -> Iterator[smtplib.SMTP]:
+    """One SMTP connection, upgraded and logged in as `settings` say; closed on leaving."""
     with smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS) as smtp:
         if settings.starttls:
             smtp.starttls()
         if settings.user:
             smtp.login(settings.user, settings.password or "")
+        yield smtp
+
+
+def send(settings: SmtpSettings, mail: EmailMessage) -> None:
+    """Hand `mail` to the SMTP server (OSError or SMTPException when it fails)."""
+    with connection(settings) as smtp:
         smtp.send_message(mail)
+
+
+PER_CONNECTION = 50  # messages handed over one connection (servers cap what one may carry)
+# A server refusing one message (its recipient, its sender, its content) leaves the
+# connection usable (smtplib resets the transaction): the next message goes on.
+ONE_MESSAGE = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+
+def send_batch(
+    settings: SmtpSettings, mails: Sequence[EmailMessage], per_connection: int = PER_CONNECTION
+) -> list[Exception | None]:
+    """Hand `mails` over one connection per `per_connection` messages; per mail, the error
+    that kept it back (None: handed over). Never raises: a failed connection is each unsent
+    mail's error."""
+    results: list[Exception | None] = []
+    for first in range(0, len(mails), per_connection):
+        results += _send_over_one(settings, mails[first : first + per_connection])
+    return results
+
+
+def _send_over_one(settings: SmtpSettings, mails: Sequence[EmailMessage]) -> list[Exception | None]:
+    results: list[Exception | None] = []
+    try:
+        with connection(settings) as smtp:
+            for mail in mails:
+                try:
+                    smtp.send_message(mail)
+                except ONE_MESSAGE as refused:
+                    results.append(refused)
+                    continue
+                results.append(None)
+    except (OSError, smtplib.SMTPException) as error:  # the connection failed: the rest wait
+        results += [error] * (len(mails) - len(results))
+    return results

@@ -55,7 +55,7 @@ MESSAGES = {
     },
     "plan_invalid": {
         "zh": "已发布方案 v{version} 不再符合规则：{count} 项问题，涉及场次 {sessions}",
-        "en": "published plan v{version} no longer passes: {count} finding(s) in sessions {sessions}",
+        "en": "published plan v{version} no longer passes (findings: {count}) in sessions {sessions}",
     },
     "unknown_alert": {"zh": "没有编号为 {id} 的提醒", "en": "no alert with id {id}"},
 }

@@ -1,5 +1,5 @@
 """The call list of a publication: the examiners to tell, those without e-mail first, with
-their phone (as the reader may see it), what changed in words and their answer.
+their phone (as the reader may see it), what changed in words and their answer per session.
 
 Rows come from `services.notices.queries.call_list` (the page shows the same list); every
 value goes through `layout.write_row` (text stays text, never a formula).
@@ -49,10 +49,10 @@ class CallRow:
     name: str
     phone: str  # masked when the reader may not see it whole
     email: str
-    changes: tuple[str, ...]  # one sentence per session
-    mailed: str  # 已发送 2026-03-01 09:00 / 发送失败 / 无邮箱 / 待发送
-    answer: str  # 已确认 / 已拒绝 / 待确认
-    reason: str
+    changes: tuple[str, ...]  # one sentence per session, with the answer for that session
+    mailed: str  # 已发送 2026-03-01 09:00 / 发送失败，将自动重试 / 无邮箱：请电话通知 / 等待发送
+    answer: str  # 已确认 / 有 1 场不能参加 / 待答复 / 待答复 1 场（已答复 2 场）
+    reason: str  # one line per declined session
 
 
 def call_list_workbook(institution: str, plan_label: str, rows: Sequence[CallRow]) -> Workbook:
@@ -70,7 +70,8 @@ def call_list_workbook(institution: str, plan_label: str, rows: Sequence[CallRow
         values = [n, r.code, r.name, r.phone, r.email, "\n".join(r.changes), r.mailed,
                   r.answer, r.reason, ""]  # fmt: skip
         write_row(ws, 3 + n, values, text_columns=(2, 3, 4, 5, 6, 9), styles=styles)
-        ws.cell(row=3 + n, column=6).alignment = LEFT
+        for column in (6, 9):  # one line per session
+            ws.cell(row=3 + n, column=column).alignment = LEFT
     if not rows:
         ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=width)
         write_row(ws, 4, ["无需通知的考评人员"])

@@ -4,13 +4,14 @@
 sessions added, removed or changed (date, time, venue, occupation, role 组长/组员), the
 personal link, a METHOD:REQUEST calendar for the seats added or changed and a METHOD:CANCEL
 one for the seats removed. A failure to send is recorded on the notice (`send_error`) and
-never raised: the next run tries again while the notice is pending and not expired.
+never raised: the next run tries again while the notice is pending and not expired. The
+messages of one run go over one SMTP connection (a new one every `notify.PER_CONNECTION`),
+not one connection per examiner.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
 from collections.abc import Callable
 from datetime import datetime
 from email.message import EmailMessage
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from models import Examiner, Institution
 from models.base import local_time
 from models.notices import Notice, NoticeStatus, SeatChange
-from services.alerts.notify import SmtpSettings, send
+from services.alerts.notify import SmtpSettings, send_batch
 from services.exports.notice_calendar import Invitation, Seat, notice_calendar
 
 from .queries import ROLES, NoticeView, SeatLine, views
@@ -44,14 +45,13 @@ def send_due(db: Session, settings: SmtpSettings, links: Links, now: datetime) -
         .options(selectinload(Notice.examiner), selectinload(Notice.plan))
         .order_by(Notice.id)
     ).all()
+    mails = [
+        message(settings, _institution(db, notice), view, links(notice), now)
+        for notice, view in zip(due, views(db, list(due)), strict=True)
+    ]
     sent = failed = 0
-    for notice, view in zip(due, views(db, list(due)), strict=True):
-        institution = db.get(Institution, notice.institution_id)
-        assert institution is not None  # notices reference their institution
-        mail = message(settings, institution, view, links(notice), now)
-        try:
-            send(settings, mail)
-        except (OSError, smtplib.SMTPException) as error:
+    for notice, error in zip(due, send_batch(settings, mails), strict=True):
+        if error is not None:
             log.warning("notice %s to %s failed: %s", notice.id, settings.host, error)
             notice.send_error = str(error)[:300] or type(error).__name__
             failed += 1
@@ -60,6 +60,12 @@ def send_due(db: Session, settings: SmtpSettings, links: Links, now: datetime) -
         sent += 1
     db.flush()
     return sent, failed
+
+
+def _institution(db: Session, notice: Notice) -> Institution:
+    found = db.get(Institution, notice.institution_id)
+    assert found is not None  # notices reference their institution
+    return found
 
 
 def message(
@@ -97,8 +103,8 @@ def text(view: NoticeView, link: str) -> str:
     until = local_time(view.expires_at)
     lines += [
         "",
-        "请打开以下个人链接，确认参加或说明不能参加的原因（无需登录，"
-        f"{until:%Y-%m-%d %H:%M} 前有效；请勿转发）：",
+        "请打开以下个人链接，逐场确认参加；某一场不能参加的，请选“不能参加”并说明原因"
+        f"（无需登录，{until:%Y-%m-%d %H:%M} 前有效；请勿转发）：",
         link,
         "",
         "附件中的日历文件可导入手机或电脑日历：“考评任务.ics”为新增或变更的场次，"

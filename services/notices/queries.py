@@ -1,6 +1,6 @@
-"""Reads of notices: a notice's seats as facts, the call list of a plan, the answer per seat
-(one query for a whole plan: the term timeline stays fast) and the declines the dashboard
-lists (while the declined seats are still in force and to come)."""
+"""Reads of notices: a notice's seats as facts with the examiner's answer for each, the call
+list of a plan, the answer per seat (one query for a whole plan: the term timeline stays
+fast) and the declined seats the dashboard lists (while still in force and to come)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,11 @@ CHANGES = {
 }
 ROLES = {"zh": {"leader": "组长", "member": "组员"}, "en": {"leader": "leader", "member": "member"}}
 LEVELS = "一二三四五"
+ANSWER_WORDS = {
+    "zh": {"confirmed": "✓ 参加", "declined": "✗ 不能参加", "pending": "待答复", "none": ""},
+    "en": {"confirmed": "✓ taking part", "declined": "✗ cannot take part",
+           "pending": "not answered yet", "none": ""},
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,22 @@ class SeatLine:
     change: str  # added / removed / changed
     role: str | None
     previous_role: str | None
+    confirmed: bool | None = None  # the examiner's answer for this seat (None: none yet)
+    reason: str | None = None  # why they cannot take part
+
+    @property
+    def answer(self) -> str:
+        """`confirmed`, `declined`, `pending`, or `none` for a removed seat (asks no answer)."""
+        if self.change == SeatChange.REMOVED:
+            return "none"
+        return {None: "pending", True: "confirmed", False: "declined"}[self.confirmed]
+
+    def answer_words(self, lang: str = "zh") -> str:
+        """`✓ 参加`, `✗ 不能参加：出差`, `待答复`, or nothing for a removed seat."""
+        words = ANSWER_WORDS[lang][self.answer]
+        if self.answer == "declined" and self.reason:
+            words += ("：" if lang == "zh" else ": ") + self.reason
+        return words
 
     def words(self, lang: str = "zh") -> str:
         """`新增：2026-03-02（周一）09:00–13:00，考点1，车工 三级，组长`."""
@@ -83,7 +104,6 @@ class NoticeView:
     email: str | None
     phone: str | None
     status: str
-    reason: str | None
     sent_at: datetime | None
     send_error: str | None
     answered_at: datetime | None
@@ -95,7 +115,7 @@ def seat_lines(db: Session, notice_ids: Iterable[int]) -> dict[int, list[SeatLin
     """The facts of each notice, sessions in time order."""
     rows = db.execute(
         select(NoticeSeat.notice_id, NoticeSeat.change, NoticeSeat.role, NoticeSeat.previous_role,
-               AssessmentSession.code, AssessmentSession.start, AssessmentSession.end,
+               NoticeSeat.confirmed, NoticeSeat.reason, AssessmentSession.code, AssessmentSession.start, AssessmentSession.end,
                AssessmentSession.level, Venue.name, Venue.address, Occupation.name)
         .join(AssessmentSession, AssessmentSession.id == NoticeSeat.session_id)
         .join(Venue, Venue.id == AssessmentSession.venue_id)
@@ -104,10 +124,10 @@ def seat_lines(db: Session, notice_ids: Iterable[int]) -> dict[int, list[SeatLin
         .order_by(AssessmentSession.start, AssessmentSession.code)
     )  # fmt: skip
     found: dict[int, list[SeatLine]] = defaultdict(list)
-    for n, change, role, was, code, start, end, level, venue, address, trade in rows:
+    for n, change, role, was, confirmed, why, code, start, end, level, venue, place, trade in rows:
         found[n].append(
-            SeatLine(code, start, end, venue, address or "", trade, level, change.value,
-                     role.value if role else None, was.value if was else None)
+            SeatLine(code, start, end, venue, place or "", trade, level, change.value,
+                     role.value if role else None, was.value if was else None, confirmed, why)
         )  # fmt: skip
     return found
 
@@ -125,7 +145,6 @@ def views(db: Session, notices: list[Notice]) -> list[NoticeView]:
             n.examiner.email,
             n.examiner.phone,
             n.status.value,
-            n.reason,
             n.sent_at,
             n.send_error,
             n.answered_at,
@@ -160,9 +179,10 @@ def call_list(db: Session, institution: Institution, plan: Plan) -> list[NoticeV
 
 
 def answers(db: Session, institution: Institution, plan: Plan) -> dict[tuple[str, str], str]:
-    """The answer per seat of `plan` ((session code, examiner code): status), in one query."""
+    """The answer per seat of `plan` ((session code, examiner code): `confirmed`, `declined` or
+    `pending`) from the newest notice naming the seat, in one query."""
     rows = db.execute(
-        select(AssessmentSession.code, Examiner.code, Notice.status)
+        select(AssessmentSession.code, Examiner.code, NoticeSeat.confirmed)
         .select_from(NoticeSeat)
         .join(Notice, Notice.id == NoticeSeat.notice_id)
         .join(AssessmentSession, AssessmentSession.id == NoticeSeat.session_id)
@@ -177,34 +197,35 @@ def answers(db: Session, institution: Institution, plan: Plan) -> dict[tuple[str
         )
         .order_by(Notice.id)
     )
-    return {(session, examiner): status.value for session, examiner, status in rows}
+    states = {None: "pending", True: "confirmed", False: "declined"}
+    return {(session, examiner): states[confirmed] for session, examiner, confirmed in rows}
 
 
 @dataclass(frozen=True)
 class Decline:
-    """A declined notice whose seats are still in force and to come: the what-if to open."""
+    """An examiner's declined seats still theirs and to come: each opens its own what-if."""
 
     notice: NoticeView
-    sessions: tuple[SeatLine, ...]  # the declined seats still to fill
+    sessions: tuple[SeatLine, ...]  # the declined seats still to fill, each with its reason
 
 
 def declines(db: Session, institution: Institution, today: date) -> list[Decline]:
-    """Declined notices with a declined seat still in force from `today` on."""
+    """Notices with a declined seat the examiner still holds, from `today` on."""
     first = datetime.combine(today, datetime.min.time())
     to_come = (
         select(NoticeSeat.notice_id)
         .join(AssessmentSession, AssessmentSession.id == NoticeSeat.session_id)
-        .where(NoticeSeat.change != SeatChange.REMOVED, AssessmentSession.start >= first)
+        .where(NoticeSeat.confirmed.is_(False), AssessmentSession.start >= first)
     )
     notices = db.scalars(
         select(Notice)
         .where(
             Notice.institution_id == institution.id,
-            Notice.status == NoticeStatus.DECLINED,
+            Notice.status != NoticeStatus.SUPERSEDED,
             Notice.id.in_(to_come),
         )
         .options(selectinload(Notice.examiner), selectinload(Notice.plan))
-        .order_by(Notice.answered_at, Notice.id)
+        .order_by(Notice.id)
     ).all()
     held = set(
         db.execute(
@@ -217,7 +238,7 @@ def declines(db: Session, institution: Institution, today: date) -> list[Decline
     for notice, view in zip(notices, views(db, list(notices)), strict=True):
         open_seats = tuple(
             s for s in view.seats
-            if s.change != SeatChange.REMOVED and s.start >= first
+            if s.answer == "declined" and s.start >= first
             and (notice.examiner_id, s.session) in held
         )  # fmt: skip
         if open_seats:

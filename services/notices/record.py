@@ -3,14 +3,16 @@
 `publishing.publish` reads the panels in force of the plan's sessions before it replaces
 them (`in_force`) and calls `record` after: each examiner whose seats differ gets one notice
 (on a first publication, everyone seated). A pending notice to the same examiner is
-superseded by the new one, which carries its facts on the sessions this publication left
-alone (so nothing the examiner was not yet told is lost).
+superseded by the new one, which carries its facts, and the answers already given, on the
+sessions this publication left alone (nothing the examiner was not yet told is lost, and no
+seat they already answered is asked again).
 """
 
 from __future__ import annotations
 
 import secrets
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -60,8 +62,10 @@ def record(db: Session, plan: Plan, before: Seats, now: datetime) -> list[Notice
             institution_id=plan.institution_id, plan_id=plan.id, examiner_id=examiner,
             nonce=secrets.token_hex(16), status=NoticeStatus.PENDING, created_at=now,
             expires_at=min(max(last, now + SHORTEST), now + LONGEST).astimezone(UTC),
-            seats=[NoticeSeat(session_id=s, change=c, role=r, previous_role=p)
-                   for s, (c, r, p) in sorted(seats.items())],
+            seats=[NoticeSeat(session_id=s, change=f.change, role=f.role,
+                              previous_role=f.previous, confirmed=f.confirmed,
+                              reason=f.reason, answered_at=f.answered_at)
+                   for s, f in sorted(seats.items())],
         )  # fmt: skip
         db.add(notice)
         notices.append(notice)
@@ -69,7 +73,16 @@ def record(db: Session, plan: Plan, before: Seats, now: datetime) -> list[Notice
     return notices
 
 
-Fact = tuple[SeatChange, SeatRole | None, SeatRole | None]  # change, role now, role before
+@dataclass(frozen=True)
+class Fact:
+    """What changed on one seat, and the examiner's answer when a superseded notice had one."""
+
+    change: SeatChange
+    role: SeatRole | None  # now (None: removed)
+    previous: SeatRole | None  # before (None: added)
+    confirmed: bool | None = None
+    reason: str | None = None
+    answered_at: datetime | None = None
 
 
 def _differences(before: Seats, after: Seats) -> defaultdict[int, dict[int, Fact]]:
@@ -77,12 +90,12 @@ def _differences(before: Seats, after: Seats) -> defaultdict[int, dict[int, Fact
     for (examiner, session), role in after.items():
         was = before.get((examiner, session))
         if was is None:
-            facts[examiner][session] = (SeatChange.ADDED, role, None)
+            facts[examiner][session] = Fact(SeatChange.ADDED, role, None)
         elif was != role:
-            facts[examiner][session] = (SeatChange.CHANGED, role, was)
+            facts[examiner][session] = Fact(SeatChange.CHANGED, role, was)
     for (examiner, session), was in before.items():
         if (examiner, session) not in after:
-            facts[examiner][session] = (SeatChange.REMOVED, None, was)
+            facts[examiner][session] = Fact(SeatChange.REMOVED, None, was)
     return facts
 
 
@@ -101,8 +114,9 @@ def _supersede(db: Session, plan: Plan, examiners: set[int]) -> dict[int, dict[i
     for notice in older:
         notice.status = NoticeStatus.SUPERSEDED
         for seat in notice.seats:
-            carried[notice.examiner_id][seat.session_id] = (
-                seat.change, seat.role, seat.previous_role
+            carried[notice.examiner_id][seat.session_id] = Fact(
+                seat.change, seat.role, seat.previous_role, seat.confirmed, seat.reason,
+                seat.answered_at,
             )  # fmt: skip
     return carried
 

@@ -181,7 +181,7 @@ class HistoryLine:
         self, lang: str = "zh", whole_ids: bool = False, whole_phones: bool = True,
         relations: bool = True,
     ) -> str:  # fmt: skip
-        """`2026-03-01 17:00 planner 修改 考评人员信息: 状态 在岗 → 暂停` (ID numbers masked
+        """`2026-03-01 17:00 planner 修改 考评人员信息：状态 在岗 → 暂停` (ID numbers masked
         unless `whole_ids`, phones unless `whole_phones`; a conflict's kind and note left out
         unless `relations`: `services.institution.privacy`)."""
         what = ENTITY_NAMES.get(self.entity, {}).get(lang, self.entity)
@@ -196,9 +196,10 @@ class HistoryLine:
                 parts.append(f"{self._label(name, lang)} {old or EMPTY} → {new or EMPTY}")
             elif value := (new if self.action == "insert" else old):
                 parts.append(f"{self._label(name, lang)} {value}")
+        colon, semicolon = ("：", "；") if lang == "zh" else (": ", "; ")  # full-width in Chinese
         return (
-            f"{local_time(self.at):%Y-%m-%d %H:%M} {self.actor or '-'} {action} {what}: "
-            + "; ".join(parts)
+            f"{local_time(self.at):%Y-%m-%d %H:%M} {self.actor or '-'} {action} {what}{colon}"
+            + semicolon.join(parts)
         )
 
     def _shown(self) -> list[str]:

@@ -48,7 +48,7 @@ MESSAGES = {
     },
     "unfilled": {
         "zh": "方案 v{version} 的场次 {session} 还有 {seats} 个空缺席位，不能发布",
-        "en": "plan v{version} leaves {seats} seat(s) of session {session} empty: not publishable",
+        "en": "plan v{version} leaves session {session} with empty seats ({seats}): not publishable",
     },
     "stale": {
         "zh": "方案 v{version} 已与当前数据库不符（规则 {rule}）：{zh}；请重新排班",

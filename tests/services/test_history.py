@@ -209,7 +209,7 @@ def test_a_removed_qualification_names_its_occupation_and_level(db, make) -> Non
     db.flush()
     removed = _line(db, examiner, "qualifications", "delete")
     assert removed.text("zh").endswith(
-        "删除 考评职业资格: 考评职业（工种） 6-18-01-01 车工; 最高考评等级 三级"
+        "删除 考评职业资格：考评职业（工种） 6-18-01-01 车工；最高考评等级 三级"
     )
     assert removed.text("en").endswith(
         "removed qualification: occupation 6-18-01-01 车工; highest level 3"
@@ -222,7 +222,7 @@ def test_certificates_and_appointments_leave_out_what_the_number_carries(db, mak
     examiner = make.examiner(make.institution())
     certificate = _line(db, examiner, "certificates", "insert").text("zh")
     assert "证书编号 24" in certificate and "级别 高级考评员" in certificate
-    assert "发证日期 2024-01-01; 有效期至 2029-12-31" in certificate
+    assert "发证日期 2024-01-01；有效期至 2029-12-31" in certificate
     assert "year" not in certificate and "serial" not in certificate and "2024;" not in certificate
     term = examiner.appointments[0]
     term.allowance_per_session = Decimal("300.00")
@@ -253,9 +253,9 @@ def test_conflicts_name_the_candidate_or_the_organisation(db, make) -> None:
     lines = [
         line.text("zh") for line in examiner_history(db, examiner) if line.entity == "conflicts"
     ]
-    assert any("回避关系类型 师生; 回避考生 李小明 C12345" in line for line in lines)
+    assert any("回避关系类型 师生；回避考生 李小明 C12345" in line for line in lines)
     assert any(
-        "回避关系类型 其他利害关系; 回避单位 天宁博远精密机械有限公司" in line for line in lines
+        "回避关系类型 其他利害关系；回避单位 天宁博远精密机械有限公司" in line for line in lines
     )
     assert all("_id" not in line and "teacher_student" not in line for line in lines)
     english = [
@@ -284,10 +284,10 @@ def test_warnings_revocations_and_withdrawals_name_their_session(db, make) -> No
     revocation.status = RevocationStatus.APPROVED
     db.flush()
     warning = _line(db, examiner, "warnings", "insert").text("zh")
-    assert f"原因 迟到; 情节严重 是; 相关场次 {assessment.code}; 签发人 admin" in warning
+    assert f"原因 迟到；情节严重 是；相关场次 {assessment.code}；签发人 admin" in warning
     withdrawal = _line(db, examiner, "unavailability", "insert").text("zh")
     assert withdrawal.endswith(
-        f"开始日期 2026-03-02; 结束日期 2026-03-02; 原因 退出; 退出场次 {assessment.code}"
+        f"开始日期 2026-03-02；结束日期 2026-03-02；原因 退出；退出场次 {assessment.code}"
     )
     assert "审批状态 待审批" in _line(db, examiner, "revocations", "insert").text("zh")
     decided = _line(db, examiner, "revocations", "update")
@@ -303,7 +303,7 @@ def test_a_row_referred_to_but_gone_is_said_so() -> None:
     )  # fmt: skip
     assert (
         line.text("zh")
-        == "2026-03-01 09:00 planner 删除 考评职业资格: 考评职业（工种） （已删除）; 最高考评等级 二级"
+        == "2026-03-01 09:00 planner 删除 考评职业资格：考评职业（工种） （已删除）；最高考评等级 二级"
     )
     assert "occupation (deleted)" in line.text("en")
 
@@ -312,4 +312,4 @@ def test_times_are_the_institutions_clock() -> None:
     moment = datetime(2026, 3, 1, 17, 30)  # SQLite hands back UTC without a zone
     for at in (moment, moment.replace(tzinfo=UTC)):
         line = HistoryLine(at, None, "examiners", "update", {"phone": ["1", "2"]})
-        assert line.text("zh").startswith("2026-03-02 01:30 - 修改 考评人员信息: 联系电话 1 → 2")
+        assert line.text("zh").startswith("2026-03-02 01:30 - 修改 考评人员信息：联系电话 1 → 2")

@@ -109,6 +109,7 @@ def test_pending_notices_are_mailed_with_request_and_cancel_calendars(db, make, 
         if n.examiner.email and n.status == NoticeStatus.PENDING
     ]
     assert (sent, failed) == (len(mailed), 0) and sent == len(handler.received)
+    assert sent > 1 and len(handler.sessions) == 1  # one SMTP connection for the whole run
     assert all(local_time(n.sent_at) == NOW for n in mailed)
     assert all(n.sent_at is None for n in db.scalars(select(Notice)) if not n.examiner.email)
     assert send_due(db, settings(port), links, NOW) == (0, 0)  # once
@@ -152,7 +153,7 @@ def test_the_personal_link_opens_its_notice_only_and_answers_once(db, make):
     one, other = list(notices(db, plan).values())[:2]
     text = token(SECRET, one)
     assert open_notice(db, SECRET, text, NOW) is one
-    for bad in (token("another-secret", one), text[:-2] + "xx", "garbage", ""):
+    for bad in (token("another-secret", one), _tampered(text), "garbage", ""):
         with pytest.raises(LinkRefused) as refused:
             open_notice(db, SECRET, bad, NOW)
         assert refused.value.why == "forged"
@@ -162,16 +163,28 @@ def test_the_personal_link_opens_its_notice_only_and_answers_once(db, make):
     with pytest.raises(LinkRefused) as late:
         open_notice(db, SECRET, text, local_time(one.expires_at) + timedelta(minutes=1))
     assert late.value.why == "expired"
+    code = one.seats[0].session.code
     with pytest.raises(Refused) as empty:
-        answer(db, one, False, "  ", NOW)
-    assert "原因" in empty.value.lines("zh")[0]
+        answer(db, one, {code: (False, "  ")}, NOW)
+    assert "原因" in empty.value.lines("zh")[0] and "第一考点" in empty.value.lines("zh")[0]
     with pytest.raises(Refused):
-        answer(db, one, False, "长" * 201, NOW)
-    answer(db, one, False, "家中有事\x07", NOW)
-    assert one.status == NoticeStatus.DECLINED and one.reason == "家中有事"
+        answer(db, one, {code: (False, "长" * 201)}, NOW)
+    with pytest.raises(Refused) as nothing:  # a seat chosen is needed
+        answer(db, one, {}, NOW)
+    assert "参加" in nothing.value.lines("zh")[0]
+    assert all(s.confirmed is None for s in one.seats)  # nothing recorded by a refusal
+    answer(db, one, {s.session.code: (False, "家中有事\x07") for s in one.seats}, NOW)
+    assert one.status == NoticeStatus.DECLINED
+    assert {(s.confirmed, s.reason) for s in one.seats} == {(False, "家中有事")}
     with pytest.raises(Refused) as again:  # a replay after the answer
-        answer(db, one, True, "", NOW)
+        answer(db, one, {code: (True, "")}, NOW)
     assert "已经答复" in again.value.lines("zh")[0]
+
+
+def _tampered(text: str) -> str:
+    """`text` with the first character of its signature changed (always another signature)."""
+    payload, stamp, signature = text.split(".")
+    return f"{payload}.{stamp}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
 
 
 def _forged_for(target: Notice, source: Notice) -> str:
@@ -196,9 +209,9 @@ def test_declines_and_answers_per_seat_stay_in_their_institution(db, make):
     publish(db, other, solve_and_store(db, other, *MARCH, FAST).version)
     made = notices(db, plan)
     one = next(iter(made.values()))
-    answer(db, one, False, "出差", NOW)
+    answer(db, one, {s.session.code: (False, "出差") for s in one.seats}, NOW)
     nxt = list(made.values())[1]
-    answer(db, nxt, True, "", NOW)
+    answer(db, nxt, {s.session.code: (True, "") for s in nxt.seats}, NOW)
     found = declines(db, inst, date(2026, 2, 20))
     assert [d.notice.id for d in found] == [one.id] and found[0].sessions
     assert declines(db, other, date(2026, 2, 20)) == []

@@ -4,29 +4,42 @@
 from __future__ import annotations
 
 import email
+import smtplib
 import socket
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
 from email.policy import default
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from services.alerts.compliance import sweep
-from services.alerts.notify import SmtpSettings, send_pending
+from services.alerts.notify import SmtpSettings, send_batch, send_pending
 
 TODAY = date(2026, 3, 1)
 NOW = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
 
 
 class Inbox:
-    """An aiosmtpd handler that keeps what it receives."""
+    """An aiosmtpd handler that keeps what it receives, the connections it came over, and
+    refuses the recipients in `refused`."""
 
     def __init__(self) -> None:
         self.received: list[email.message.EmailMessage] = []
+        self.sessions: list[object] = []  # one aiosmtpd session per connection
+        self.refused: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, options) -> str:
+        if address in self.refused:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd calls it by name
         self.received.append(email.message_from_bytes(envelope.content, policy=default))
+        if not any(seen is session for seen in self.sessions):
+            self.sessions.append(session)
         return "250 OK"
 
 
@@ -103,3 +116,37 @@ def test_no_settings_no_mail(db, make):
     make.examiner(inst, term=(date(2025, 1, 1), TODAY))
     (alert,) = sweep(db, inst, TODAY, NOW)
     assert send_pending(db, None, NOW) == 0 and alert.notified_at is None
+
+
+def _mail(to: str) -> EmailMessage:
+    mail = EmailMessage()
+    mail["Subject"], mail["From"], mail["To"] = "考评任务变更通知", "panelplan@example.org", to
+    mail.set_content("您好")
+    return mail
+
+
+def test_a_batch_goes_over_one_connection_and_a_refused_recipient_stops_nothing(inbox):
+    handler, port = inbox
+    handler.refused = {"gone@example.org"}
+    to = ["a@example.org", "gone@example.org", "b@example.org", "c@example.org"]
+    results = send_batch(settings(port), [_mail(a) for a in to])
+    assert [r is None for r in results] == [True, False, True, True]
+    assert isinstance(results[1], smtplib.SMTPRecipientsRefused)
+    assert [m["To"] for m in handler.received] == [
+        "a@example.org",
+        "b@example.org",
+        "c@example.org",
+    ]
+    assert len(handler.sessions) == 1
+
+
+def test_a_long_batch_opens_a_new_connection_every_so_many_messages(inbox):
+    handler, port = inbox
+    results = send_batch(settings(port), [_mail(f"e{n}@example.org") for n in range(5)], 2)
+    assert results == [None] * 5 and len(handler.received) == 5
+    assert len(handler.sessions) == 3  # 2 + 2 + 1
+
+
+def test_a_batch_to_a_dead_server_fails_each_message():
+    results = send_batch(settings(free_port()), [_mail("a@example.org"), _mail("b@example.org")])
+    assert len(results) == 2 and all(isinstance(r, OSError) for r in results)

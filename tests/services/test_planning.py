@@ -121,7 +121,7 @@ def test_publish_refuses_a_plan_broken_by_hand(db, make):
     with pytest.raises(Refused) as refused:
         publish(db, inst, plan.version)
     text = "\n".join(refused.value.lines("en"))
-    assert f"leaves 1 seat(s) of session {first['session']} empty" in text
+    assert f"leaves session {first['session']} with empty seats (1)" in text
     assert "RESULT" in text and "OBJECTIVE" in text
     assert plan.status == PlanStatus.DRAFT
 

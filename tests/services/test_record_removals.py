@@ -323,4 +323,4 @@ def test_a_re_import_shortens_a_term_its_panels_still_fit_in(db, imported, tmp_p
     assert report.written and report.outcomes["updated"] == 1 and not report.problems
     assert [a.end for a in zhang.appointments] == [date(2026, 6, 30)]
     changed = examiner_history(db, zhang)[0]
-    assert "修改 聘约: 聘期结束 2026-12-31 → 2026-06-30" in changed.text("zh")
+    assert "修改 聘约：聘期结束 2026-12-31 → 2026-06-30" in changed.text("zh")

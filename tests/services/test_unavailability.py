@@ -52,7 +52,7 @@ def test_a_period_is_recorded_with_its_history(db, make) -> None:
     assert period.id == row.id and period.clashes == [] and period.notice(examiner) is None
     line = examiner_history(db, examiner)[0]
     assert line.text("zh").endswith(
-        "tester 新增 不可参加时段: 开始日期 2026-04-01; 结束日期 2026-04-03; 原因 年假"
+        "tester 新增 不可参加时段：开始日期 2026-04-01；结束日期 2026-04-03；原因 年假"
     )
     assert line.text("en").endswith(
         "added unavailability: from 2026-04-01; to 2026-04-03; reason 年假"
@@ -153,7 +153,7 @@ def test_a_what_if_withdrawal_is_listed_with_its_session_and_may_be_removed(db, 
     removed = examiner_history(db, examiner)[0]
     assert removed.action == "delete" and removed.fields["session_id"] == [assessment.id, None]
     assert removed.text("zh").endswith(
-        f"删除 不可参加时段: 开始日期 2026-03-02; 结束日期 2026-03-02; 原因 退出; 退出场次 {assessment.code}"
+        f"删除 不可参加时段：开始日期 2026-03-02；结束日期 2026-03-02；原因 退出；退出场次 {assessment.code}"
     )
 
 

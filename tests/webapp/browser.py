@@ -66,3 +66,29 @@ def sign_in(page: Any, base_url: str, role: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
     page.wait_for_url(f"{base_url}/")
+
+
+# A select shows its chosen option in a box of its own width: one too narrow cuts the text
+# (no scrollWidth tells). The text is measured in the select's font, its arrow allowed for.
+CUT_CHOICES = """() => {
+  const canvas = document.createElement('canvas').getContext('2d');
+  const bad = [];
+  for (const el of document.querySelectorAll('select')) {
+    const chosen = el.options[el.selectedIndex];
+    if (!chosen || el.getBoundingClientRect().width === 0) continue;
+    const style = getComputedStyle(el);
+    canvas.font = style.font;
+    const needed = canvas.measureText(chosen.text).width + parseFloat(style.paddingLeft)
+      + parseFloat(style.paddingRight) + 20;
+    if (needed > el.clientWidth + 1)
+      bad.push('select “' + chosen.text.slice(0, 40) + '” cut: ' + Math.round(needed) + ' > '
+        + el.clientWidth);
+  }
+  return bad;
+}"""
+
+
+def cut_choices(page: Any) -> list[str]:
+    """The selects on `page` whose chosen option does not fit."""
+    found: list[str] = page.evaluate(CUT_CHOICES)
+    return found

@@ -143,7 +143,7 @@ def test_a_period_is_added_and_shown_with_its_history(client, app, role) -> None
     assert "不可参加时段已保存。" in page and 'class="warning"' not in section(page)
     assert re.search(r"<td>2026-04-01</td><td>2026-04-03</td><td>年假</td>", section(page))
     assert (
-        f"{role} 新增 不可参加时段: 开始日期 2026-04-01; 结束日期 2026-04-03; 原因 年假"
+        f"{role} 新增 不可参加时段：开始日期 2026-04-01；结束日期 2026-04-03；原因 年假"
         in (history(page)[0])
     )
 
@@ -258,8 +258,8 @@ def test_a_what_if_withdrawal_is_shown_with_its_source_and_removed(client, app) 
     page = text(client.get("/examiners/E0001"))
     assert "不可参加时段已删除。" in page
     line = history(page)[0]
-    assert "planner 删除 不可参加时段: 开始日期 2026-02-13; 结束日期 2026-02-13" in line
-    assert "原因 退出; 退出场次 H0010" in line
+    assert "planner 删除 不可参加时段：开始日期 2026-02-13；结束日期 2026-02-13" in line
+    assert "原因 退出；退出场次 H0010" in line
     assert "session_id" not in line and "examiner_id" not in line
 
 
@@ -297,13 +297,13 @@ def test_history_lines_name_fields_values_and_related_rows(client, app) -> None:
         "级别 高级考评员", "状态 在岗", "可任组长 是",
     ):  # fmt: skip
         assert shown in examiner, shown
-    assert any("修改 考评人员信息: 每期最多场次 ∅ → 6" in line for line in lines)
+    assert any("修改 考评人员信息：每期最多场次 ∅ → 6" in line for line in lines)
     [qualification] = [line for line in lines if "新增 考评职业资格" in line]
-    assert qualification.endswith("考评职业（工种） 6-18-01-01 车工; 最高考评等级 二级")
+    assert qualification.endswith("考评职业（工种） 6-18-01-01 车工；最高考评等级 二级")
     code = re.search(r"编号 (K\d+)", examiner).group(1)
     assert client.post(f"/examiners/{code}/qualifications/{qualification_id(app, code)}/delete")
     removed = history(text(client.get(f"/examiners/{code}")))[0]
-    assert "删除 考评职业资格: 考评职业（工种） 6-18-01-01 车工; 最高考评等级 二级" in removed
+    assert "删除 考评职业资格：考评职业（工种） 6-18-01-01 车工；最高考评等级 二级" in removed
     for raw in ("_id", "max_sessions", "senior", "active", "female", "resident_id", "True"):
         assert all(raw not in line for line in [*lines, removed]), raw
 

@@ -41,5 +41,5 @@ def test_a_planner_imports_examiners_then_edits_a_phone(app, tmp_path) -> None:
         page.click("form.grid-form button[type=submit]")
         page.wait_for_selector(".flash")
         history = page.inner_text("ol.history")
-        assert re.search(r"planner 修改 考评人员信息: 联系电话 \d{11} → 0519-86123456", history)
+        assert re.search(r"planner 修改 考评人员信息：联系电话 \d{11} → 0519-86123456", history)
         screenshot(page, "examiner-detail")

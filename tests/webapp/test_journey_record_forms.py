@@ -222,7 +222,7 @@ def test_a_planner_records_and_removes_an_unavailability_then_suspends_the_exami
         assert section.locator("tr.clash").count() == 0
         history = page.locator("ol.history li").first.inner_text()
         assert (
-            f"planner 删除 不可参加时段: 开始日期 {day}; 结束日期 {day}; 原因 因病住院" in history
+            f"planner 删除 不可参加时段：开始日期 {day}；结束日期 {day}；原因 因病住院" in history
         )
 
         # Suspended on the edit form: a reason is asked for first.

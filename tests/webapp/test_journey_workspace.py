@@ -5,7 +5,7 @@ withdrawal the day before a session."""
 from __future__ import annotations
 
 import pytest
-from browser import browser_page, screenshot, sign_in
+from browser import browser_page, cut_choices, screenshot, sign_in
 from edittools import published_template
 from webtools import PASSWORDS, LiveServer
 
@@ -82,6 +82,7 @@ def test_a_planner_edits_confirms_the_publication_and_restores_the_old_version(a
 
 def test_a_planner_handles_a_withdrawal_from_the_menu(app) -> None:
     with LiveServer(app) as server, browser_page(server.url) as page:
+        page.set_viewport_size({"width": 1366, "height": 768})
         sign_in(page, server.url, "planner", PASSWORDS["planner"])
         page.click("nav.menu >> text=缺员替补")
         page.wait_for_url("**/whatif")
@@ -95,6 +96,7 @@ def test_a_planner_handles_a_withdrawal_from_the_menu(app) -> None:
         page.click("#show-substitutes")
         page.wait_for_selector("#substitutes")
         assert page.locator(".substitutes td.phone").first.inner_text() != ""
+        assert cut_choices(page) == []  # examiner and session read whole
         screenshot(page, "whatif-substitutes")
         page.click("#replace")
         page.wait_for_url("**/plans/2/diff/1")

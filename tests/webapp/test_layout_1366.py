@@ -2,7 +2,8 @@
 main ones as planner and viewer), in Chinese and English, in a real Chromium at 1366×768.
 
 A page fails when a label, button, heading, table header, menu item or tile clips its text
-(scrollWidth beyond clientWidth, an ellipsis that actually cuts) or reaches past the
+(scrollWidth beyond clientWidth, an ellipsis that actually cuts), a select is too narrow for
+the option it shows (`browser.cut_choices`), or something reaches past the
 viewport's right edge — except inside a deliberate scroll container (the term timeline, a
 wide table's wrapper), which scrolls on its own.
 """
@@ -10,7 +11,7 @@ wide table's wrapper), which scrolls on its own.
 from __future__ import annotations
 
 import pytest
-from browser import browser_page, sign_in
+from browser import browser_page, cut_choices, sign_in
 from edittools import published_template
 from webtools import PASSWORDS, LiveServer
 
@@ -62,21 +63,27 @@ def menu_pages(page, language_switch: bool, every: tuple[str, ...]) -> dict[str,
         page.wait_for_load_state()
     page.click("header.top .brand")
     page.wait_for_load_state()
-    found[page.url] = page.evaluate(FIND, TEXT)
+    found[page.url] = problems_on(page)
     for index in range(page.locator("nav.menu a").count()):
         page.locator("nav.menu a").nth(index).click()
         page.wait_for_load_state()
-        found[page.url] = page.evaluate(FIND, TEXT)
+        found[page.url] = problems_on(page)
         follow(page, found, every)
         for link in DEEPER:
             if page.locator(link).count():
                 page.locator(link).first.click()
                 page.wait_for_load_state()
-                found[page.url] = page.evaluate(FIND, TEXT)
+                found[page.url] = problems_on(page)
                 follow(page, found, every)
                 page.go_back()
                 page.wait_for_load_state()  # else the next click races the way back
     return found
+
+
+def problems_on(page) -> list[str]:
+    """What this page clips: labels and the like, and selects too narrow for their choice."""
+    found: list[str] = page.evaluate(FIND, TEXT)
+    return found + cut_choices(page)
 
 
 def follow(page, found: dict[str, list[str]], selectors: tuple[str, ...]) -> None:
@@ -85,7 +92,7 @@ def follow(page, found: dict[str, list[str]], selectors: tuple[str, ...]) -> Non
         for index in range(page.locator(selector).count()):
             page.locator(selector).nth(index).click()
             page.wait_for_load_state()
-            found[page.url] = page.evaluate(FIND, TEXT)
+            found[page.url] = problems_on(page)
             page.go_back()
             page.wait_for_load_state()
 
@@ -121,3 +128,13 @@ def test_the_check_sees_a_clipped_button_and_a_page_too_wide(app) -> None:
     assert any("button “导入无误的行” clipped" in b for b in bad)
     assert any("h1 “标题” past the right edge" in b for b in bad)
     assert any("scrolls sideways" in b for b in bad)
+
+
+def test_the_check_sees_a_select_too_narrow_for_its_choice() -> None:
+    with browser_page("about:blank") as page:
+        page.set_content(
+            "<style>select{width:80px}</style><select><option>S0009 2026-12-18 08:30 "
+            "常州交通技师学院考点</option></select><select><option>—</option></select>"
+        )
+        bad = cut_choices(page)
+    assert len(bad) == 1 and "S0009" in bad[0]

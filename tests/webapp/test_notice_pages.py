@@ -17,6 +17,7 @@ from models import Institution
 from models.notices import Notice, NoticeStatus
 from services.institution.users import create_user
 
+SEAT = re.compile(r'name="seat-([^"]+)" value="confirm"')
 LINK = re.compile(r'class="personal-link" href="http://localhost(/n/[^"]+)"')
 
 
@@ -55,35 +56,57 @@ def test_a_viewer_sees_the_list_without_personal_links(app) -> None:
     assert 'id="call-list"' in page and "personal-link" not in page
 
 
-def test_the_personal_link_confirms_or_declines_once(app, planner) -> None:
-    first, second = links(planner)[:2]
+def test_the_personal_link_declines_one_session_and_confirms_the_rest(app, planner) -> None:
+    reader = Client(app.test_client())
+    asked = {link: SEAT.findall(reader.get(link).get_data(as_text=True)) for link in links(planner)}
+    link, (first, *rest) = next((k, v) for k, v in asked.items() if len(v) >= 2)
+    other = next(k for k in asked if k != link)
     examiner = Client(app.test_client())
-    page = examiner.get(first).get_data(as_text=True)
-    assert 'id="notice-answer"' in page and "新增：" in page
+    page = examiner.get(link).get_data(as_text=True)
+    assert 'id="notice-answer"' in page and "新增：" in page and "这一场您能参加吗？" in page
     assert "考评员" not in page.split('id="notice-seats"')[1].split("</ul>")[0]  # no other names
-    examiner.refresh_token(first)
-    response = examiner.post(first, {"answer": "decline", "reason": ""}, follow_redirects=True)
-    assert "请说明不能参加的原因" in response.get_data(as_text=True)
-    examiner.post(first, {"answer": "decline", "reason": "家中有事"})
-    page = examiner.get(first).get_data(as_text=True)
-    assert "家中有事" in page and 'id="notice-answer"' not in page
-    again = examiner.post(first, {"answer": "confirm"}, follow_redirects=True)
+    examiner.refresh_token(link)
+    nothing = examiner.post(link, {"answer": "seats"}).get_data(as_text=True)
+    assert "请为每个场次选择“参加”或“不能参加”" in nothing
+    bare = examiner.post(link, {"answer": "seats", f"seat-{first}": "decline"})
+    text = bare.get_data(as_text=True)  # refused on the page, the choice kept, nothing recorded
+    assert "请说明不能参加 " in text and "的原因" in text
+    assert f'name="seat-{first}" value="decline" checked' in text
+    reply = {"answer": "seats", f"seat-{first}": "decline", f"reason-{first}": "家中有事"}
+    after = examiner.post(link, reply, follow_redirects=True).get_data(as_text=True)
+    assert f"还有 {len(rest)} 个场次等待您的答复" in after
+    assert "✗ 不能参加：家中有事" in after and f'name="seat-{first}"' not in after
+    assert all(f'name="seat-{code}"' in after for code in rest)
+    done = examiner.post(link, {"answer": "confirm_all"}, follow_redirects=True)
+    done_text = done.get_data(as_text=True)
+    assert 'id="notice-answer"' not in done_text and 'id="notice-status"' in done_text
+    assert done_text.count("✓ 参加") == len(rest)
+    again = examiner.post(link, {"answer": "confirm_all"}, follow_redirects=True)
     assert "已经答复" in again.get_data(as_text=True)
-    examiner.refresh_token(second)
-    examiner.post(second, {"answer": "confirm"})
+    examiner.refresh_token(other)
+    examiner.post(other, {"answer": "confirm_all"})
     with database(app) as db:
         states = {n.status for n in db.scalars(select(Notice)) if n.answered_at}
+        code = next(
+            n.examiner.code for n in db.scalars(select(Notice)) if n.status.value == "declined"
+        )
     assert states == {NoticeStatus.DECLINED, NoticeStatus.CONFIRMED}
     dashboard = planner.get("/").get_data(as_text=True)
-    assert 'id="declines"' in dashboard and "家中有事" in dashboard
-    target = re.search(r'href="(/whatif\?[^"]+)" id="whatif-', dashboard)
+    assert 'id="declines"' in dashboard and "原因：家中有事" in dashboard
+    assert f'id="declined-{code}-{first}"' in dashboard
+    assert not any(f'id="declined-{code}-{c}"' in dashboard for c in rest)  # only that session
+    target = re.search(rf'href="(/whatif\?[^"]+)" id="whatif-{code}-{first}"', dashboard)
     assert target
     whatif = planner.get(target.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert 'id="substitutes"' in whatif and 'value="家中有事"' in whatif
+    assert f'value="{first}" selected' in whatif  # the what-if names the declined session
     plan = planner.get("/plans/1?q=").get_data(as_text=True)
     assert 'id="answer-legend"' in plan
     timeline = planner.get("/plans/1/timeline?month=all").get_data(as_text=True)
     assert "seat-answer declined" in timeline and "seat-answer confirmed" in timeline
+    calls = planner.get("/plans/1/notices").get_data(as_text=True)
+    mine = calls.split(f'id="notice-{code}"')[1].split("</tr>")[0]
+    assert "有 1 场不能参加" in mine and mine.count("✓ 参加") == len(rest)
 
 
 @pytest.mark.parametrize("bad", ["/n/garbage", "/n/WzEsImFiYyJd.aaaa.bbbb", "/n/" + "x" * 500])

@@ -60,3 +60,48 @@ def test_chinese_sentences_use_full_width_punctuation() -> None:
             if re.search(r"[(),;!?]|(?<=[\u4e00-\u9fff]):", bare):
                 half_width.append(text)
     assert half_width == []
+
+
+def test_templates_set_no_half_width_punctuation_beside_translated_words() -> None:
+    """`{{ _("Code") }}: …` would put a half-width colon in Chinese text: templates use the
+    `colon` and `parens` helpers (full-width in Chinese) or a translated sentence instead."""
+    import re
+
+    templates = Path(__file__).resolve().parents[2] / "webapp" / "templates"
+    found = [
+        f"{path.relative_to(templates)}: {match.group(0)}"
+        for path in sorted(templates.rglob("*.html"))
+        for match in re.finditer(r"\}\}[,:;] |\}\} \(\{\{", path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+# Counts written before a plural noun that are never one: a configured period (60 days,
+# 6 weeks), a fair share (a decimal), a range ("2 to 5 sessions"), "all N examiners".
+NEVER_ONE = {
+    "Expiring within %(n)s days",
+    "Sessions in the next %(n)s weeks without a panel",
+    "Every examiner whose term ends within %(n)s days",
+    "Appointments and certificates ending within %(n)s days",
+    "Fair share: %(seats)s seats and %(leads)s leaderships per examiner who may serve.",
+    "In the published plan v%(version)s (%(start)s ~ %(end)s): %(sessions)s, %(leads)s as "
+    "leader; the fair share is %(fair)s sessions.",
+    "Sessions (bar) and leaderships against the fair share of %(fair)s sessions (line): seats "
+    "divided by active examiners.",
+    "Each examiner sits %(fewest)s to %(most)s sessions (a fair share is %(fair)s).",
+    "Leaders lead %(fewest)s to %(most)s sessions each.",
+    "Nothing is published yet: all %(people)s examiners of this plan receive their assignments.",
+    "Fair share for the term: %(fair)s sessions per examiner.",
+}
+
+
+def test_a_count_of_one_reads_in_the_singular_in_english() -> None:
+    """A count before a plural noun goes through ngettext ("1 seat", "2 seats"), unless
+    it is never one (NEVER_ONE)."""
+    import re
+
+    noun = r"%\(\w+\)[sd] (\w+ )?(session|seat|examiner|alert|change|problem|day|row|finding"
+    noun += r"|leadership|week|member|result|conflict|candidate)s\b"
+    with (CATALOG / "messages.po").open("rb") as stream:
+        singular_only = [m.id for m in read_po(stream) if m.id and isinstance(m.id, str)]
+    assert [i for i in singular_only if re.search(noun, i) and i not in NEVER_ONE] == []

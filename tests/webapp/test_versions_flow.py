@@ -63,7 +63,7 @@ def test_the_confirmation_names_the_changes_and_who_must_be_told(app, planner) -
     session, member, into = valid_change(app)
     save_change(planner, f"{session}|{member}|{into}")
     page = planner.get("/plans/2/publish").get_data(as_text=True)
-    assert "可以发布" in page and "1 个场次有变动，需通知 2 名考评人员" in page
+    assert "可以发布" in page and "1 场有变动，需通知 2 名考评人员" in page
     told = page.split('id="to-tell"')[1].split("</table>")[0]
     assert member in told and into in told and told.count(session) == 2
     assert "disabled" not in page.split('id="publish"')[1].split(">")[0]

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -77,9 +78,9 @@ def alerts_action(action: str) -> Response:
             flash(line)
         return redirect(url_for("main.dashboard") + "#alerts")
     if action == "acknowledge":
-        flash(_("%(count)s alerts acknowledged.", count=count))
+        flash(ngettext("%(num)s alert acknowledged.", "%(num)s alerts acknowledged.", count))
     else:
-        flash(_("%(count)s alerts resolved.", count=count))
+        flash(ngettext("%(num)s alert resolved.", "%(num)s alerts resolved.", count))
     return redirect(url_for("main.dashboard") + "#alerts")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from models import Review
@@ -52,7 +53,14 @@ def reviews_compute() -> Response:
     """Compute (or recompute) the year's review of every examiner appointed that year."""
     year = _year()
     done = review_year(db(), home(), year)
-    flash(_("%(n)s examiners reviewed for %(year)s.", n=len(done), year=year))
+    flash(
+        ngettext(
+            "%(num)s examiner reviewed for %(year)s.",
+            "%(num)s examiners reviewed for %(year)s.",
+            len(done),
+            year=year,
+        )
+    )
     return redirect(url_for("records.reviews", year=year))
 
 
