@@ -11,11 +11,11 @@ import re
 from io import BytesIO
 
 import pytest
+from apitools import app_on
+from dbtools import BACKENDS, drop_database, fresh_database, worker_url
 from fuzzweb import row_counts
 from openpyxl import load_workbook
 from sqlalchemy import select
-from apitools import app_on
-from dbtools import BACKENDS, drop_database, fresh_database, worker_url
 from tenanttools import A_NAME, B_CODE, B_NAME, CITY, PASSWORD, PLAN_TITLE, read_ids, seed
 from webtools import Client, database
 
