@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -23,7 +22,7 @@ from models.base import LOCAL, utcnow
 from models.db import database_url, make_engine, session_factory, transaction
 from services.alerts import compliance
 from services.alerts.notify import SmtpSettings, send_pending
-from services.institution.scheduler_state import renew, take_lease
+from services.institution.scheduler_state import renew, take_lease, this_process
 from services.notices.links import link_maker
 from services.notices.mail import send_due
 from services.planning import revalidation
@@ -56,8 +55,8 @@ def unit() -> Iterator[Session]:
 
 
 def owner() -> str:
-    """This scheduler process, as the heartbeat names it: host:pid."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """This scheduler process, as the heartbeat names it: host:pid:start."""
+    return this_process()
 
 
 def local_day(now: datetime) -> date:

@@ -63,4 +63,4 @@ class SchedulerState(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     position: Mapped[int | None] = mapped_column()  # e.g. the last change id handled
     at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # e.g. the last beat
-    owner: Mapped[str | None] = mapped_column(String(120))  # host:pid of the scheduler
+    owner: Mapped[str | None] = mapped_column(String(120))  # host:pid:start of the scheduler

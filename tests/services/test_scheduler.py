@@ -4,6 +4,8 @@ limits, one pass with `--once`, a heartbeat, and a single scheduler per database
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from datetime import UTC, date, datetime, timedelta
 
@@ -20,7 +22,14 @@ from models import Appointment, Certificate, Examiner, Institution
 from models.alerts import Alert, AlertKind, SchedulerState
 from models.base import DocumentType, Grade, Sex
 from models.db import session_factory, transaction
-from services.institution.scheduler_state import beat, scheduler_alive, stop_beating
+from services.institution.scheduler_state import (
+    beat,
+    process_start,
+    scheduler_alive,
+    stop_beating,
+    take_lease,
+    this_process,
+)
 
 IDS = {
     "scheduler-heartbeat",
@@ -160,3 +169,19 @@ def test_heartbeat_says_whether_a_scheduler_is_alive(db):
     stop_beating(db, "host:42")
     assert not scheduler_alive(db, now)
     assert db.get(SchedulerState, "scheduler").owner == "host:42"
+
+
+def test_a_holder_is_named_with_its_start_so_a_reused_pid_does_not_hold_the_lease(db):
+    now = datetime.now(UTC)
+    host, pid, start = socket.gethostname(), os.getpid(), process_start(os.getpid())
+    assert start is not None and start.isdigit()  # Linux: /proc/<pid>/stat
+    assert this_process() == tasks.owner() == f"{host}:{pid}:{start}"
+    beat(db, now, this_process())
+    assert scheduler_alive(db, now)
+    beat(db, now, f"{host}:{pid}")  # a holder that recorded no start: the live pid is trusted
+    assert scheduler_alive(db, now)
+    reused = f"{host}:{pid}:{int(start) + 1}"  # this pid, but a process started at another time
+    beat(db, now, reused)
+    assert not scheduler_alive(db, now)
+    assert take_lease(db, now, "newcomer:1") is None  # taken at once, not after 45 s
+    assert db.get(SchedulerState, "scheduler").owner == "newcomer:1"

@@ -1,4 +1,5 @@
-"""Solve jobs run by worker processes (jobs/solving.py, jobs/worker.py) on committed databases.
+"""Solve jobs run by worker processes (jobs/solving.py, jobs/worker.py, and the limits
+`panelplan worker` puts on them, jobs/queue_worker.supervise) on committed databases.
 
 The three-sites M term (150 sessions at three venues, one search worker) is still searching
 many seconds after its first plan: long enough to watch progress, cancel it or kill its
@@ -8,6 +9,7 @@ bounds on it: its rerun now ends before a cancel reaches it.)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -20,6 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.shapes import generate_shape
+from jobs import queue_worker
+from jobs.queue_worker import Limits, supervise
 from jobs.solving import dispatch_solves, recover_interrupted
 from models import (
     Institution,
@@ -37,6 +41,7 @@ from services.demo.loading import load_generated
 from services.planning.plans import solve_and_store
 from services.planning.publishing import publish
 from services.planning.solve_jobs import cancel, request_plan, request_what_if
+from services.planning.solve_runs import claim, fail
 from services.whatif.withdrawals import Withdrawal
 from solver.check import verify
 from solver.load import load_instance
@@ -226,3 +231,65 @@ def test_a_restarted_scheduler_marks_the_jobs_of_vanished_workers_interrupted(te
     assert recover_interrupted(term.url) == [job_id]
     assert term.job(job_id).status == JobStatus.INTERRUPTED
     assert recover_interrupted(term.url) == []
+
+
+# `panelplan worker`'s pool process runs the same solve process under two limits
+# (jobs.queue_worker.supervise): at the soft one SIGTERM, at the hard one SIGKILL.
+# (Short sleeps: a killed shell leaves no long-lived child behind.)
+STOPS_ON_TERM = "trap 'exit 0' TERM\nwhile :; do sleep 0.2; done\n"
+IGNORES_TERM = "trap '' TERM\nwhile :; do sleep 0.2; done\n"
+
+
+def _claimed(term: Term, span: tuple[date, date]) -> int:
+    job_id = term.request(span)
+    with transaction(term.factory, "worker") as db:
+        assert claim(db, job_id) is not None
+    return job_id
+
+
+def _stand_in(tmp_path, monkeypatch, script: str) -> None:
+    """Let `supervise` start a shell script in place of `python -m jobs.worker JOB_ID`."""
+    path = tmp_path / "solve"
+    path.write_text(f"#!/bin/sh\n{script}")
+    path.chmod(0o755)
+    monkeypatch.setattr(queue_worker.sys, "executable", str(path))
+
+
+def test_the_soft_limit_asks_the_solve_to_stop(term, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", term.url)
+    _stand_in(tmp_path, monkeypatch, STOPS_ON_TERM)
+    job_id = _claimed(term, FIRST_WEEK)
+    started = time.monotonic()
+    assert supervise(job_id, Limits(soft=1, hard=30)) == "soft limit"
+    assert 1 <= time.monotonic() - started < 30
+    assert term.job(job_id).status == JobStatus.RUNNING  # the solve process ends its job itself
+    with transaction(term.factory, "tester") as db:
+        assert fail(db, job_id, "worker_died", how="test")  # (not left running for the next)
+
+
+def test_a_solve_that_ignores_the_soft_limit_is_killed_at_the_hard_one(term, tmp_path,
+                                                                       monkeypatch) -> None:  # fmt: skip
+    monkeypatch.setenv("DATABASE_URL", term.url)
+    _stand_in(tmp_path, monkeypatch, IGNORES_TERM)
+    before = term.plans()
+    job_id = _claimed(term, FIRST_WEEK)
+    started = time.monotonic()
+    assert supervise(job_id, Limits(soft=1, hard=3)) == "hard limit"
+    assert 3 <= time.monotonic() - started < 30
+    job = term.job(job_id)
+    assert (job.status, job.plan_id) == (JobStatus.FAILED, None)
+    assert "(3 s)" in job.error["en"][0] and term.plans() == before
+
+
+def test_sigterm_stops_a_searching_solve_and_keeps_its_best_plan(term) -> None:
+    """What the soft limit sends, sent to the real solve process once it has a plan (if its
+    search ends first, the plan is stored all the same: either way nothing is lost)."""
+    job_id = term.request(REST)
+    job = term.until(job_id, searching)
+    assert job.worker_pid is not None
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(job.worker_pid, signal.SIGTERM)
+    job = term.until(job_id, ended)
+    assert job.status == JobStatus.SUCCEEDED and job.plan_id is not None, job.error
+    plan = _stored_plan_passes_the_checker(term.factory, job.plan_id)
+    assert plan.solver_status in ("FEASIBLE", "OPTIMAL")

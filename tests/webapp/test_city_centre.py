@@ -1,6 +1,9 @@
 """The city centre (市鉴定中心): signs in, lists every institution with its filings, reads a
 batch's examiners masked and downloads the filing sheets masked, and changes nothing —
-every POST route and every institution page refuses it (issue 16, item 6)."""
+every POST route and every institution page refuses it (issue 16, item 6).
+
+Runs on SQLite and PostgreSQL: one database per backend for the module, shared by its tests
+(the city centre writes nothing but its sign-ins; the one refused write is checked for that)."""
 
 from __future__ import annotations
 
@@ -8,13 +11,16 @@ import re
 from io import BytesIO
 
 import pytest
+from apitools import app_on
+from dbtools import BACKENDS, drop_database, fresh_database, worker_url
 from fuzzweb import row_counts
 from openpyxl import load_workbook
 from sqlalchemy import select
-from tenanttools import A_NAME, B_CODE, B_NAME, CITY, PASSWORD, PLAN_TITLE, b_ids, seed_two
-from webtools import Client, app_on_copy, database
+from tenanttools import A_NAME, B_CODE, B_NAME, CITY, PASSWORD, PLAN_TITLE, read_ids, seed
+from webtools import Client, database
 
-from models import Examiner, FilingBatch
+from models import Examiner, FilingBatch, User
+from models.db import session_factory, transaction
 from models.filing import FilingStatus
 from services.exports.layout import mask_id, mask_phone
 
@@ -24,17 +30,23 @@ OPEN_TO_CITY = {"auth.login", "auth.logout", "auth.language", "main.home", "api.
                 "static"}  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def two(tmp_path_factory):
-    path = seed_two(tmp_path_factory.mktemp("city") / "two.db")
-    return path, b_ids(path)
+@pytest.fixture(scope="module", params=BACKENDS)
+def two(request, tmp_path_factory):
+    """The app on each database holding institutions A and B and the city centre; B's ids."""
+    made = fresh_database(request.param, tmp_path_factory.mktemp("city"))
+    with transaction(session_factory(made.engine), "seed") as session:
+        seed(session)
+    with session_factory(made.engine)() as session:
+        ids = read_ids(session)
+    app = app_on(worker_url(made))
+    yield app, ids
+    app.extensions["panelplan.engine"].dispose()
+    drop_database(made)
 
 
 @pytest.fixture
-def app(two, tmp_path):
-    app = app_on_copy(two[0], tmp_path)
-    yield app
-    app.extensions["panelplan.engine"].dispose()
+def app(two):
+    return two[0]
 
 
 @pytest.fixture
@@ -163,9 +175,6 @@ def test_a_city_centre_user_is_made_from_the_command_line_only(app) -> None:
                                              "password": "long-enough-1", "display_name": "x"})  # fmt: skip
     assert response.status_code == 200
     with database(app) as db:
-        assert db.scalar(select(Examiner.id).where(Examiner.code == "sneaky")) is None
-        from models import User
-
         assert db.scalar(select(User).where(User.username == "sneaky")) is None
 
 
