@@ -66,13 +66,19 @@ def relax_loads(
 
 
 def relax_leaders(facts: Facts) -> Relaxed | None:
-    """Minimise Σ led² with one leader per session among those who may lead it."""
+    """Minimise Σ led² with one leader per session among those who may lead it.
+
+    Its `leaders` are the relaxation's choice (session -> examiner), locked leaders included.
+    """
     fixed = {lock.session: lock.examiner for lock in facts.instance.locks if lock.role == "leader"}
     base = Counter(fixed.values())
     demand = {s: 0 if s in fixed else 1 for s in facts.sessions}
     away = facts.history_clashes
     pool = {s: [e for e in facts.can_lead[s] if (s, e) not in away] for s in facts.sessions}
-    return _solve(facts, demand, pool, {}, {}, base)
+    relaxed = _solve(facts, demand, pool, {}, {}, base)
+    if relaxed is not None:
+        relaxed.leaders = {**fixed, **dict(relaxed.pairs)}
+    return relaxed
 
 
 def best_leaders(

@@ -121,3 +121,55 @@ def _lighter(state: Exchange, s: str, e: str, busy: int) -> Iterator[Move]:
     for x in sorted(others, key=state.loads.__getitem__):
         if state.may_leave(s, e, x) and state.may_join(s, x):
             yield ((s, e, x),)
+
+
+def leaned(
+    facts: Facts,
+    panels: dict[str, set[str]],
+    leaders: dict[str, str],
+    deadline: float | None,
+    seed: int = 0,
+) -> dict[str, set[str]]:
+    """`panels` with as many sessions as swaps allow holding their leader in `leaders`.
+
+    `leaders` are the fairest leaders ignoring panels (`bound.relax_leaders`); where every
+    panel holds its own, the leader level's bound is met. A swap (the leader takes the seat
+    of a member, who takes one of the leader's other seats) keeps every load, so Σ load² is
+    unchanged, and it is made only when it breaks nothing.
+    """
+    state = Exchange(facts, {s: set(m) for s, m in panels.items()})
+    if state.breaks():
+        return panels
+    rng = random.Random(seed)
+    improved = True
+    while improved:
+        improved = False
+        missing = [
+            s for s, e in leaders.items() if s in state.members and e not in state.members[s]
+        ]
+        rng.shuffle(missing)
+        for s in missing:
+            if deadline is not None and time.monotonic() > deadline:
+                return state.members
+            move = next(
+                (m for m in _leader_swaps(state, s, leaders) if state.delta(m)[0] <= 0), None
+            )
+            if move is not None:
+                state.apply(move)
+                improved = True
+    return state.members
+
+
+def _leader_swaps(state: Exchange, s: str, leaders: dict[str, str]) -> Iterator[Move]:
+    """Swaps that seat `leaders[s]` at `s`, taking none of the seats they are to lead."""
+    lead = leaders[s]
+    for t in list(state.served[lead]):
+        if t not in state.members or leaders.get(t) == lead or not state.may_join(s, lead, t):
+            continue
+        for e in list(state.members[s]):
+            if (
+                state.may_leave(s, e, lead)
+                and state.may_leave(t, lead, e)
+                and state.may_join(t, e, leaving=s)
+            ):
+                yield ((s, e, lead), (t, lead, e))

@@ -28,7 +28,7 @@ from .objective import TERMS, Term, evaluate
 from .options import Options
 from .schema import Assignment, Instance, Objective, Result, Unfilled
 from .search import Budget, Control, Outcome, Searcher
-from .warmstart import repaired_plan
+from .warmstart import leaning_plan, repaired_plan
 
 SOLVER_VERSION = f"panelplan {__version__} (ortools {version('ortools')})"
 RELAXATIONS = {"load_squares": relax_loads, "leader_squares": relax_leaders}
@@ -191,7 +191,14 @@ class _Run:
             lower = flow = _unavoidable_changes(self.built, self.facts)
             broken = _broken(self.built, self.facts) if best is None else None
         hint, feasible = _start(
-            self.built, self.facts, term.name, best, relaxed, self.warm, self.options.seed
+            self.built,
+            self.facts,
+            term.name,
+            best,
+            relaxed,
+            self.warm,
+            self.options.seed,
+            self.deadline,
         )
         outcome = self.searcher.minimize(term, lower, hint, feasible, broken, flow)
         outcome.bound = max(outcome.bound, lower or 0)
@@ -260,15 +267,18 @@ def _start(
     relaxed: Relaxed | None,
     warm: list[Assignment] | None,
     seed: int,
+    deadline: float | None = None,
 ) -> tuple[list[int] | None, bool]:
     """Where a level's search starts, and whether that start is a valid plan.
 
-    After the first level, the previous level's plan (for leaders: with the
-    fairest leaders for its panels). Otherwise the repaired relaxation, or the
+    After the first level, the previous level's plan (for leaders: its panels leaned
+    towards the fairest leaders `relaxed`, with the fairest leaders for them). Otherwise the repaired relaxation, or the
     raw relaxation or the baseline as a guide that may break rules.
     """
     if best is not None:
-        return (_regroup_leaders(built, best) if level == "leader_squares" else best), True
+        if level != "leader_squares":
+            return best, True
+        return _regroup_leaders(built, best, relaxed, seed, deadline), True
     if relaxed is not None:
         plan = warm if warm is not None else repaired_plan(facts, seed)
         if plan is not None:
@@ -305,9 +315,16 @@ def _relaxed_hint(built: Built, relaxed: Relaxed) -> list[int]:
     return hint
 
 
-def _regroup_leaders(built: Built, values: list[int]) -> list[int]:
-    """The same panels with the fairest choice of leaders, found by a min-cost flow."""
+def _regroup_leaders(
+    built: Built, values: list[int], fairest: Relaxed | None, seed: int, deadline: float | None
+) -> list[int]:
+    """The panels swapped towards the `fairest` leaders where that breaks nothing, with the
+    fairest choice of leaders for them, found by a min-cost flow."""
     plan = built.v.plan(lambda lit: values[lit.index])
+    if fairest is not None:
+        leaning = leaning_plan(built.v.facts, plan, fairest.leaders, deadline, seed)
+        if leaning is not None:
+            return _plan_hint(built, leaning)
     leaders = best_leaders(built.v.facts, {a.session: list(a.members) for a in plan})
     return values if leaders is None else _with_leaders(built, values, leaders)
 

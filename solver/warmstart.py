@@ -14,9 +14,9 @@ import random
 import time
 
 from .bound import Relaxed, best_leaders, relax_loads
-from .check import check
+from .check import check, objective
 from .facts import Facts
-from .mend import exchanged
+from .mend import exchanged, leaned
 from .schema import Assignment, Diagnostic, Result
 
 ROUNDS = 30
@@ -67,23 +67,63 @@ def repaired_plan(
     return None if closest is None else _exchanged(facts, closest[1], deadline, seed)
 
 
+def leaning_plan(
+    facts: Facts,
+    plan: list[Assignment],
+    leaders: dict[str, str],
+    deadline: float | None,
+    seed: int = 0,
+) -> list[Assignment] | None:
+    """`plan` with members swapped so that panels hold their fairest leaders (`leaders`,
+    from `bound.relax_leaders`), and the fairest leaders for the new panels; None when no
+    swap was made or the plan would break a rule or change an earlier level's value.
+
+    Swaps keep every load (`mend.leaned`), so the start of the leader level stays at the
+    load level's optimum; on several M shapes its panels then admit leaders at the bound.
+    """
+    panels = {a.session: set(a.members) for a in plan}
+    moved = leaned(facts, panels, leaders, _allowance(facts, deadline), seed)
+    if moved == panels:
+        return None
+    chosen = best_leaders(facts, {s: sorted(m) for s, m in moved.items()})
+    if chosen is None:
+        return None
+    out = _with_panels(facts, moved, chosen)
+    before, after = objective(facts.instance, plan), objective(facts.instance, out)
+    if (after.unfilled, after.changes, after.load_squares) != (
+        before.unfilled,
+        before.changes,
+        before.load_squares,
+    ):
+        return None
+    return None if check(facts.instance, Result(status="FEASIBLE", assignments=out)) else out
+
+
+def _allowance(facts: Facts, deadline: float | None) -> float:
+    """When seat exchanges must stop: a second per SEATS_PER_SECOND seats, within `deadline`."""
+    until = time.monotonic() + max(1.0, sum(facts.sizes.values()) / SEATS_PER_SECOND)
+    return until if deadline is None else min(until, deadline)
+
+
+def _with_panels(
+    facts: Facts, panels: dict[str, set[str]], leaders: dict[str, str]
+) -> list[Assignment]:
+    return [
+        Assignment(session=s.id, leader=leaders.get(s.id), members=tuple(sorted(panels[s.id])))
+        for s in facts.instance.sessions
+    ]
+
+
 def _exchanged(
     facts: Facts, plan: list[Assignment], deadline: float | None, seed: int
 ) -> list[Assignment] | None:
-    """The plan mended seat by seat (`solver.exchange`), with the fairest leaders, if it passes.
-
-    It may take a second per SEATS_PER_SECOND seats (at least one), within `deadline`."""
-    seconds = max(1.0, sum(facts.sizes.values()) / SEATS_PER_SECOND)
-    until = time.monotonic() + seconds
-    until = until if deadline is None else min(until, deadline)
+    """The plan mended seat by seat (`solver.mend`), with the fairest leaders, if it passes."""
+    until = _allowance(facts, deadline)
     panels = exchanged(facts, {a.session: set(a.members) for a in plan}, until, seed)
     if panels is None:
         return None
     leaders = best_leaders(facts, {s: sorted(m) for s, m in panels.items()}) or {}
-    mended = [
-        Assignment(session=s.id, leader=leaders.get(s.id), members=tuple(sorted(panels[s.id])))
-        for s in facts.instance.sessions
-    ]
+    mended = _with_panels(facts, panels, leaders)
     return None if check(facts.instance, Result(status="FEASIBLE", assignments=mended)) else mended
 
 
