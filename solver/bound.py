@@ -77,7 +77,7 @@ def relax_leaders(facts: Facts) -> Relaxed | None:
     pool = {s: [e for e in facts.can_lead[s] if (s, e) not in away] for s in facts.sessions}
     relaxed = _solve(facts, demand, pool, {}, {}, base)
     if relaxed is not None:
-        relaxed.leaders = {**fixed, **dict(relaxed.pairs)}
+        relaxed.leaders = {**fixed, **dict(sorted(relaxed.pairs))}
     return relaxed
 
 

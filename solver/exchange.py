@@ -11,6 +11,7 @@ second. This reading only guides `solver.mend`; the checker has the last word.
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
@@ -23,8 +24,16 @@ NEAR = 12  # a swap partner's session lies within this many sessions of the brok
 class Exchange:
     """Panels being repaired, with what the rules need to score a move cheaply."""
 
-    def __init__(self, facts: Facts, panels: dict[str, set[str]]) -> None:
+    def __init__(
+        self,
+        facts: Facts,
+        panels: dict[str, set[str]],
+        deadline: float | None = None,
+        budget: int | None = None,
+    ) -> None:
         self.facts, self.members = facts, panels
+        # Work is bounded by moves weighed (the same plan on any machine) and by `deadline`.
+        self.deadline, self.budget, self.weighed = deadline, budget, 0
         policy = facts.policy
         self.k = policy.max_consecutive_same_venue
         self.by_examiner = policy.consecutive_rule in ("examiner_sequence", "both")
@@ -57,8 +66,8 @@ class Exchange:
         """Every broken place: ("run", examiner, venue), ("overlap", examiner, "") or
         ("turnover", session, "")."""
         out = []
-        for e in self.served:
-            venues = {self.venue[s] for s in self.served[e]}
+        for e in sorted(self.served):  # sorted: set order changes between processes
+            venues = sorted({self.venue[s] for s in self.served[e]})
             out += [("run", e, v) for v in venues if self._run_excess(e, v)]
             if self._clashes(e):
                 out.append(("overlap", e, ""))
@@ -123,8 +132,15 @@ class Exchange:
             self.loads[out] -= 1
             self.loads[into] += 1
 
+    def stopped(self) -> bool:
+        """The budget of moves is spent or the deadline has passed."""
+        if self.budget is not None and self.weighed > self.budget:
+            return True
+        return self.deadline is not None and time.monotonic() > self.deadline
+
     def delta(self, move: Move) -> tuple[int, int]:
         """(change in breaks, change in Σ load²) if `move` were made."""
+        self.weighed += 1
         places = self.touched(move)
         before = self.score(places)
         cost = self._cost(move)
@@ -163,24 +179,25 @@ class Exchange:
         """Shifts and swaps that may mend one broken place."""
         kind, a, b = place
         if kind == "run":
-            seats = [(s, a) for s in self.served[a] if self.venue[s] == b and s in self.members]
+            mine = sorted(self.served[a])
+            seats = [(s, a) for s in mine if self.venue[s] == b and s in self.members]
         elif kind == "overlap":
             clash = self.facts.history_clashes
             seats = [
                 (s, a)
-                for s in self.served[a]
+                for s in sorted(self.served[a])
                 if s in self.members and (self.overlaps[s] & self.served[a] or (s, a) in clash)
             ]
         else:
             prev = self.facts.previous[a]
             before = self.members.get(prev) or set(self.history.get(prev, ()))
-            seats = [(a, e) for e in self.members[a] & before]
+            seats = [(a, e) for e in sorted(self.members[a] & before)]
             if prev in self.members:
-                seats += [(prev, e) for e in self.members[prev] & self.members[a]]
+                seats += [(prev, e) for e in sorted(self.members[prev] & self.members[a])]
         for s, e in seats:
             if (s, e) in self.locked:
                 continue
-            for other in self.eligible[s]:
+            for other in self.facts.eligible[s]:
                 if self.may_leave(s, e, other) and self.may_join(s, other):
                     yield ((s, e, other),)
             yield from self._swaps(s, e)
@@ -196,7 +213,7 @@ class Exchange:
                 continue
             if not self.may_join(t, e, leaving=s):
                 continue
-            for other in self.members[t]:
+            for other in sorted(self.members[t]):
                 if (
                     self.may_leave(s, e, other)
                     and self.may_leave(t, other, e)
@@ -215,7 +232,7 @@ class Exchange:
         for t in self.timeline[first + 1 : last]:
             if t not in self.members or self.venue[t] == venue or not self.may_join(t, e):
                 continue
-            for other in self.members[t]:
+            for other in sorted(self.members[t]):
                 if self.may_leave(t, other, e):
                     yield ((t, other, e),)
 

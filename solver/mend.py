@@ -13,7 +13,6 @@ go from busier to idler examiners, directly or through a go-between, while nothi
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Iterator
 
 from .exchange import Exchange, Move
@@ -22,26 +21,31 @@ from .facts import Facts
 PLACES = 4  # broken places whose moves are weighed at each step
 TENURE = 6  # steps during which nobody takes back a seat they left (plus up to as many more)
 STEPS, STEPS_PER_BREAK = 300, 20  # most steps of one repair
+MOVES, MOVES_PER_SEAT = 20_000, 60  # most moves weighed by one repair or lean (1-2 s at M)
+
+
+def _budget(facts: Facts) -> int:
+    return max(MOVES, MOVES_PER_SEAT * sum(facts.sizes.values()))
 
 
 def exchanged(
-    facts: Facts, panels: dict[str, set[str]], deadline: float | None, seed: int = 0
+    facts: Facts, panels: dict[str, set[str]], deadline: float | None = None, seed: int = 0
 ) -> dict[str, set[str]] | None:
     """`panels` with every run, overlap and turnover mended by exchanges, or None.
 
     A tabu search: each step makes the best move touching a few broken places, even one that
     breaks more, except that nobody goes back for a while to a seat they just left.
     """
-    state = Exchange(facts, {s: set(m) for s, m in panels.items()})
+    state = Exchange(facts, {s: set(m) for s, m in panels.items()}, deadline, _budget(facts))
     rng = random.Random(seed)
     tabu: dict[tuple[str, str], int] = {}  # (session, examiner) -> step until which it is tabu
     broken = state.breaks()
     steps = STEPS_PER_BREAK * len(broken) + STEPS
     for step in range(steps):
         if not broken:
-            _polish(state, rng, deadline)
+            _polish(state, rng)
             return state.members
-        if deadline is not None and time.monotonic() > deadline:
+        if state.stopped():
             return None
         rng.shuffle(broken)
         best: tuple[tuple[int, int], Move] | None = None
@@ -61,23 +65,24 @@ def exchanged(
     return state.members if not broken else None
 
 
-def _polish(state: Exchange, rng: random.Random, deadline: float | None) -> None:
+def _polish(state: Exchange, rng: random.Random) -> None:
     """Hand seats from busier examiners to idler ones while nothing breaks (Σ load² falls):
     directly, or through a go-between who passes on another seat of theirs."""
-
-    def late() -> bool:
-        return deadline is not None and time.monotonic() > deadline
-
-    while not late():
+    while not state.stopped():
         seats = _busiest_seats(state, rng)
-        if not any(late() or _descend(state, s, e) for s, e in seats) and not any(
-            late() or _relay(state, s, e, deadline) for s, e in seats
+        if not any(state.stopped() or _descend(state, s, e) for s, e in seats) and not any(
+            state.stopped() or _relay(state, s, e) for s, e in seats
         ):
             return
 
 
 def _busiest_seats(state: Exchange, rng: random.Random) -> list[tuple[str, str]]:
-    seats = [(s, e) for s, who in state.members.items() for e in who if (s, e) not in state.locked]
+    seats = [
+        (s, e)
+        for s, who in state.members.items()
+        for e in sorted(who)
+        if (s, e) not in state.locked
+    ]
     rng.shuffle(seats)
     return sorted(seats, key=lambda seat: -state.loads[seat[1]])
 
@@ -91,11 +96,11 @@ def _descend(state: Exchange, s: str, e: str) -> bool:
     return False
 
 
-def _relay(state: Exchange, s: str, e: str, deadline: float | None) -> bool:
+def _relay(state: Exchange, s: str, e: str) -> bool:
     """`e` hands `s` to a go-between, who hands one of their seats to someone idler than `e`."""
     busy = state.loads[e]
-    for other in state.eligible[s]:
-        if deadline is not None and time.monotonic() > deadline:
+    for other in state.facts.eligible[s]:
+        if state.stopped():
             return False
         first: Move = ((s, e, other),)
         if not (state.may_leave(s, e, other) and state.may_join(s, other)):
@@ -104,7 +109,7 @@ def _relay(state: Exchange, s: str, e: str, deadline: float | None) -> bool:
         if broke > 1:
             continue
         state.apply(first)
-        for t in [t for t in state.served[other] if t in state.members and t != s]:
+        for t in sorted(t for t in state.served[other] if t in state.members and t != s):
             for move in _lighter(state, t, other, busy):
                 if broke + state.delta(move)[0] <= 0:
                     state.apply(move)
@@ -117,7 +122,7 @@ def _lighter(state: Exchange, s: str, e: str, busy: int) -> Iterator[Move]:
     """Shifts of `e`'s seat at `s` to someone with at least two sessions fewer than `busy`."""
     if (s, e) in state.locked:
         return
-    others = [x for x in state.eligible[s] if state.loads[x] <= busy - 2]
+    others = [x for x in state.facts.eligible[s] if state.loads[x] <= busy - 2]
     for x in sorted(others, key=state.loads.__getitem__):
         if state.may_leave(s, e, x) and state.may_join(s, x):
             yield ((s, e, x),)
@@ -127,7 +132,7 @@ def leaned(
     facts: Facts,
     panels: dict[str, set[str]],
     leaders: dict[str, str],
-    deadline: float | None,
+    deadline: float | None = None,
     seed: int = 0,
 ) -> dict[str, set[str]]:
     """`panels` with as many sessions as swaps allow holding their leader in `leaders`.
@@ -137,19 +142,19 @@ def leaned(
     of a member, who takes one of the leader's other seats) keeps every load, so Σ load² is
     unchanged, and it is made only when it breaks nothing.
     """
-    state = Exchange(facts, {s: set(m) for s, m in panels.items()})
+    state = Exchange(facts, {s: set(m) for s, m in panels.items()}, deadline, _budget(facts))
     if state.breaks():
         return panels
     rng = random.Random(seed)
     improved = True
     while improved:
         improved = False
-        missing = [
+        missing = sorted(
             s for s, e in leaders.items() if s in state.members and e not in state.members[s]
-        ]
+        )
         rng.shuffle(missing)
         for s in missing:
-            if deadline is not None and time.monotonic() > deadline:
+            if state.stopped():
                 return state.members
             move = next(
                 (m for m in _leader_swaps(state, s, leaders) if state.delta(m)[0] <= 0), None
@@ -163,10 +168,10 @@ def leaned(
 def _leader_swaps(state: Exchange, s: str, leaders: dict[str, str]) -> Iterator[Move]:
     """Swaps that seat `leaders[s]` at `s`, taking none of the seats they are to lead."""
     lead = leaders[s]
-    for t in list(state.served[lead]):
+    for t in sorted(state.served[lead]):
         if t not in state.members or leaders.get(t) == lead or not state.may_join(s, lead, t):
             continue
-        for e in list(state.members[s]):
+        for e in sorted(state.members[s]):
             if (
                 state.may_leave(s, e, lead)
                 and state.may_leave(t, lead, e)

@@ -20,7 +20,6 @@ from .mend import exchanged, leaned
 from .schema import Assignment, Diagnostic, Result
 
 ROUNDS = 30
-SEATS_PER_SECOND = 500  # the pace of the exchanges' time allowance
 
 
 def repaired_plan(
@@ -82,7 +81,7 @@ def leaning_plan(
     load level's optimum; on several M shapes its panels then admit leaders at the bound.
     """
     panels = {a.session: set(a.members) for a in plan}
-    moved = leaned(facts, panels, leaders, _allowance(facts, deadline), seed)
+    moved = leaned(facts, panels, leaders, deadline, seed)
     if moved == panels:
         return None
     chosen = best_leaders(facts, {s: sorted(m) for s, m in moved.items()})
@@ -99,12 +98,6 @@ def leaning_plan(
     return None if check(facts.instance, Result(status="FEASIBLE", assignments=out)) else out
 
 
-def _allowance(facts: Facts, deadline: float | None) -> float:
-    """When seat exchanges must stop: a second per SEATS_PER_SECOND seats, within `deadline`."""
-    until = time.monotonic() + max(1.0, sum(facts.sizes.values()) / SEATS_PER_SECOND)
-    return until if deadline is None else min(until, deadline)
-
-
 def _with_panels(
     facts: Facts, panels: dict[str, set[str]], leaders: dict[str, str]
 ) -> list[Assignment]:
@@ -118,8 +111,7 @@ def _exchanged(
     facts: Facts, plan: list[Assignment], deadline: float | None, seed: int
 ) -> list[Assignment] | None:
     """The plan mended seat by seat (`solver.mend`), with the fairest leaders, if it passes."""
-    until = _allowance(facts, deadline)
-    panels = exchanged(facts, {a.session: set(a.members) for a in plan}, until, seed)
+    panels = exchanged(facts, {a.session: set(a.members) for a in plan}, deadline, seed)
     if panels is None:
         return None
     leaders = best_leaders(facts, {s: sorted(m) for s, m in panels.items()}) or {}

@@ -103,7 +103,7 @@ def test_each_institutions_admin_sees_and_manages_only_their_own(app) -> None:
     with LiveServer(app) as server, browser_page(server.url) as page:
         sign_in_from_home(page, server.url, "b-admin")
         page.wait_for_url(f"{server.url}/")
-        assert "欢迎, b-admin" in page.inner_text("main")
+        assert "欢迎，b-admin" in page.inner_text("main")
         page.click("nav >> text=考评人员")
         page.wait_for_load_state()
         listed = page.inner_text("main")
