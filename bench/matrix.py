@@ -161,13 +161,14 @@ def table(rows: list[dict[str, Any]], workers: int) -> str:
 def cases(args: argparse.Namespace) -> list[tuple[str, float, bool]]:
     """(case, limit, run the baseline) for every case asked for."""
     shapes = list(SHAPES) if args.shapes == "all" else args.shapes.split(",")
-    out = [(f"{s}/{z}", args.limit, True) for z in args.sizes.split(",") for s in shapes]
-    out += [(case, args.limit, True) for case in filter(None, args.extra.split(","))]
+    baseline = not args.no_direct
+    out = [(f"{s}/{z}", args.limit, baseline) for z in args.sizes.split(",") for s in shapes]
+    out += [(case, args.limit, baseline) for case in filter(None, args.extra.split(","))]
     if args.xl:
         out.append(("spread/XL", XL_LIMIT, False))  # the direct model does not fit in time
     if args.shared:
         files = sorted(Path(args.shared).glob("*.json"))
-        out += [(str(f), args.limit, True) for f in files]
+        out += [(str(f), args.limit, baseline) for f in files]
     return out
 
 

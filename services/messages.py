@@ -154,3 +154,13 @@ class Refused(Exception):
     def lines(self, lang: str = "zh") -> list[str]:
         """One line per problem, in `lang`."""
         return [p.text(lang) for p in self.problems]
+
+
+CHINESE_NUMERALS = "〇一二三四五六七八九"
+
+
+def level_words(level: int, lang: str = "zh") -> str:
+    """A skill level as planners say it: `五级` / `level 5`."""
+    if lang == "zh" and 0 < level < 10:
+        return f"{CHINESE_NUMERALS[level]}级"
+    return f"{level}级" if lang == "zh" else f"level {level}"

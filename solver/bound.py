@@ -65,17 +65,18 @@ def relax_loads(
     return _solve(facts, demand, pool, can_lead, lead_needed, base, prefer, leaders)
 
 
-def relax_leaders(facts: Facts) -> Relaxed | None:
+def relax_leaders(facts: Facts, prefer: set[tuple[str, str]] | None = None) -> Relaxed | None:
     """Minimise Σ led² with one leader per session among those who may lead it.
 
-    Its `leaders` are the relaxation's choice (session -> examiner), locked leaders included.
+    Its `leaders` are the relaxation's choice (session -> examiner), locked leaders included;
+    among equally fair choices, the one with most (session, leader) pairs in `prefer`.
     """
     fixed = {lock.session: lock.examiner for lock in facts.instance.locks if lock.role == "leader"}
     base = Counter(fixed.values())
     demand = {s: 0 if s in fixed else 1 for s in facts.sessions}
     away = facts.history_clashes
     pool = {s: [e for e in facts.can_lead[s] if (s, e) not in away] for s in facts.sessions}
-    relaxed = _solve(facts, demand, pool, {}, {}, base)
+    relaxed = _solve(facts, demand, pool, {}, {}, base, prefer)
     if relaxed is not None:
         relaxed.leaders = {**fixed, **dict(sorted(relaxed.pairs))}
     return relaxed

@@ -166,11 +166,16 @@ def leaned(
 
 
 def _leader_swaps(state: Exchange, s: str, leaders: dict[str, str]) -> Iterator[Move]:
-    """Swaps that seat `leaders[s]` at `s`, taking none of the seats they are to lead."""
+    """Exchanges that seat `leaders[s]` at `s`, taking none of the seats they are to lead:
+    swaps (the leader and a member trade seats), then three-way cycles (the member moves on
+    to a third session, whose member takes the leader's old seat)."""
     lead = leaders[s]
-    for t in sorted(state.served[lead]):
-        if t not in state.members or leaders.get(t) == lead or not state.may_join(s, lead, t):
-            continue
+    seats = [
+        t
+        for t in sorted(state.served[lead])
+        if t in state.members and leaders.get(t) != lead and state.may_join(s, lead, t)
+    ]
+    for t in seats:
         for e in sorted(state.members[s]):
             if (
                 state.may_leave(s, e, lead)
@@ -178,3 +183,22 @@ def _leader_swaps(state: Exchange, s: str, leaders: dict[str, str]) -> Iterator[
                 and state.may_join(t, e, leaving=s)
             ):
                 yield ((s, e, lead), (t, lead, e))
+    for t in seats:
+        for e in sorted(state.members[s]):
+            if state.may_leave(s, e, lead):
+                yield from _cycles(state, s, e, lead, t)
+
+
+def _cycles(state: Exchange, s: str, e: str, lead: str, t: str) -> Iterator[Move]:
+    """`lead` takes `e`'s seat at `s`, `e` a seat at some `u`, whose member takes `t`."""
+    for u in state.members:
+        if u in (s, t) or not state.may_join(u, e, leaving=s):
+            continue
+        for f in sorted(state.members[u]):
+            if (
+                f != lead
+                and state.may_leave(u, f, e)
+                and state.may_leave(t, lead, f)
+                and state.may_join(t, f, leaving=u)
+            ):
+                yield ((s, e, lead), (u, f, e), (t, lead, f))

@@ -31,7 +31,10 @@ from .search import Budget, Control, Outcome, Searcher
 from .warmstart import leaning_plan, repaired_plan
 
 SOLVER_VERSION = f"panelplan {__version__} (ortools {version('ortools')})"
-RELAXATIONS = {"load_squares": relax_loads, "leader_squares": relax_leaders}
+RELAXATIONS: dict[str, Callable[[Facts], Relaxed | None]] = {
+    "load_squares": relax_loads,
+    "leader_squares": relax_leaders,
+}
 
 __all__ = ["SOLVER_VERSION", "Control", "Options", "Progress", "solve"]
 
@@ -322,7 +325,7 @@ def _regroup_leaders(
     fairest choice of leaders for them, found by a min-cost flow."""
     plan = built.v.plan(lambda lit: values[lit.index])
     if fairest is not None:
-        leaning = leaning_plan(built.v.facts, plan, fairest.leaders, deadline, seed)
+        leaning = leaning_plan(built.v.facts, plan, deadline, seed)
         if leaning is not None:
             return _plan_hint(built, leaning)
     leaders = best_leaders(built.v.facts, {a.session: list(a.members) for a in plan})

@@ -13,13 +13,14 @@ from __future__ import annotations
 import random
 import time
 
-from .bound import Relaxed, best_leaders, relax_loads
+from .bound import Relaxed, best_leaders, relax_leaders, relax_loads
 from .check import check, objective
 from .facts import Facts
 from .mend import exchanged, leaned
 from .schema import Assignment, Diagnostic, Result
 
 ROUNDS = 30
+LEAN_ROUNDS = 3  # leaders aimed at, chosen again after each round of swaps
 
 
 def repaired_plan(
@@ -67,21 +68,29 @@ def repaired_plan(
 
 
 def leaning_plan(
-    facts: Facts,
-    plan: list[Assignment],
-    leaders: dict[str, str],
-    deadline: float | None,
-    seed: int = 0,
+    facts: Facts, plan: list[Assignment], deadline: float | None, seed: int = 0
 ) -> list[Assignment] | None:
-    """`plan` with members swapped so that panels hold their fairest leaders (`leaders`,
-    from `bound.relax_leaders`), and the fairest leaders for the new panels; None when no
-    swap was made or the plan would break a rule or change an earlier level's value.
+    """`plan` with members swapped so that panels hold a fairest choice of leaders, and the
+    fairest leaders for the new panels; None when no swap was made or the plan would break a
+    rule or change an earlier level's value.
 
-    Swaps keep every load (`mend.leaned`), so the start of the leader level stays at the
-    load level's optimum; on several M shapes its panels then admit leaders at the bound.
+    The leaders aimed at are the leader relaxation's, among its equally fair choices the one
+    with most leaders already on their panels (fewest swaps to make), chosen again after each
+    round of swaps. Swaps keep every load (`mend.leaned`), so the start of the leader level
+    stays at the load level's optimum; on most shapes its panels then admit leaders at the
+    bound.
     """
     panels = {a.session: set(a.members) for a in plan}
-    moved = leaned(facts, panels, leaders, deadline, seed)
+    moved = panels
+    for _ in range(LEAN_ROUNDS):
+        seated = {(s, e) for s, members in moved.items() for e in members}
+        target = relax_leaders(facts, prefer=seated)
+        if target is None:
+            return None
+        leaning = leaned(facts, moved, target.leaders, deadline, seed)
+        if leaning == moved:
+            break
+        moved = leaning
     if moved == panels:
         return None
     chosen = best_leaders(facts, {s: sorted(m) for s, m in moved.items()})

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from models.base import Role, local_time
+from services.institution.queries import institution_name
 
 from . import database, guard, plans, rules, security
 from .config import Config
@@ -109,6 +110,7 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "may": may,
             "current_user": current_user,
+            "workplace": _workplace,
             "locale": locale,
             "menu": menu,
             "Role": Role,
@@ -116,3 +118,10 @@ def register_template_helpers(app: Flask) -> None:
             "colon": "：" if chinese else ": ",
             "parens": ("（", "）") if chinese else (" (", ")"),
         }
+
+
+def _workplace() -> str:
+    """Whose data the signed-in user sees: their institution's name, or the city centre."""
+    if current_user.role == Role.CITY or current_user.institution_id is None:
+        return str(_l("City centre"))
+    return institution_name(database.db(), current_user.institution_id) or ""

@@ -1,11 +1,17 @@
-"""What the institution's settings pages read: its users, the occupation catalogue."""
+"""What the institution's settings pages read: its name, its users, the occupation catalogue."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Occupation, User
+from models import Institution, Occupation, User
+
+
+def institution_name(db: Session, institution_id: int) -> str | None:
+    """The name the institution's people know it by (None if it is gone)."""
+    found = db.get(Institution, institution_id)
+    return found.name if found is not None else None
 
 
 def users_of(db: Session, institution_id: int) -> list[User]:

@@ -24,6 +24,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from models import Plan
+from services.messages import level_words
 from services.planning.plans import loaded
 from solver.check import Plan as Reading
 from solver.check import check, read_plan
@@ -96,12 +97,11 @@ class LoadedPlan:
         """Occupation names by code (the code when one has no name)."""
         return {o.code: o.name or o.code for o in self.instance.occupations}
 
-    @cached_property
-    def session_labels(self) -> dict[str, str]:
-        """Per session, when, where and what: `2026-03-02 08:30 · venue · occupation level`."""
+    def session_labels(self, lang: str = "zh") -> dict[str, str]:
+        """Per session, when, where and what: `2026-03-02 08:30 · venue · occupation 五级`."""
         return {
             s.id: f"{s.start:%Y-%m-%d %H:%M} · {self.places.get(s.venue, s.venue)} · "
-            f"{self.trades.get(s.occupation, s.occupation)} {s.level}"
+            f"{self.trades.get(s.occupation, s.occupation)} {level_words(s.level, lang)}"
             for s in self.instance.sessions
         }
 

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models import Institution, Plan
-from services.messages import Problem, Refused
+from services.messages import Problem, Refused, level_words
 from services.people.queries import examiners_by_code
 from services.planning.cache import LoadedPlan
 from services.planning.edit_checks import Verdict, seat_candidates
@@ -116,7 +116,7 @@ def preview(
     for sid in affected(instance, result, withdrawal.examiner, periods):
         s, a = facts.sessions[sid], view.panels[sid]
         venue = facts.venues[s.venue].name if s.venue in facts.venues else s.venue
-        trade = f"{facts.occupation_name(s.occupation)} {s.level}"
+        trade = f"{facts.occupation_name(s.occupation)} {level_words(s.level, lang)}"
         seat = AffectedSeat(sid, s.start, venue or s.venue, trade, a.leader == withdrawal.examiner)
         key = ("substitutes", withdrawal.examiner, str(periods), sid, lang)
         judge = partial(seat_candidates, instance, result, sid, withdrawal.examiner, lang, facts)

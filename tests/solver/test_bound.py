@@ -152,7 +152,7 @@ def test_the_leader_level_starts_from_panels_leaning_to_the_fairest_leaders(shap
     assert fairest is not None
     plan = repaired_plan(facts, leaders=fairest.leaders)
     assert plan is not None
-    leaning = leaning_plan(facts, plan, fairest.leaders, None) or plan
+    leaning = leaning_plan(facts, plan, None) or plan
     assert check(instance, Result(status="FEASIBLE", assignments=leaning)) == []
     assert objective(instance, leaning).load_squares == objective(instance, plan).load_squares
 
@@ -169,16 +169,21 @@ def test_the_leader_level_starts_from_panels_leaning_to_the_fairest_leaders(shap
 @settings(PROPERTY, max_examples=60)
 @given(raw=instances())
 def test_leaning_panels_keep_every_rule_and_the_loads(raw):
+    # On tiny terms swaps are seldom possible (None: nothing moved); whatever comes back
+    # passes the checker, keeps Σ load² and never makes the leaders less fair.
     instance = loaded(raw)
     facts = Facts(instance)
-    fairest = relax_leaders(facts)
     plan = repaired_plan(facts)
-    assume(fairest is not None and plan is not None)
-    assert fairest is not None and plan is not None
-    leaning = leaning_plan(facts, plan, fairest.leaders, None)
-    assume(leaning is not None)
-    assert leaning is not None
+    assume(plan is not None)
+    assert plan is not None
+    leaning = leaning_plan(facts, plan, None) or plan
     assert check(instance, Result(status="FEASIBLE", assignments=leaning)) == []
     before, after = objective(instance, plan), objective(instance, leaning)
     assert after.load_squares == before.load_squares
-    assert after.leader_squares >= fairest.cost
+
+    def fairest_for(chosen):
+        leaders = best_leaders(facts, {a.session: list(a.members) for a in chosen})
+        return None if leaders is None else sum(n * n for n in Counter(leaders.values()).values())
+
+    if fairest_for(plan) is not None:
+        assert fairest_for(leaning) <= fairest_for(plan)

@@ -143,7 +143,7 @@ from solver.warmstart import leaning_plan, repaired_plan
 facts = Facts(load_instance(generate_shape("three-sites", "M", 0))[0])
 fairest = relax_leaders(facts)
 plan = repaired_plan(facts, 0, relax_loads(facts), None, fairest.leaders)
-print(plan, leaning_plan(facts, plan, fairest.leaders, None))
+print(plan, leaning_plan(facts, plan, None))
 """
 
 

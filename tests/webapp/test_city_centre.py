@@ -185,3 +185,16 @@ def test_institution_users_cannot_open_the_city_pages(app, two) -> None:
         for path in ("/city/", f"/city/institutions/{B_CODE}",
                      f"/city/batches/{two[1].first('batch')}/attachment2"):  # fmt: skip
             assert client.get(path).status_code == 403, (username, path)
+
+
+def test_every_page_says_whose_data_it_shows(app, city) -> None:
+    # One deployment, many institutions: the header names the signed-in user's institution
+    # (the city centre, for it), so nobody mistakes whose records they are reading.
+    assert '<span id="workplace">市鉴定中心</span>' in city.get("/city/").get_data(as_text=True)
+    for user, name in (("admin", A_NAME), ("b-admin", B_NAME)):
+        client = Client(app.test_client())
+        assert client.login(user, PASSWORD).status_code == 302
+        page = client.get("/examiners").get_data(as_text=True)
+        assert f'<span id="workplace">{name}</span>' in page
+        other = B_NAME if name == A_NAME else A_NAME
+        assert other not in page

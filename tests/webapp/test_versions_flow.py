@@ -3,6 +3,7 @@ publish after a confirmation that says what changes and who is told, restore an 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -66,6 +67,8 @@ def test_the_confirmation_names_the_changes_and_who_must_be_told(app, planner) -
     assert "可以发布" in page and "1 场有变动，需通知 2 名考评人员" in page
     told = page.split('id="to-tell"')[1].split("</table>")[0]
     assert member in told and into in told and told.count(session) == 2
+    # each session named by when, where and what, its level in words (not "装配钳工 5")
+    assert re.search(r"\d{2}:\d{2} · [^<]+ · [^<]+ [一二三四五]级", told)
     assert "disabled" not in page.split('id="publish"')[1].split(">")[0]
     assert status_of(app, 2) == PlanStatus.DRAFT  # looking publishes nothing
     response = planner.post("/plans/2/publish")

@@ -166,7 +166,7 @@ def diff(version: int, other: int) -> str:
         counts=counts, status=status_name(plan.status, lang),
         before_status=status_name(before.status, lang),
         draft=plan.status == PlanStatus.DRAFT, page=number, pages=pages,
-        labels=old.session_labels | new.session_labels,
+        labels=old.session_labels(lang) | new.session_labels(lang),
     )  # fmt: skip
 
 

@@ -73,7 +73,7 @@ def confirm_publish(version: int) -> str:
     return render_template(
         "planning/publish.html", plan=plan, before=before, changes=changes,
         told=to_tell(changes, names), problems=[p.text(service_lang()) for p in problems],
-        draft=plan.status == PlanStatus.DRAFT, labels=view.session_labels,
+        draft=plan.status == PlanStatus.DRAFT, labels=view.session_labels(service_lang()),
     )  # fmt: skip
 
 
