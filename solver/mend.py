@@ -21,7 +21,8 @@ from .facts import Facts
 PLACES = 4  # broken places whose moves are weighed at each step
 TENURE = 6  # steps during which nobody takes back a seat they left (plus up to as many more)
 STEPS, STEPS_PER_BREAK = 300, 20  # most steps of one repair
-MOVES, MOVES_PER_SEAT = 20_000, 60  # most moves weighed by one repair or lean (1-2 s at M)
+MOVES, MOVES_PER_SEAT = 20_000, 60  # most moves weighed by one repair (1-2 s at M)
+LEAN_MOVES, LEAN_MOVES_PER_SEAT = 2_000, 10  # and by one round of leaning (0.1-0.3 s at S-M)
 
 
 def _budget(facts: Facts) -> int:
@@ -142,33 +143,34 @@ def leaned(
     of a member, who takes one of the leader's other seats) keeps every load, so Σ load² is
     unchanged, and it is made only when it breaks nothing.
     """
-    state = Exchange(facts, {s: set(m) for s, m in panels.items()}, deadline, _budget(facts))
+    budget = max(LEAN_MOVES, LEAN_MOVES_PER_SEAT * sum(facts.sizes.values()))
+    state = Exchange(facts, {s: set(m) for s, m in panels.items()}, deadline, budget)
     if state.breaks():
         return panels
     rng = random.Random(seed)
-    improved = True
-    while improved:
-        improved = False
-        missing = sorted(
-            s for s, e in leaders.items() if s in state.members and e not in state.members[s]
-        )
-        rng.shuffle(missing)
-        for s in missing:
-            if state.stopped():
-                return state.members
-            move = next(
-                (m for m in _leader_swaps(state, s, leaders) if state.delta(m)[0] <= 0), None
+    for cycles in (False, True):  # every cheap swap first, then the dearer cycles
+        improved = True
+        while improved:
+            improved = False
+            missing = sorted(
+                s for s, e in leaders.items() if s in state.members and e not in state.members[s]
             )
-            if move is not None:
-                state.apply(move)
-                improved = True
+            rng.shuffle(missing)
+            for s in missing:
+                if state.stopped():
+                    return state.members
+                moves = _leader_moves(state, s, leaders, cycles)
+                move = next((m for m in moves if state.delta(m)[0] <= 0), None)
+                if move is not None:
+                    state.apply(move)
+                    improved = True
     return state.members
 
 
-def _leader_swaps(state: Exchange, s: str, leaders: dict[str, str]) -> Iterator[Move]:
+def _leader_moves(state: Exchange, s: str, leaders: dict[str, str], cycles: bool) -> Iterator[Move]:
     """Exchanges that seat `leaders[s]` at `s`, taking none of the seats they are to lead:
-    swaps (the leader and a member trade seats), then three-way cycles (the member moves on
-    to a third session, whose member takes the leader's old seat)."""
+    swaps (the leader and a member trade seats) or, with `cycles`, three-way cycles (the
+    member moves on to a third session, whose member takes the leader's old seat)."""
     lead = leaders[s]
     seats = [
         t
@@ -177,16 +179,12 @@ def _leader_swaps(state: Exchange, s: str, leaders: dict[str, str]) -> Iterator[
     ]
     for t in seats:
         for e in sorted(state.members[s]):
-            if (
-                state.may_leave(s, e, lead)
-                and state.may_leave(t, lead, e)
-                and state.may_join(t, e, leaving=s)
-            ):
-                yield ((s, e, lead), (t, lead, e))
-    for t in seats:
-        for e in sorted(state.members[s]):
-            if state.may_leave(s, e, lead):
+            if not state.may_leave(s, e, lead):
+                continue
+            if cycles:
                 yield from _cycles(state, s, e, lead, t)
+            elif state.may_leave(t, lead, e) and state.may_join(t, e, leaving=s):
+                yield ((s, e, lead), (t, lead, e))
 
 
 def _cycles(state: Exchange, s: str, e: str, lead: str, t: str) -> Iterator[Move]:
