@@ -100,7 +100,22 @@ class Drafter:
                     self.placed[touched].append((shape, size))
                 self.visits[shape["venue"]] += 1
                 return shape
-        raise AssertionError("unreachable")
+        return self._crowded(days, size_of)
+
+    def _crowded(
+        self, days: Sequence[date], size_of: Callable[[dict[str, Any]], int]
+    ) -> dict[str, Any]:
+        """A plain session on some day where its venue already holds three at once (a large
+        one-site term has more rooms than the usual three); never two of one lineage at once."""
+        for _ in range(TRIES * 10):
+            shape = self._shape(self.rng.choice(days), days, plain=True)
+            same_time = [s for s, _ in self._parallel(shape, same_venue=True)]
+            if not any(s["occupation"] == shape["occupation"] for s in same_time):
+                for touched in {shape["start"][:10], shape["end"][:10]}:
+                    self.placed[touched].append((shape, size_of(shape)))
+                self.visits[shape["venue"]] += 1
+                return shape
+        raise ValueError("no day left for another session: lengthen the horizon")
 
     def _shape(self, day: date, days: Sequence[date], *, plain: bool) -> dict[str, Any]:
         rng = self.rng

@@ -212,3 +212,15 @@ def test_cli_writes_the_instance(tmp_path, instances):
     assert main(["S", "--seed", "0", "-o", str(target)]) == 0
     assert json.loads(target.read_text(encoding="utf-8")) == instances["S"]
     assert "考点" in target.read_text(encoding="utf-8")
+
+
+def test_a_large_one_site_term_is_generated():
+    # 600 sessions at one venue leave days where it already holds three at once: the
+    # generator used to stop there ("unreachable"); a large site has more rooms.
+    from data.shapes import generate_shape
+
+    raw = generate_shape("one-site", "L", 0)
+    assert len(raw["sessions"]) == 600 and len({s["venue"] for s in raw["sessions"]}) == 1
+    assert raw == generate_shape("one-site", "L", 0)
+    for day, group in Counter((s["start"], s["occupation"]) for s in raw["sessions"]).items():
+        assert group == 1, day  # never two sessions of one lineage at the same start
