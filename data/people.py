@@ -198,7 +198,9 @@ def _add_dates(rng: random.Random, e: dict[str, Any], horizon: Horizon, lapse: s
         appointed = add_years(midway, -3) + timedelta(days=1)
         since = min(since, appointed)
     terms = [(appointed, _term_end(rng, appointed, full=lapse is not None))]
-    before = add_years(appointed, -3)
+    # The term before ends the day before; it starts three years before that day's morrow,
+    # so that a term ending 28 Feb after a 29 Feb is not a day over three years.
+    before = add_years(appointed - timedelta(days=1), -3) + timedelta(days=1)
     if before >= since and rng.random() < 0.3:
         terms.insert(0, (before, appointed - timedelta(days=1)))
     if terms[-1][1] < horizon.end and rng.random() < 0.7:

@@ -218,8 +218,10 @@ def test_a_large_one_site_term_is_generated():
     # 600 sessions at one venue leave days where it already holds three at once: the
     # generator used to stop there ("unreachable"); a large site has more rooms.
     from data.shapes import generate_shape
+    from solver.load import load_instance
 
     raw = generate_shape("one-site", "L", 0)
+    load_instance(raw)  # valid: an earlier term ending 28 Feb 2024 was a day over three years
     assert len(raw["sessions"]) == 600 and len({s["venue"] for s in raw["sessions"]}) == 1
     assert raw == generate_shape("one-site", "L", 0)
     for day, group in Counter((s["start"], s["occupation"]) for s in raw["sessions"]).items():
