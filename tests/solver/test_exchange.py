@@ -51,6 +51,17 @@ def _flow_panels(facts: Facts, seed: int) -> dict[str, set[str]] | None:
     return {a.session: set(a.members) for a in _assignments(facts, relaxed)}
 
 
+def _drawn(raw: dict, seed: int) -> tuple[Facts, dict[str, set[str]]]:
+    """A drawn instance with every seat to fill, and a relaxed plan of it."""
+    instance = loaded(raw)
+    assume(not instance.policy.allow_unfilled)
+    facts = Facts(instance)
+    panels = _flow_panels(facts, seed)
+    assume(panels is not None)
+    assert panels is not None
+    return facts, panels
+
+
 def _rules_broken(facts: Facts, panels: dict[str, set[str]]) -> set[str]:
     """Rules the plan breaks; "H5" for overlaps, "H5 max" for too many sessions."""
     plan = _plan(facts, panels)
@@ -61,12 +72,7 @@ def _rules_broken(facts: Facts, panels: dict[str, set[str]]) -> set[str]:
 @settings(PROPERTY, max_examples=80)
 @given(raw=instances(), seed=...)
 def test_the_exchanges_see_a_break_exactly_where_the_checker_does(raw, seed: int):
-    instance = loaded(raw)
-    assume(not instance.policy.allow_unfilled)
-    facts = Facts(instance)
-    panels = _flow_panels(facts, seed)
-    assume(panels is not None)
-    assert panels is not None
+    facts, panels = _drawn(raw, seed)
     breaks = Exchange(facts, panels).breaks()
     broken = _rules_broken(facts, panels)
     # The flow holds max_sessions but for locks beyond it; overlaps, turnover and runs are
@@ -77,12 +83,7 @@ def test_the_exchanges_see_a_break_exactly_where_the_checker_does(raw, seed: int
 @settings(PROPERTY, max_examples=80)
 @given(raw=instances(), seed=...)
 def test_mended_panels_pass_every_rule_and_keep_the_loads_the_flow_allows(raw, seed: int):
-    instance = loaded(raw)
-    assume(not instance.policy.allow_unfilled)
-    facts = Facts(instance)
-    panels = _flow_panels(facts, seed)
-    assume(panels is not None)
-    assert panels is not None
+    facts, panels = _drawn(raw, seed)
     assume(_rules_broken(facts, panels) <= MENDED)  # locks beyond max_sessions: nobody's to mend
     mended = exchanged(facts, panels, None, seed)
     assume(mended is not None)
