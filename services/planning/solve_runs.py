@@ -98,14 +98,17 @@ def withdrawals_of(job: SolveJob) -> list[Withdrawal]:
 def claim(db: Session, job_id: int | None = None) -> SolveJob | None:
     """Mark the oldest queued job (or job `job_id` if queued) running; None when there is none.
 
-    One UPDATE picks and marks the row: on PostgreSQL the subquery locks it and skips rows
-    another dispatcher holds (SKIP LOCKED); SQLite's write transactions are serialised
-    (BEGIN IMMEDIATE), so the second claimer sees the row no longer queued.
+    One UPDATE picks and marks the row: on PostgreSQL the subquery locks it and, picking the
+    oldest, skips rows another claimer holds (SKIP LOCKED); SQLite's write transactions are
+    serialised (BEGIN IMMEDIATE), so the second claimer sees the row no longer queued. A
+    named job waits for its row instead: the dispatcher marks it sent and sends its message
+    in one transaction, and a worker that received the message before that commit must not
+    skip the row and drop the message (the job stayed queued, unsent, for RESEND_AFTER).
     """
     pick = select(SolveJob.id).where(SolveJob.status == JobStatus.QUEUED)
     if job_id is not None:
         pick = pick.where(SolveJob.id == job_id)
-    pick = pick.order_by(SolveJob.id).limit(1).with_for_update(skip_locked=True)
+    pick = pick.order_by(SolveJob.id).limit(1).with_for_update(skip_locked=job_id is None)
     now = utcnow()
     claimed = db.execute(
         update(SolveJob)

@@ -4,14 +4,18 @@ solve under `panelplan worker` (jobs/queue_worker.py)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from jobs.queue_worker import Limits, concurrency
-from models import JobKind, JobStatus, SolveJob
+from models import Institution, JobKind, JobStatus, SolveJob
 from models.base import utcnow
+from models.db import acting_as, session_factory
 from services.planning.solve_queue import Fairness, choose
+from services.planning.solve_runs import claim
 
 
 def _jobs(db: Session, institution_id: int, count: int, kind: JobKind = JobKind.PLAN) -> list[int]:
@@ -72,3 +76,40 @@ def test_limits_follow_the_job_and_the_worker_fills_its_cores() -> None:
     )
     assert concurrency(per_solve=4, cores=16) == 4
     assert concurrency(per_solve=32, cores=16) == 1
+
+
+def test_a_worker_waits_for_the_dispatch_that_sent_its_message(database) -> None:
+    # The dispatcher marks a job sent and sends its message in one transaction, so a worker
+    # may receive the message before that commits. Its claim must wait for the row: skipping
+    # it (SKIP LOCKED) dropped the message and left the job queued, unsent, for 30 minutes
+    # (seen once in the broker test).
+    factory = session_factory(database.engine)
+    with factory() as db:
+        acting_as(db, "tester")
+        home = Institution(code="3209998", name="锁等待测试机构")
+        db.add(home)
+        db.flush()
+        job_id = _jobs(db, home.id, 1)[0]
+        db.commit()
+    claimed: list[SolveJob | None] = []
+
+    def work() -> None:
+        with factory() as db:
+            claimed.append(claim(db, job_id))
+            db.commit()
+
+    with factory() as dispatcher:
+        sent = update(SolveJob).where(SolveJob.id == job_id).values(dispatched_at=utcnow())
+        dispatcher.execute(sent)  # the dispatch's lock on the row, not committed yet
+        worker = threading.Thread(target=work)
+        worker.start()
+        worker.join(1.0)
+        assert worker.is_alive()  # waiting for the dispatch, not skipping the row
+        dispatcher.commit()
+    worker.join(10.0)
+    assert claimed and claimed[0] is not None and claimed[0].status == JobStatus.RUNNING
+    with factory() as db:
+        acting_as(db, "tester")
+        db.execute(delete(SolveJob).where(SolveJob.id == job_id))
+        db.execute(delete(Institution).where(Institution.id == home.id))
+        db.commit()
