@@ -91,29 +91,24 @@ def leaning_plan(
         if leaning == moved:
             break
         moved = leaning
-    if moved == panels:
+    out = None if moved == panels else _checked(facts, moved)
+    if out is None:
         return None
-    chosen = best_leaders(facts, {s: sorted(m) for s, m in moved.items()})
-    if chosen is None:
-        return None
-    out = _with_panels(facts, moved, chosen)
     before, after = objective(facts.instance, plan), objective(facts.instance, out)
-    if (after.unfilled, after.changes, after.load_squares) != (
-        before.unfilled,
-        before.changes,
-        before.load_squares,
-    ):
+    earlier = ("unfilled", "changes", "load_squares")
+    return out if all(getattr(after, k) == getattr(before, k) for k in earlier) else None
+
+
+def _checked(facts: Facts, panels: dict[str, set[str]]) -> list[Assignment] | None:
+    """`panels` with the fairest leaders for them, if that plan passes the checker."""
+    leaders = best_leaders(facts, {s: sorted(m) for s, m in panels.items()})
+    if leaders is None:
         return None
-    return None if check(facts.instance, Result(status="FEASIBLE", assignments=out)) else out
-
-
-def _with_panels(
-    facts: Facts, panels: dict[str, set[str]], leaders: dict[str, str]
-) -> list[Assignment]:
-    return [
+    plan = [
         Assignment(session=s.id, leader=leaders.get(s.id), members=tuple(sorted(panels[s.id])))
         for s in facts.instance.sessions
     ]
+    return None if check(facts.instance, Result(status="FEASIBLE", assignments=plan)) else plan
 
 
 def _exchanged(
@@ -121,11 +116,7 @@ def _exchanged(
 ) -> list[Assignment] | None:
     """The plan mended seat by seat (`solver.mend`), with the fairest leaders, if it passes."""
     panels = exchanged(facts, {a.session: set(a.members) for a in plan}, deadline, seed)
-    if panels is None:
-        return None
-    leaders = best_leaders(facts, {s: sorted(m) for s, m in panels.items()}) or {}
-    mended = _with_panels(facts, panels, leaders)
-    return None if check(facts.instance, Result(status="FEASIBLE", assignments=mended)) else mended
+    return None if panels is None else _checked(facts, panels)
 
 
 def _assignments(facts: Facts, relaxed: Relaxed) -> list[Assignment]:
