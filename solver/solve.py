@@ -115,13 +115,17 @@ class _Run:
         return relaxed, warm
 
     def report(self, outcome: Outcome) -> None:
-        """Show an improving plan (the same plan twice in a level is shown once)."""
+        """Show an improving plan: within a level, only a plan better than the last one shown
+        (a final solve running out of time may end on a worse plan than its hint)."""
         if self.progress is None or outcome.values is None:
             return
         values = outcome.values
         vector = Objective(**evaluate(self.built.v, lambda lit: values[lit.index]))
-        if self.reported and self.reported[-1] == (self.level, vector):
-            return
+        if self.reported:
+            level, last = self.reported[-1]
+            i = TERMS.index(level)
+            if level == self.level and last.as_tuple()[i] <= vector.as_tuple()[i]:
+                return
         self.reported.append((self.level, vector))
         bound = _bound(self.fixed, outcome.bound)
         self.progress(Progress(time.monotonic() - self.start, self.level, vector, bound))

@@ -73,6 +73,25 @@ def test_progress_reports_improving_plans_level_by_level():
     assert result.objective.as_tuple()[: i + 1] == last.objective.as_tuple()[: i + 1]
 
 
+def test_progress_never_shows_a_worse_plan_within_a_level():
+    # A final full solve that runs out of time can end on a plan worse than its hint; the
+    # search keeps the better one, and progress must not show the worse one as news.
+    instance = sample("S.json")
+    result = solve(instance, Options(time_limit=5, workers=1, deterministic=True))
+    seen: list[Progress] = []
+    run = solving._Run(instance, Options(), seen.append, Control(), [])
+    run.built = solving.build(run.facts)
+    run.level = "load_squares"
+    values = solving._plan_hint(run.built, result.assignments)
+    worse = list(values)
+    spare = next(lit for lit in run.built.v.sits.values() if not values[lit.index])
+    worse[spare.index] = 1  # one seat more: a larger sum of squared loads
+    run.reported, seen[:] = [], []  # forget the warm start shown while it was built
+    for plan in (values, worse, values):
+        run.report(solving.Outcome("FEASIBLE", None, 0, plan))
+    assert [p.objective for p in seen] == [result.objective]
+
+
 def test_stop_from_another_thread_keeps_the_best_plan():
     # An L term is not proven within seconds (its LP bound alone takes several), so a stop
     # a second after the first plan (the warm start) lands in the middle of the search.

@@ -1,0 +1,62 @@
+"""The search's neighbourhoods (`solver.windows`): what a crew frees, and that it is drawn
+from the seed alone."""
+
+from __future__ import annotations
+
+import random
+
+from builders import load, raw_instance, session
+
+from data.shapes import generate_shape
+from solver.facts import Facts
+from solver.load import load_instance
+from solver.model import build
+from solver.solve import _plan_hint
+from solver.warmstart import repaired_plan
+from solver.windows import Windows
+
+
+def started(shape: str = "three-sites", size: str = "S"):
+    instance, _ = load_instance(generate_shape(shape, size, 0))
+    facts = Facts(instance)
+    built = build(facts)
+    plan = repaired_plan(facts, 0)
+    assert plan is not None
+    return built, _plan_hint(built, plan)
+
+
+def test_a_crew_frees_its_examiners_and_the_leaderships_where_they_may_sit():
+    built, values = started("spread", "M")
+    windows = Windows(built, random.Random(3), "load_squares")
+    free = windows._crew(values)
+    crew = {e for (_, e), lit in built.v.sits.items() if lit.index in free}
+    assert len(crew) == Windows.CREW
+    for (_, e), lit in built.v.sits.items():  # every seat of the crew, no one else's
+        assert (lit.index in free) == (e in crew)
+    reach = {s for (s, e) in built.v.sits if e in crew}
+    for (s, _), lit in built.v.leads.items():  # someone may take a crew member's lead over
+        assert (lit.index in free) == (s in reach)
+    loads = windows._loads(values)
+    top = max(loads.values())
+    assert any(loads[e] == top for e in crew)  # the busiest are always in it
+    assert any(loads[e] < top - 1 for e in crew)  # and someone with room for more
+
+
+def test_crews_depend_on_the_seed_alone():
+    built, values = started()
+    draws = [
+        [Windows(built, random.Random(seed), "load_squares").next(values) for _ in range(8)]
+        for seed in (5, 5, 6)
+    ]
+    assert draws[0] == draws[1]
+    assert draws[0] != draws[2]
+
+
+def test_a_crew_on_a_small_term_is_every_examiner():
+    sessions = [session(f"S{i}", i // 3, f"V{i % 3 + 1}") for i in range(12)]
+    facts = Facts(load(raw_instance(9, sessions)))
+    built = build(facts)
+    plan = repaired_plan(facts, 0)
+    assert plan is not None
+    free = Windows(built, random.Random(0), "load_squares")._crew(_plan_hint(built, plan))
+    assert free == {lit.index for lit in built.v.all_literals()}
