@@ -25,7 +25,7 @@ from .model import Built
 from .objective import Term
 from .relax import Program, Stopped
 
-MIP_AFTER_LP = 3.0  # run the MIP when the LP took at most this long (wall seconds)
+MIP_AFTER_LP = 0.5  # run the MIP when the LP took at most this long (wall seconds): S terms
 MIP_PER_LP = 15.0  # and give it this many times the LP's time, at least MIP_FLOOR
 MIP_FLOOR = 3.0
 MARGIN = 1.0  # seconds before the solve's limit at which the LP and MIP stop on their own
@@ -35,10 +35,16 @@ class Beside:
     """LP, then maybe MIP, for one level; `bound` and `plan` are read by the search."""
 
     def __init__(
-        self, built: Built, term: Term, seconds: float | None, start: list[int] | None = None
+        self,
+        built: Built,
+        term: Term,
+        seconds: float | None,
+        start: list[int] | None = None,
+        target: int | None = None,
     ) -> None:
         self.bound = 0
         self.start_plan = start
+        self.target = target  # the start plan's value: a bound reaching it ends the level
         self.plan: list[int] | None = None
         self.seconds = None if seconds is None else max(0.01, seconds - MARGIN)
         self.done = threading.Event()
@@ -73,6 +79,12 @@ class Beside:
 
     def _raise_bound(self, bound: int) -> None:
         self.bound = max(self.bound, bound)
+        if self._proven():
+            self.program.stopped.set()  # HiGHS stops at its next check
+
+    def _proven(self) -> bool:
+        """The bound has reached the start plan: that plan is optimal, nothing left to do."""
+        return self.target is not None and self.bound >= self.target
 
     def _solve(self) -> None:
         started = time.monotonic()
@@ -81,7 +93,7 @@ class Beside:
             return
         self.bound = max(self.bound, lp)
         lp_seconds = time.monotonic() - started
-        if lp_seconds > MIP_AFTER_LP:
+        if lp_seconds > MIP_AFTER_LP or self._proven():
             return
         seconds = max(MIP_FLOOR, MIP_PER_LP * lp_seconds)
         if self.seconds is not None:

@@ -76,12 +76,17 @@ class Exchange:
 
     def _run_excess(self, e: str, venue: str) -> int:
         """Sessions past K in runs at `venue` holding a planned one, by the policy's reading(s)."""
+        return self._runs_excess(e, {venue})
+
+    def _runs_excess(self, e: str, venues: set[str]) -> int:
+        """`_run_excess` summed over `venues`, walking the examiner's sequence once."""
         served, excess = self.served[e], 0
         if self.by_examiner:
             mine = sorted(served, key=self.order.__getitem__)
-            excess += _excess(mine, lambda s: self.venue[s] == venue, self, self.k)
+            excess += _excess_by_venue(mine, self.venue, venues, self.members, self.k)
         if self.by_venue:
-            excess += _excess(self.at_venue[venue], served.__contains__, self, self.k)
+            for venue in venues:
+                excess += _excess(self.at_venue[venue], served.__contains__, self, self.k)
         return excess
 
     def _clashes(self, e: str) -> int:
@@ -100,11 +105,16 @@ class Exchange:
         return max(0, self.need[s] - len(self.members[s] - before))
 
     def score(self, places: set[tuple[str, str, str]]) -> int:
-        measure = {"run": self._run_excess, "overlap": lambda e, _: self._clashes(e)}
-        return sum(
-            measure[kind](a, b) if kind in measure else self._turnover_gap(a)
-            for kind, a, b in places
-        )
+        total = 0
+        runs: dict[str, set[str]] = defaultdict(set)  # examiner -> venues, scored together
+        for kind, a, b in places:
+            if kind == "run":
+                runs[a].add(b)
+            elif kind == "overlap":
+                total += self._clashes(a)
+            else:
+                total += self._turnover_gap(a)
+        return total + sum(self._runs_excess(e, venues) for e, venues in runs.items())
 
     # ----- moves ---------------------------------------------------------------
 
@@ -250,6 +260,26 @@ def _excess(items: Iterable[str], here: Callable[[str], bool], state: Exchange, 
             total += length - k
         length, planned = 0, False
     if planned and length > k:
+        total += length - k
+    return total
+
+
+def _excess_by_venue(
+    mine: list[str], venue: dict[str, str], venues: set[str], planned: dict, k: int
+) -> int:
+    """`_excess` of an examiner's sequence at each of `venues`, in one walk: runs of
+    consecutive sessions at one venue, holding a planned one, beyond K."""
+    total = length = 0
+    current, holds = None, False
+    for s in mine:
+        v = venue[s]
+        if v != current:
+            if current in venues and holds and length > k:
+                total += length - k
+            current, length, holds = v, 0, False
+        length += 1
+        holds = holds or s in planned
+    if current in venues and holds and length > k:
         total += length - k
     return total
 

@@ -113,9 +113,11 @@ class Watch(cp_model.CpSolverSolutionCallback):
     """Stops a full solve once a plan meets the lower bound, once the engine beside has a
     plan to offer, or once the solve stalls.
 
-    The stall clock runs from each plan the solve finds, and from its start unless
-    `patient` (a solve still looking for its first plan waits for it); a
-    watchdog thread checks the clocks and the engine beside and calls `stop_search`.
+    The stall clock runs from each plan the solve finds better than `beat` (the value of
+    the plan it was hinted with: at M, CP-SAT's first plans are often far worse than its
+    hint, each one restarting the clock while nothing better than the start appeared), and
+    from its start unless `patient` (a solve still looking for its first plan waits for
+    it); a watchdog thread checks the clocks and the engine beside and calls `stop_search`.
     """
 
     def __init__(
@@ -125,16 +127,19 @@ class Watch(cp_model.CpSolverSolutionCallback):
         stall: float | None,
         offered: Callable[[], bool],
         patient: bool = False,
+        beat: int | None = None,
     ) -> None:
         super().__init__()
         self.solver, self.lower, self.stall, self.offered = solver, lower, stall, offered
+        self.beat = beat
         self.last: float | None = None if patient else time.monotonic()
         self.best: float | None = None
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
 
     def on_solution_callback(self) -> None:
-        self.last = time.monotonic()
+        if self.beat is None or self.objective_value < self.beat:
+            self.last = time.monotonic()
         self.best = self.objective_value
         if self.objective_value <= self.lower() + 1e-6:
             self.stop_search()

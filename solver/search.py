@@ -82,7 +82,7 @@ class Searcher:
                 self.on_solution(first)
             if first.status == "OPTIMAL":
                 return first
-        self.beside = self._start_beside(term, hint if feasible else None)
+        self.beside = self._start_beside(term, hint if feasible else None, first.value)
         if self.beside is not None:
             # A head start: on small terms LP and MIP settle the level in about a second,
             # and CP-SAT beside them would only halve their share of the cores.
@@ -112,7 +112,9 @@ class Searcher:
         if first.status != "FEASIBLE" or self._halted():
             return first
         # The exact model, while it keeps improving (small terms are proven here).
-        opening = self._full(first.values, _opening_slice(self.budget), stall=_stall(self.budget))
+        opening = self._full(
+            first.values, _opening_slice(self.budget), stall=_stall(self.budget), beat=first.value
+        )
         best = self._settle(self._adopt(opening if better(opening, first) else first))
         if opening.status == "OPTIMAL" or best.status == "OPTIMAL" or self._halted():
             return opening if opening.status == "OPTIMAL" else best
@@ -126,8 +128,13 @@ class Searcher:
 
     # ----- the engine beside --------------------------------------------------
 
-    def _start_beside(self, term: Term, start: list[int] | None) -> Beside | None:
-        """LP (and maybe MIP) in a thread; in deterministic mode, the LP bound here and now."""
+    def _start_beside(
+        self, term: Term, start: list[int] | None, value: int | None
+    ) -> Beside | None:
+        """LP (and maybe MIP) in a thread; in deterministic mode, the LP bound here and now.
+
+        `value` is the start plan's: a bound reaching it proves the level, and the engine
+        beside stops there instead of starting (or finishing) its MIP."""
         rows = len(self.built.model.proto.constraints)
         if not term.squares or self._halted() or rows > MAX_ROWS:
             return None
@@ -138,7 +145,7 @@ class Searcher:
             bound = lp_bound(self.built, term, self.budget.wall_left())
             self.lower = max(self.lower, bound or 0)
             return None
-        return Beside(self.built, term, left, start).start()
+        return Beside(self.built, term, left, start, value).start()
 
     def _workers(self) -> int:
         """CP-SAT's workers: one core fewer while the engine beside is busy."""
@@ -191,8 +198,10 @@ class Searcher:
         fixed: bool = False,
         patient: bool = False,
         every_core: bool = False,
+        beat: int | None = None,
     ) -> Outcome:
-        """A solve of the whole model from `hint`; `stall`: stop once it stops improving."""
+        """A solve of the whole model from `hint`; `stall`: stop once it stops improving
+        (on `beat`, the hint's value, when given)."""
         model = self.built.model
         model.clear_hints()
         if hint is not None:
@@ -205,7 +214,7 @@ class Searcher:
         solver.parameters.fix_variables_to_their_hinted_value = fixed
         if not self.budget.deterministic and not every_core:
             solver.parameters.num_workers = self._workers()
-        watch = None if fixed else Watch(solver, self._bound, stall, self._offered, patient)
+        watch = None if fixed else Watch(solver, self._bound, stall, self._offered, patient, beat)
         out = self._run(solver, watch)
         if fixed and out.values is not None:
             out.status, out.bound = "FEASIBLE", self.lower  # a check of the hint, not a proof

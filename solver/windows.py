@@ -1,15 +1,17 @@
-"""Neighbourhoods of the search: windows of consecutive sessions, busy/idle pairs, crews.
+"""Neighbourhoods of the search: crews of examiners; windows of sessions and busy/idle pairs.
 
-H5-H7 tie neighbouring sessions together, so a window of sessions in (start, id) order is
-the natural unit to free and re-staff; the sessions a busy and an idle examiner could
-exchange are the second kind, for evening out loads. The third frees a *crew*: every seat
-of some thirty examiners (the idlest with room, the busiest, the rest drawn at random) and
-the leaderships of the sessions they may sit, everyone else staying where they are. Where
-a venue's runs (H7) make a seat pass from a busy examiner to an idle one only along a long
-chain of exchanges, a crew holds such a chain whole, and CP-SAT settles it in a fraction of
-a second, where a window of forty sessions frees every examiner at once and often does not
-finish in its three seconds (three-sites/M: the optimum in about 5 s of crews, against 30 s
-of windows).
+A *crew* frees every seat of thirty examiners — the idlest with room, the busiest,
+go-betweens seated where they may sit, the rest drawn at random — and the leaderships of
+the sessions they may sit, everyone else staying where they are. Where a venue's runs (H7)
+let a seat pass from a busy examiner to an idle one only along a chain of exchanges, a crew
+holds the chain whole and CP-SAT settles it in a fraction of a second. The older kinds, a
+window of forty consecutive sessions (H5-H7 tie neighbours together) and the sessions a busy
+and an idle examiner could exchange, free every examiner of those sessions at once: at M they
+often did not finish in their three seconds. Measured on three-sites/M (two generator seeds
+× three solver seeds, 2026-12-07): crews alone proved it in 2.4-21 s, three crews to one
+window in 13-20 s, windows and pairs alone in 24-37 s; on spread/L crews alone ended closest
+to the bound at 60 s. So a term with more examiners than a crew gets crews only; on a
+smaller one a crew would be the whole model, and windows and pairs take turns.
 """
 
 from __future__ import annotations
@@ -18,11 +20,9 @@ import random
 
 from .model import Built
 
-CYCLE = 4  # a window or pair every CYCLE neighbourhoods, crews between them
-
 
 class Windows:
-    """Neighbourhoods: windows of consecutive sessions, and busy/idle examiner pairs."""
+    """Neighbourhoods: crews, or windows of consecutive sessions and busy/idle pairs."""
 
     SIZE = 40
     CREW = 30
@@ -54,9 +54,11 @@ class Windows:
             self.leads.setdefault(s, []).append(lit.index)
         self.size = min(self.SIZE, len(self.order))
         # Neighbourhoods without a better plan before the search moves on: enough to pass
-        # twice over the sessions in windows and three times over the examiners in crews.
-        crews = max(1, len(self.own) // self.CREW)
-        self.patience = 2 * max(1, len(self.order) // self.size) + 3 * crews + 4
+        # three times over the examiners in crews, or twice over the sessions in windows.
+        if len(self.own) > self.CREW:
+            self.patience = 3 * (len(self.own) // self.CREW) + 4
+        else:
+            self.patience = 2 * max(1, len(self.order) // self.size) + 4
         self.turn = 0
 
     def around(self, sessions: set[str], days: int) -> set[int]:
@@ -71,40 +73,39 @@ class Windows:
         return {i for s in near for i in self.literals[s]}
 
     def next(self, values: list[int]) -> set[int]:
-        """The literal indices to free next: three crews, then a window or a busy/idle pair."""
+        """The literal indices to free next: a crew, or on a term with no more examiners than
+        a crew, a window or a busy/idle pair in turn."""
         self.turn += 1
-        if self.turn % CYCLE:
+        if len(self.own) > self.CREW:
             return self._crew(values)
-        sessions = self._pair(values) if self.turn % (2 * CYCLE) == 0 else self._window()
+        sessions = self._pair(values) if self.turn % 2 == 0 else self._window()
         return {i for s in sessions for i in self.literals[s]}
 
     def _crew(self, values: list[int]) -> set[int]:
         """Every literal of a crew of examiners, and the leaderships of the sessions they may sit."""
-        loads = self._loads(values)
-        ranked = sorted(loads, key=lambda e: (loads[e], self.rng.random()))
-        if len(ranked) <= self.CREW:
-            chosen = set(ranked)
-        else:
-            top = loads[ranked[-1]]
-            idle = [e for e in ranked[: len(ranked) // 10 + 1] if loads[e] < top - 1]
-            busy = [e for e in ranked if loads[e] == top]
-            chosen = set(self.rng.sample(idle, min(2, len(idle))))
-            chosen |= set(self.rng.sample(busy, min(4, len(busy))))
-            # Go-betweens: half from those seated where the chosen may sit, half at random.
-            near = sorted({e for s in self._reach(chosen) for e in self.seated(values, s)} - chosen)
-            chosen |= set(self.rng.sample(near, min(len(near), (self.CREW - len(chosen)) // 2)))
-            others = [e for e in ranked if e not in chosen]
-            chosen |= set(self.rng.sample(others, self.CREW - len(chosen)))
+        chosen = self._crew_members(values)
         free = {i for e in chosen for i in self.own.get(e, ())}
         for s in {s for e in chosen for s in self.may_sit.get(e, ())}:
             free.update(self.leads.get(s, ()))
         return free
 
-    def _reach(self, chosen: set[str]) -> set[str]:
-        return {s for e in chosen for s in self.may_sit.get(e, ())}
-
-    def seated(self, values: list[int], session: str) -> list[str]:
-        return [e for e, i in self.sit_at[session] if values[i]]
+    def _crew_members(self, values: list[int]) -> set[str]:
+        """Two of the idlest with room, four of the busiest, go-betweens, others at random."""
+        loads = self._loads(values)
+        ranked = sorted(loads, key=lambda e: (loads[e], self.rng.random()))
+        if len(ranked) <= self.CREW:
+            return set(ranked)
+        top = loads[ranked[-1]]
+        idle = [e for e in ranked[: len(ranked) // 10 + 1] if loads[e] < top - 1]
+        busy = [e for e in ranked if loads[e] == top]
+        chosen = set(self.rng.sample(idle, min(2, len(idle))))
+        chosen |= set(self.rng.sample(busy, min(4, len(busy))))
+        # Half the rest are seated where those chosen may sit: the links of a chain.
+        reach = {s for e in chosen for s in self.may_sit.get(e, ())}
+        near = sorted({e for s in reach for e, i in self.sit_at[s] if values[i]} - chosen)
+        chosen |= set(self.rng.sample(near, min(len(near), (self.CREW - len(chosen)) // 2)))
+        others = [e for e in ranked if e not in chosen]
+        return chosen | set(self.rng.sample(others, self.CREW - len(chosen)))
 
     def _loads(self, values: list[int]) -> dict[str, int]:
         """Each examiner's count at this level: seats, or leaderships."""

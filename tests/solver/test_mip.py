@@ -8,12 +8,16 @@ import sys
 import threading
 import time
 
+from ortools.sat.python import cp_model
+
 from data.shapes import generate_shape
+from solver.beside import Beside
 from solver.facts import Facts
 from solver.load import load_instance
 from solver.model import build
 from solver.objective import evaluate
 from solver.relax import Program
+from solver.running import Watch
 from solver.solve import Options, _plan_hint, solve
 
 
@@ -67,3 +71,58 @@ def test_highs_prints_nothing_on_standard_output():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout == ""
+
+
+def _beside_on(shape: str, size: str, calls: list[str], monkeypatch) -> tuple[Beside, int]:
+    """An engine beside on a valid start, its MIP recorded; and the LP's bound there."""
+    instance, _ = load_instance(generate_shape(shape, size, 0))
+    result = solve(instance, Options(time_limit=30, workers=2))
+    built = build(Facts(instance))
+    term = built.term("load_squares")
+    lp = Program(built, term).lp_bound(30)
+    assert lp is not None
+    monkeypatch.setattr(Program, "mip", lambda *a, **k: (calls.append("mip"), (None, None))[1])
+    return Beside(built, term, 30, _plan_hint(built, result.assignments), lp), lp
+
+
+def test_the_engine_beside_runs_no_mip_once_the_lp_meets_the_start_plan(monkeypatch):
+    calls: list[str] = []
+    beside, lp = _beside_on("three-sites", "S", calls, monkeypatch)
+    beside.start().thread.join(60)
+    assert beside.bound == lp and beside.done.is_set()
+    assert calls == []  # the start plan is proven: nothing left for the MIP
+
+
+def test_the_engine_beside_runs_its_mip_while_the_lp_falls_short(monkeypatch):
+    calls: list[str] = []
+    beside, lp = _beside_on("three-sites", "S", calls, monkeypatch)
+    beside.target = lp + 1  # a start plan above the LP's bound
+    beside.start().thread.join(60)
+    assert calls == ["mip"]
+
+
+def test_a_mip_bound_reaching_the_start_plan_stops_the_mip(monkeypatch):
+    beside, lp = _beside_on("three-sites", "S", [], monkeypatch)
+    beside.target = lp + 2
+    beside._raise_bound(lp + 1)
+    assert not beside.program.stopped.is_set()
+    beside._raise_bound(lp + 2)
+    assert beside.program.stopped.is_set()
+
+
+def test_the_stall_clock_waits_for_a_plan_better_than_the_hint():
+    class Seen(Watch):
+        value = 0.0
+
+        @property
+        def objective_value(self) -> float:  # what CP-SAT would report
+            return self.value
+
+    watch = Seen(cp_model.CpSolver(), lambda: 0, stall=2.0, offered=lambda: False, beat=100)
+    started = watch.last
+    watch.value = 3000.0  # CP-SAT's first plans at M: far worse than its hint
+    watch.on_solution_callback()
+    assert watch.last == started
+    watch.value = 98.0
+    watch.on_solution_callback()
+    assert watch.last is not None and started is not None and watch.last > started
