@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 
+import pytest
 from ortools.sat.python import cp_model
 
 from data.shapes import generate_shape
@@ -73,7 +74,9 @@ def test_highs_prints_nothing_on_standard_output():
     assert done.stdout == ""
 
 
-def _beside_on(shape: str, size: str, calls: list[str], monkeypatch) -> tuple[Beside, int]:
+def _beside_on(
+    shape: str, size: str, calls: list[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[Beside, int]:
     """An engine beside on a valid start, its MIP recorded; and the LP's bound there."""
     instance, _ = load_instance(generate_shape(shape, size, 0))
     result = solve(instance, Options(time_limit=30, workers=2))
@@ -81,11 +84,18 @@ def _beside_on(shape: str, size: str, calls: list[str], monkeypatch) -> tuple[Be
     term = built.term("load_squares")
     lp = Program(built, term).lp_bound(30)
     assert lp is not None
-    monkeypatch.setattr(Program, "mip", lambda *a, **k: (calls.append("mip"), (None, None))[1])
+
+    def mip(*args: object, **kwargs: object) -> tuple[None, None]:
+        calls.append("mip")
+        return None, None
+
+    monkeypatch.setattr(Program, "mip", mip)
     return Beside(built, term, 30, _plan_hint(built, result.assignments), lp), lp
 
 
-def test_the_engine_beside_runs_no_mip_once_the_lp_meets_the_start_plan(monkeypatch):
+def test_the_engine_beside_runs_no_mip_once_the_lp_meets_the_start_plan(
+    monkeypatch: pytest.MonkeyPatch,
+):
     calls: list[str] = []
     beside, lp = _beside_on("three-sites", "S", calls, monkeypatch)
     beside.start().thread.join(60)
@@ -93,7 +103,7 @@ def test_the_engine_beside_runs_no_mip_once_the_lp_meets_the_start_plan(monkeypa
     assert calls == []  # the start plan is proven: nothing left for the MIP
 
 
-def test_the_engine_beside_runs_its_mip_while_the_lp_falls_short(monkeypatch):
+def test_the_engine_beside_runs_its_mip_while_the_lp_falls_short(monkeypatch: pytest.MonkeyPatch):
     calls: list[str] = []
     beside, lp = _beside_on("three-sites", "S", calls, monkeypatch)
     beside.target = lp + 1  # a start plan above the LP's bound
@@ -101,7 +111,7 @@ def test_the_engine_beside_runs_its_mip_while_the_lp_falls_short(monkeypatch):
     assert calls == ["mip"]
 
 
-def test_a_mip_bound_reaching_the_start_plan_stops_the_mip(monkeypatch):
+def test_a_mip_bound_reaching_the_start_plan_stops_the_mip(monkeypatch: pytest.MonkeyPatch):
     beside, lp = _beside_on("three-sites", "S", [], monkeypatch)
     beside.target = lp + 2
     beside._raise_bound(lp + 1)
