@@ -19,8 +19,6 @@ from __future__ import annotations
 import threading
 import time
 
-from ortools.util.python import solve_interrupter
-
 from .model import Built
 from .objective import Term
 from .relax import Program, Stopped
@@ -48,7 +46,6 @@ class Beside:
         self.plan: list[int] | None = None
         self.seconds = None if seconds is None else max(0.01, seconds - MARGIN)
         self.done = threading.Event()
-        self.interrupter = solve_interrupter.SolveInterrupter()
         self.program = Program(built, term)
         self.thread = threading.Thread(target=self._run, name="lp-mip", daemon=True)
 
@@ -59,14 +56,13 @@ class Beside:
     def stop(self) -> None:
         """Interrupt whatever is running and wait for the thread to end.
 
-        Building the rows checks for the stop every few thousand constraints; GLOP answers
-        an interruption between iterations, HiGHS at its next check (a few times a second,
-        up to a second or two in its root LP at M), which is why their own time limits end
-        a second before the solve's. The thread must not outlive the solve: a process
+        Building the rows checks for the stop every few thousand constraints; HiGHS stops at
+        its next check (between interior point iterations; in the MIP a few times a second,
+        up to a second or two in its root LP at M), which is why its own time limits end a
+        second before the solve's. The thread must not outlive the solve: a process
         exiting under a running solver thread aborts.
         """
         self.program.stopped.set()
-        self.interrupter.interrupt()
         self.thread.join()
 
     def _run(self) -> None:
@@ -88,7 +84,7 @@ class Beside:
 
     def _solve(self) -> None:
         started = time.monotonic()
-        lp = self.program.lp_bound(self.seconds, self.interrupter)
+        lp = self.program.lp_bound(self.seconds)
         if lp is None:
             return
         self.bound = max(self.bound, lp)
