@@ -1,17 +1,19 @@
 """The second engine of a level, run in a thread beside the CP-SAT search.
 
 It solves the model's LP relaxation (`solver.relax`), which raises the level's lower bound
-to one that sees H6 and H7, and then, when the LP was quick (its cost predicts the cost of
-every branch-and-bound node), the same rows as a MIP with HiGHS, which on small and medium
-terms proves the level outright. The MIP starts from the level's valid first plan when
-there is one, and each better bound it proves is shown to the search at once. The CP-SAT
-search (`solver.search`) goes on meanwhile and reads what this engine found between its
-steps: the first to prove the level wins, and the other is stopped. Both libraries release
-the GIL while they solve.
+to one that sees H6 and H7. A bound meeting the level's start plan proves that plan, and
+the engine stops there. Otherwise, when the LP was quick (its cost predicts the cost of
+every branch-and-bound node: S terms), it solves the same rows as a MIP with HiGHS, which
+on small terms proves the level outright. The MIP starts from the level's valid first plan
+when there is one, and each better bound it proves is shown to the search at once. The
+CP-SAT search (`solver.search`) goes on meanwhile and reads what this engine found between
+its steps: the first to prove the level wins, and the other is stopped. HiGHS releases the
+GIL while it solves.
 
-The programs are built in the caller's thread, before the thread starts: the search narrows
-variable domains in place for its neighbourhoods, and a program read from the model while a
-window is fixed would bound the window, not the level.
+The model is copied in the caller's thread, before the thread starts (the rows are built
+from the copy by the thread): the search narrows variable domains in place for its
+neighbourhoods, and a program read from the model while a window is fixed would bound the
+window, not the level.
 """
 
 from __future__ import annotations
@@ -97,7 +99,8 @@ class Beside:
         bound, plan = self.program.mip(seconds, self.start_plan, self._raise_bound)
         if bound is not None:
             self.bound = max(self.bound, bound)
-        self.plan = plan
+        # Stopped at the start plan's value: its plan is no better than the start.
+        self.plan = None if self._proven() else plan
 
 
 __all__ = ["Beside", "Program"]

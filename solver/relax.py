@@ -63,7 +63,7 @@ class Program:
         self.literals = [lit.index for lit in built.v.all_literals()]
         self.size = len(proto.variables)
         self._proto: model_pb2.ModelProto | None = None
-        self.stopped = threading.Event()  # set: building the rows gives up, the MIP stops
+        self.stopped = threading.Event()  # set: building the rows gives up, the LP or MIP stops
 
     @property
     def proto(self) -> model_pb2.ModelProto:
@@ -74,12 +74,13 @@ class Program:
     def lp_bound(self, seconds: float | None) -> int | None:
         """The LP relaxation's optimum, rounded up; None if not solved in time or stopped.
 
-        HiGHS's interior point method without crossover: on spread/L (114,000 rows) 31 s,
-        where GLOP's simplex took 75 s and HiGHS's 120 s and more; at M all three take 1-3 s.
-        Its objective is within a relative 1e-8 of the optimum, far inside `TOLERANCE`."""
+        HiGHS's interior point method, crossover only when it ends short of optimal: on
+        spread/L (114,000 rows) 31 s, where GLOP's simplex took 75 s and HiGHS's over 120 s;
+        at M the interior point and GLOP take 1-1.5 s, HiGHS's simplex 3 s. Its objective is
+        within a relative 1e-8 of the optimum, which `_round_up` allows for."""
         highs = self._highs(seconds, integers=0)
-        highs.setOptionValue("solver", "ipm")
-        highs.setOptionValue("run_crossover", "off")
+        highs.setOptionValue("solver", "ipx")  # HiGHS 1.16 from PyPI has no HiPO: ipm is ipx
+        highs.setOptionValue("run_crossover", "choose")
         highs.cbIpmInterrupt += self._stop_check
         if self.stopped.is_set():
             return None
@@ -112,8 +113,8 @@ class Program:
 
         `start` (a valid plan's literal values) is handed to HiGHS as its first incumbent.
         While it runs, every better bound goes to `on_bound` (rounded up), and `stopped`
-        (set by another thread) ends it at HiGHS's next check: a few times a second, or
-        once its root LP is solved.
+        (set when the level ends, or once a bound meets the start plan) ends it at HiGHS's
+        next check: a few times a second, or once its root LP is solved.
         """
         highs = self._highs(seconds, integers=self.size)
         highs.setOptionValue("mip_rel_gap", 0.0)
@@ -204,7 +205,9 @@ _quiet_banner()
 
 
 def _round_up(value: float) -> int:
-    return math.ceil(value - TOLERANCE - 1e-9 * abs(value))
+    """An objective value from HiGHS, as the integer bound it proves (the interior point's
+    relative accuracy is 1e-8)."""
+    return math.ceil(value - TOLERANCE - 1e-8 * abs(value))
 
 
 class _Rows:

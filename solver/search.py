@@ -5,8 +5,9 @@ and cannot prove them where the flow bound is weak. So a level runs two engines:
 thread, the LP relaxation and then the MIP of the model (`solver.beside`), which give a
 bound that sees H6 and H7 and, on small terms, the optimum itself; and here, CP-SAT from a
 first plan (the caller's valid start, the repaired published plan, the MIP's plan, or a
-short full solve), then the exact model while it improves, then windows of sessions
-re-staffed with the rest fixed (`solver.windows`), then a full solve with the time left.
+short full solve), then the exact model while it improves, then neighbourhoods — crews of
+examiners, or windows of sessions — re-staffed with the rest fixed (`solver.windows`), then
+a full solve with the time left.
 Whatever proves the level first ends it. Fixing a window narrows variable domains in the
 model itself and restores them, so no copy of a large model is made per neighbourhood.
 """
@@ -249,7 +250,7 @@ class Searcher:
         return out
 
     def _neighbourhoods(self, best: Outcome, level: str) -> Outcome:
-        """Re-staff windows of sessions while they improve and time remains."""
+        """Re-staff neighbourhoods (`Windows.next`) while they improve and time remains."""
         windows = Windows(self.built, random.Random(self.seed), level)
         stale = 0
         while stale < windows.patience and best.status != "OPTIMAL" and not self._halted():
@@ -307,8 +308,8 @@ class Searcher:
 
 
 WINDOW_SECONDS = 3.0
-# Beyond this many model constraints the LP/MIP engine is not started: at L (50 k) the LP
-# takes 8-14 s; at XL building its rows took the peak memory to 8 GiB and 15 s to stop.
+# Beyond this many model constraints the LP/MIP engine is not started: at L (50-115 k) the
+# LP takes 10-35 s; at XL building its rows took the peak memory to 8 GiB and 15 s to stop.
 MAX_ROWS = 200_000
 HEAD_START = 2.0  # seconds the LP/MIP engine runs alone at the start of a level
 STALL_SECONDS = 2.0  # the opening full solve stops after this long without a better plan

@@ -53,10 +53,13 @@ class Windows:
             self.own.setdefault(e, []).append(lit.index)
             self.leads.setdefault(s, []).append(lit.index)
         self.size = min(self.SIZE, len(self.order))
+        # Crews are drawn from the examiners this level counts (at the leader level, those who
+        # may lead): with no more of them than a crew, every crew would be the same.
+        self.crews = len(self.by_examiner) > self.CREW
         # Neighbourhoods without a better plan before the search moves on: enough to pass
         # three times over the examiners in crews, or twice over the sessions in windows.
-        if len(self.own) > self.CREW:
-            self.patience = 3 * (len(self.own) // self.CREW) + 4
+        if self.crews:
+            self.patience = 3 * (len(self.by_examiner) // self.CREW) + 4
         else:
             self.patience = 2 * max(1, len(self.order) // self.size) + 4
         self.turn = 0
@@ -73,10 +76,10 @@ class Windows:
         return {i for s in near for i in self.literals[s]}
 
     def next(self, values: list[int]) -> set[int]:
-        """The literal indices to free next: a crew, or on a term with no more examiners than
-        a crew, a window or a busy/idle pair in turn."""
+        """The literal indices to free next: a crew, or where this level counts no more
+        examiners than a crew, a window or a busy/idle pair in turn."""
         self.turn += 1
-        if len(self.own) > self.CREW:
+        if self.crews:
             return self._crew(values)
         sessions = self._pair(values) if self.turn % 2 == 0 else self._window()
         return {i for s in sessions for i in self.literals[s]}
@@ -90,7 +93,8 @@ class Windows:
         return free
 
     def _crew_members(self, values: list[int]) -> set[str]:
-        """Two of the idlest with room, four of the busiest, go-betweens, others at random."""
+        """Two of the idlest (more than one below the busiest), four of the busiest,
+        go-betweens, others at random."""
         loads = self._loads(values)
         ranked = sorted(loads, key=lambda e: (loads[e], self.rng.random()))
         if len(ranked) <= self.CREW:

@@ -22,7 +22,7 @@ from data.shapes import SHAPES, generate_shape
 from solver import mend
 from solver.bound import best_leaders, relax_loads
 from solver.check import check, objective
-from solver.exchange import Exchange
+from solver.exchange import Exchange, _excess
 from solver.facts import Facts
 from solver.load import load_instance
 from solver.mend import exchanged
@@ -78,6 +78,26 @@ def test_the_exchanges_see_a_break_exactly_where_the_checker_does(raw, seed: int
     # The flow holds max_sessions but for locks beyond it; overlaps, turnover and runs are
     # the exchanges' to see.
     assert bool(breaks) == bool(broken & MENDED)
+
+
+@settings(PROPERTY, max_examples=80)
+@given(raw=instances(), seed=...)
+def test_one_walk_over_a_sequence_counts_the_runs_of_each_venue_alone(raw, seed: int):
+    facts, panels = _drawn(raw, seed)
+    state = Exchange(facts, panels)
+    for e in sorted(state.served):
+        venues = {state.venue[s] for s in state.served[e]}
+        alone = 0
+        mine = sorted(state.served[e], key=state.order.__getitem__)
+        for v in sorted(venues):
+            one = 0  # the old count, venue by venue
+            if state.by_examiner:
+                one += _excess(mine, lambda s, v=v: state.venue[s] == v, state, state.k)
+            if state.by_venue:
+                one += _excess(state.at_venue[v], state.served[e].__contains__, state, state.k)
+            assert state._run_excess(e, v) == one
+            alone += one
+        assert state._runs_excess(e, venues) == alone
 
 
 @settings(PROPERTY, max_examples=80)
