@@ -1,6 +1,6 @@
 """Neighbourhoods of the search: crews of examiners; windows of sessions and busy/idle pairs.
 
-A *crew* frees every seat of thirty examiners — the idlest with room, the busiest,
+A *crew* frees every seat of thirty examiners — the idlest, the busiest,
 go-betweens seated where they may sit, the rest drawn at random — and the leaderships of
 the sessions they may sit, everyone else staying where they are. Where a venue's runs (H7)
 let a seat pass from a busy examiner to an idle one only along a chain of exchanges, a crew
