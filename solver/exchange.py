@@ -68,25 +68,23 @@ class Exchange:
         out = []
         for e in sorted(self.served):  # sorted: set order changes between processes
             venues = sorted({self.venue[s] for s in self.served[e]})
-            out += [("run", e, v) for v in venues if self._run_excess(e, v)]
+            out += [("run", e, v) for v in venues if self._run_excess(e, {v})]
             if self._clashes(e):
                 out.append(("overlap", e, ""))
         out += [("turnover", s, "") for s in self.members if self._turnover_gap(s)]
         return out
 
-    def _run_excess(self, e: str, venue: str) -> int:
-        """Sessions past K in runs at `venue` holding a planned one, by the policy's reading(s)."""
-        return self._runs_excess(e, {venue})
-
-    def _runs_excess(self, e: str, venues: set[str]) -> int:
-        """`_run_excess` summed over `venues`, walking the examiner's sequence once."""
+    def _run_excess(self, e: str, venues: set[str]) -> int:
+        """Sessions past K in runs at `venues` holding a planned one, by the policy's
+        reading(s); the examiner's own sequence is walked once for all of them."""
         served, excess = self.served[e], 0
         if self.by_examiner:
             mine = sorted(served, key=self.order.__getitem__)
-            excess += _excess_by_venue(mine, self.venue, venues, self.members, self.k)
+            excess += _excess(mine, self.venue.__getitem__, venues, self.members, self.k)
         if self.by_venue:
             for venue in venues:
-                excess += _excess(self.at_venue[venue], served.__contains__, self, self.k)
+                here = self.at_venue[venue]
+                excess += _excess(here, served.__contains__, {True}, self.members, self.k)
         return excess
 
     def _clashes(self, e: str) -> int:
@@ -114,7 +112,7 @@ class Exchange:
                 total += self._clashes(a)
             else:
                 total += self._turnover_gap(a)
-        return total + sum(self._runs_excess(e, venues) for e, venues in runs.items())
+        return total + sum(self._run_excess(e, venues) for e, venues in runs.items())
 
     # ----- moves ---------------------------------------------------------------
 
@@ -247,39 +245,23 @@ class Exchange:
                     yield ((t, other, e),)
 
 
-def _excess(items: Iterable[str], here: Callable[[str], bool], state: Exchange, k: int) -> int:
-    """Σ (length − K) over maximal runs of `items` for which `here` holds, holding a planned one."""
-    total = length = 0
-    planned = False
-    for s in items:
-        if here(s):
-            length += 1
-            planned = planned or s in state.members
-            continue
-        if planned and length > k:
-            total += length - k
-        length, planned = 0, False
-    if planned and length > k:
-        total += length - k
-    return total
-
-
-def _excess_by_venue(
-    mine: list[str], venue: dict[str, str], venues: set[str], planned: dict, k: int
+def _excess(
+    items: Iterable[str], key: Callable[[str], object], wanted: set, planned: dict, k: int
 ) -> int:
-    """`_excess` of an examiner's sequence at each of `venues`, in one walk: runs of
-    consecutive sessions at one venue, holding a planned one, beyond K."""
+    """Σ (length − K) over maximal runs of `items` sharing one `key` in `wanted` (a venue, or
+    "served"), each holding a `planned` session, in one walk."""
     total = length = 0
-    current, holds = None, False
-    for s in mine:
-        v = venue[s]
-        if v != current:
-            if current in venues and holds and length > k:
+    current: object = None
+    holds = False
+    for s in items:
+        value = key(s)
+        if value != current:
+            if current in wanted and holds and length > k:
                 total += length - k
-            current, length, holds = v, 0, False
+            current, length, holds = value, 0, False
         length += 1
         holds = holds or s in planned
-    if current in venues and holds and length > k:
+    if current in wanted and holds and length > k:
         total += length - k
     return total
 

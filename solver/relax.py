@@ -130,8 +130,7 @@ class Program:
             if on_bound is not None and math.isfinite(bound) and bound > best[0]:
                 best[0] = bound
                 on_bound(_round_up(bound))
-            if self.stopped.is_set():
-                event.interrupt()
+            self._stop_check(event)
 
         highs.cbMipInterrupt += check
         highs.cbSimplexInterrupt += check
