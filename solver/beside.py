@@ -48,6 +48,7 @@ class Beside:
         self.plan: list[int] | None = None
         self.seconds = None if seconds is None else max(0.01, seconds - MARGIN)
         self.done = threading.Event()
+        self.lp_done = threading.Event()  # the LP has ended (solved, failed or stopped)
         self.program = Program(built, term)
         self.thread = threading.Thread(target=self._run, name="lp-mip", daemon=True)
 
@@ -67,12 +68,21 @@ class Beside:
         self.program.stopped.set()
         self.thread.join()
 
+    def head_start(self, seconds: float) -> None:
+        """Wait while this engine should have the cores to itself: until it is done or
+        `seconds` pass, but no longer than MIP_AFTER_LP while the LP runs (a MIP follows
+        only a quick LP, and the LP takes one core: the search may start beside it)."""
+        started = time.monotonic()
+        if self.lp_done.wait(min(seconds, MIP_AFTER_LP)):
+            self.done.wait(max(0.0, seconds - (time.monotonic() - started)))
+
     def _run(self) -> None:
         try:
             self._solve()
         except Stopped:
             pass  # the level ended while the rows were being built
         finally:
+            self.lp_done.set()
             self.done.set()
 
     def _raise_bound(self, bound: int) -> None:
@@ -87,10 +97,12 @@ class Beside:
     def _solve(self) -> None:
         started = time.monotonic()
         lp = self.program.lp_bound(self.seconds)
+        lp_seconds = time.monotonic() - started
+        if lp is not None:
+            self.bound = max(self.bound, lp)
+        self.lp_done.set()
         if lp is None:
             return
-        self.bound = max(self.bound, lp)
-        lp_seconds = time.monotonic() - started
         if lp_seconds > MIP_AFTER_LP or self._proven():
             return
         seconds = max(MIP_FLOOR, MIP_PER_LP * lp_seconds)

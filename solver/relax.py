@@ -63,6 +63,7 @@ class Program:
         self.literals = [lit.index for lit in built.v.all_literals()]
         self.size = len(proto.variables)
         self._proto: model_pb2.ModelProto | None = None
+        self.values: np.ndarray | None = None  # the LP's optimal solution, by model variable
         self.stopped = threading.Event()  # set: building the rows gives up, the LP or MIP stops
 
     @property
@@ -87,6 +88,7 @@ class Program:
         highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
+        self.values = np.array(highs.getSolution().col_value[: self.size])
         return _round_up(highs.getInfo().objective_function_value)
 
     def _highs(self, seconds: float | None, integers: int) -> highspy.Highs:

@@ -159,7 +159,9 @@ class Watch(cp_model.CpSolverSolutionCallback):
                 and self.last is not None
                 and time.monotonic() - self.last > self.stall
             )
-            proven = self.best is not None and self.best <= self.lower() + 1e-6
+            # `beat` is a valid plan's (the hint's): a bound meeting it ends the solve too.
+            values = [x for x in (self.best, self.beat) if x is not None]
+            proven = bool(values) and min(values) <= self.lower() + 1e-6
             if stalled or proven or self.offered():
                 self.solver.stop_search()
                 return

@@ -21,12 +21,13 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from .beside import Beside
 from .model import Built
 from .objective import Term, evaluate
-from .relax import lp_bound
+from .relax import Program
 from .running import Budget, Control, Outcome, Watch, better, solve_keeping_sigint
 from .windows import Windows
 
@@ -47,6 +48,7 @@ class Searcher:
     lower: int = 0  # the level's best lower bound: a plan meeting it ends the level
     beside: Beside | None = None
     adopted: bool = False  # the MIP's plan was taken in (or refused)
+    relaxed: np.ndarray | None = None  # the LP's solution (deterministic mode), by variable
 
     def minimize(
         self,
@@ -68,7 +70,7 @@ class Searcher:
         """
         model = self.built.model
         model.minimize(term.expr)
-        self.lower, self.adopted = lower or 0, False
+        self.lower, self.adopted, self.relaxed = lower or 0, False, None
         if flow_lower is not None:
             model.add(term.expr >= flow_lower)  # implied by the relaxation; tells CP-SAT at once
         if hint is not None and broken is not None and not feasible:
@@ -87,7 +89,7 @@ class Searcher:
         if self.beside is not None:
             # A head start: on small terms LP and MIP settle the level in about a second,
             # and CP-SAT beside them would only halve their share of the cores.
-            self.beside.done.wait(self.budget.cap(HEAD_START))
+            self.beside.head_start(self.budget.cap(HEAD_START))
         try:
             return self._search(first, hint, term.name)
         finally:
@@ -143,8 +145,9 @@ class Searcher:
         if self.budget.deterministic:
             # Results arriving at machine-dependent moments would change the plan: no thread,
             # no MIP (HiGHS has no deterministic time limit), the LP bound before the search.
-            bound = lp_bound(self.built, term, self.budget.wall_left())
-            self.lower = max(self.lower, bound or 0)
+            program = Program(self.built, term)
+            self.lower = max(self.lower, program.lp_bound(self.budget.wall_left()) or 0)
+            self.relaxed = program.values
             return None
         return Beside(self.built, term, left, start, value).start()
 
@@ -159,6 +162,12 @@ class Searcher:
         if self.beside is not None:
             self.lower = max(self.lower, self.beside.bound)
         return self.lower
+
+    def _relaxed(self) -> np.ndarray | None:
+        """The LP's optimal solution, once the engine beside has it."""
+        if self.beside is not None:
+            return self.beside.program.values
+        return self.relaxed
 
     def _settle(self, out: Outcome) -> Outcome:
         """`out` with the current bound; OPTIMAL when its plan meets it."""
@@ -255,7 +264,7 @@ class Searcher:
         stale = 0
         while stale < windows.patience and best.status != "OPTIMAL" and not self._halted():
             assert best.values is not None and best.value is not None
-            trial = self._solve_window(windows.next(best.values), best)
+            trial = self._solve_window(windows.next(best.values, self._relaxed()), best)
             if trial.values is not None and trial.value is not None and trial.value < best.value:
                 best = Outcome("FEASIBLE", trial.value, best.bound, trial.values)
                 if self.on_solution:

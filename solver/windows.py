@@ -17,8 +17,13 @@ smaller one a crew would be the whole model, and windows and pairs take turns.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+
+import numpy as np
 
 from .model import Built
+
+Solution = Sequence[float] | np.ndarray  # the LP's solution, by model variable
 
 
 class Windows:
@@ -26,6 +31,7 @@ class Windows:
 
     SIZE = 40
     CREW = 30
+    IDLE, BUSY = 3, 8  # a crew's idle and busy members are drawn from this many, by the LP
 
     def __init__(self, built: Built, rng: random.Random, level: str) -> None:
         self.built, self.rng = built, rng
@@ -75,26 +81,31 @@ class Windows:
         ]
         return {i for s in near for i in self.literals[s]}
 
-    def next(self, values: list[int]) -> set[int]:
+    def next(self, values: list[int], relaxed: Solution | None = None) -> set[int]:
         """The literal indices to free next: a crew, or where this level counts no more
-        examiners than a crew, a window or a busy/idle pair in turn."""
+        examiners than a crew, a window or a busy/idle pair in turn. `relaxed`, the LP's
+        solution when there is one, says who is above or below a fair share."""
         self.turn += 1
         if self.crews:
-            return self._crew(values)
+            return self._crew(values, relaxed)
         sessions = self._pair(values) if self.turn % 2 == 0 else self._window()
         return {i for s in sessions for i in self.literals[s]}
 
-    def _crew(self, values: list[int]) -> set[int]:
+    def _crew(self, values: list[int], relaxed: Solution | None = None) -> set[int]:
         """Every literal of a crew of examiners, and the leaderships of the sessions they may sit."""
-        chosen = self._crew_members(values)
+        chosen = self._crew_members(values, relaxed)
         free = {i for e in chosen for i in self.own.get(e, ())}
         for s in {s for e in chosen for s in self.may_sit.get(e, ())}:
             free.update(self.leads.get(s, ()))
         return free
 
-    def _crew_members(self, values: list[int]) -> set[str]:
-        """Two of the idlest (more than one below the busiest), four of the busiest,
-        go-betweens, others at random."""
+    def _crew_members(self, values: list[int], relaxed: Solution | None) -> set[str]:
+        """Two idle examiners, four busy ones, go-betweens, others at random.
+
+        Idle and busy by the LP's solution when there is one: the examiners furthest below
+        and above their share in it (at M it singles out the one examiner left a seat short
+        among a dozen at the lowest load); otherwise the idlest (more than one below the
+        busiest) and the busiest."""
         loads = self._loads(values)
         ranked = sorted(loads, key=lambda e: (loads[e], self.rng.random()))
         if len(ranked) <= self.CREW:
@@ -102,6 +113,14 @@ class Windows:
         top = loads[ranked[-1]]
         idle = [e for e in ranked[: len(ranked) // 10 + 1] if loads[e] < top - 1]
         busy = [e for e in ranked if loads[e] == top]
+        if relaxed is not None:
+            short = {
+                e: sum(relaxed[i] for _, i in items) - loads[e]
+                for e, items in self.by_examiner.items()
+            }
+            by_short = sorted(ranked, key=lambda e: (-short[e], self.rng.random()))
+            idle = [e for e in by_short[: self.IDLE] if short[e] >= 0.5] or idle
+            busy = [e for e in by_short[-self.BUSY :] if short[e] <= -0.5] or busy
         chosen = set(self.rng.sample(idle, min(2, len(idle))))
         chosen |= set(self.rng.sample(busy, min(4, len(busy))))
         # Half the rest are seated where those chosen may sit: the links of a chain.

@@ -49,13 +49,15 @@ def test_a_mip_stopped_before_it_starts_does_not_run():
     assert program.mip(600) == (None, None)
 
 
-def test_the_mip_keeps_a_valid_start_when_it_has_no_time_to_improve_it():
+def test_the_mip_keeps_a_valid_start_when_it_has_little_time_to_improve_it():
+    """HiGHS takes the start as its incumbent: a plan no worse comes back. (With a
+    millisecond, a busy machine left it still in presolve, with no plan at all.)"""
     instance, _ = load_instance(generate_shape("two-sites", "S", 0))
     result = solve(instance, Options(time_limit=30, workers=2))
     built = build(Facts(instance))
     start = _plan_hint(built, result.assignments)
     program = Program(built, built.term("load_squares"))
-    _bound, plan = program.mip(0.001, start=start)
+    _bound, plan = program.mip(0.2, start=start)
     assert plan is not None
     value = evaluate(built.v, lambda lit: plan[lit.index])["load_squares"]
     assert value <= result.objective.load_squares
@@ -141,3 +143,42 @@ def test_the_stall_clock_waits_for_a_plan_better_than_the_hint():
     watch.value = 98.0
     watch.on_solution_callback()
     assert watch.last is not None and watch.last > 0.0
+
+
+def test_a_bound_meeting_the_hint_stops_a_solve_that_has_reported_no_plan():
+    """The hint is a valid plan: once the engine beside proves its value, the solve is done,
+    even before CP-SAT reports a plan of its own (it may never report the hint itself)."""
+    lower = [90]
+    solver = cp_model.CpSolver()
+    stops: list[str] = []
+    solver.stop_search = lambda: stops.append("stop")  # type: ignore[method-assign]
+    watch = Watch(solver, lambda: lower[0], stall=None, offered=lambda: False, beat=100)
+    with watch:
+        time.sleep(0.2)
+        assert stops == []
+        lower[0] = 100
+        watch.thread.join(5)
+    assert stops == ["stop"]
+
+
+def test_the_head_start_ends_when_the_lp_runs_too_long_for_a_mip(monkeypatch: pytest.MonkeyPatch):
+    """A slow LP takes one core and no MIP follows it: the search starts beside it."""
+    beside, _ = _beside_on("three-sites", "S", [], monkeypatch)
+    monkeypatch.setattr(beside_module, "MIP_AFTER_LP", 0.2)
+    release = threading.Event()
+    monkeypatch.setattr(Program, "lp_bound", lambda self, seconds: release.wait(30) and None)
+    beside.start()
+    started = time.monotonic()
+    beside.head_start(10.0)
+    waited = time.monotonic() - started
+    release.set()
+    beside.stop()
+    assert 0.2 <= waited < 5.0
+
+
+def test_the_head_start_waits_for_a_mip_after_a_quick_lp(monkeypatch: pytest.MonkeyPatch):
+    calls: list[str] = []
+    beside, lp = _beside_on("three-sites", "S", calls, monkeypatch)
+    beside.target = lp + 1  # the MIP follows
+    beside.start().head_start(60.0)
+    assert beside.done.is_set() and calls == ["mip"]

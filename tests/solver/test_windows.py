@@ -42,6 +42,28 @@ def test_a_crew_frees_its_examiners_and_the_leaderships_where_they_may_sit():
     assert any(loads[e] < top - 1 for e in crew)  # and someone with room for more
 
 
+def test_a_crew_holds_whom_the_lp_puts_a_seat_short_or_over():
+    """Where the LP's solution says one examiner should sit once more and another once less,
+    every crew holds both, whatever their loads (at M the one short examiner is often lost
+    among a dozen at the lowest load, most of whom can take no more)."""
+    built, values = started("spread", "M")
+    relaxed = [float(x) for x in values]  # the LP agreeing with the plan everywhere
+    seats: dict[str, list[int]] = {}
+    for (_, e), lit in built.v.sits.items():
+        seats.setdefault(e, []).append(lit.index)
+    windows = Windows(built, random.Random(1), "load_squares")
+    loads = windows._loads(values)
+    middle = sorted(loads, key=lambda e: (loads[e], e))[len(loads) // 2 :]
+    short = next(e for e in middle if not all(values[i] for i in seats[e]))
+    over = middle[-1]
+    relaxed[next(i for i in seats[short] if not values[i])] = 1.0
+    relaxed[next(i for i in seats[over] if values[i])] = 0.0
+    for _ in range(6):
+        free = windows.next(values, relaxed)
+        crew = {e for (_, e), lit in built.v.sits.items() if lit.index in free}
+        assert {short, over} <= crew
+
+
 def test_crews_depend_on_the_seed_alone():
     built, values = started()
     draws = [
