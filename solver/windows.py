@@ -100,7 +100,9 @@ class Windows:
         return free
 
     def _crew_members(self, values: list[int], relaxed: Solution | None) -> set[str]:
-        """Two idle examiners, four busy ones, go-betweens, others at random.
+        """Two idle examiners, four busy ones, go-betweens, others at random; or, every
+        other turn once the LP has singled out idle ones, one of them, four busy ones, and
+        the chain of examiners it could take a seat from (`_chain`).
 
         Idle and busy by the LP's solution when there is one: the examiners furthest below
         and above their share in it (at M it singles out the one examiner left a seat short
@@ -113,22 +115,50 @@ class Windows:
         top = loads[ranked[-1]]
         idle = [e for e in ranked[: len(ranked) // 10 + 1] if loads[e] < top - 1]
         busy = [e for e in ranked if loads[e] == top]
+        short: list[str] = []
         if relaxed is not None:
-            short = {
+            share = {
                 e: sum(relaxed[i] for _, i in items) - loads[e]
                 for e, items in self.by_examiner.items()
             }
-            by_short = sorted(ranked, key=lambda e: (-short[e], self.rng.random()))
-            idle = [e for e in by_short[: self.IDLE] if short[e] >= 0.5] or idle
-            busy = [e for e in by_short[-self.BUSY :] if short[e] <= -0.5] or busy
-        chosen = set(self.rng.sample(idle, min(2, len(idle))))
-        chosen |= set(self.rng.sample(busy, min(4, len(busy))))
+            by_share = sorted(ranked, key=lambda e: (-share[e], self.rng.random()))
+            short = [e for e in by_share[: self.IDLE] if share[e] >= 0.5]
+            idle = short or idle
+            busy = [e for e in by_share[-self.BUSY :] if share[e] <= -0.5] or busy
+        if short and self.turn % 2:
+            start = self.rng.choice(short)
+            return self._chain(start, {start} | self._sample(busy, 4), values)
+        chosen = self._sample(idle, 2) | self._sample(busy, 4)
         # Half the rest are seated where those chosen may sit: the links of a chain.
         reach = {s for e in chosen for s in self.may_sit.get(e, ())}
         near = sorted({e for s in reach for e, i in self.sit_at[s] if values[i]} - chosen)
-        chosen |= set(self.rng.sample(near, min(len(near), (self.CREW - len(chosen)) // 2)))
+        chosen |= self._sample(near, (self.CREW - len(chosen)) // 2)
         others = [e for e in ranked if e not in chosen]
-        return chosen | set(self.rng.sample(others, self.CREW - len(chosen)))
+        return chosen | self._sample(others, self.CREW - len(chosen))
+
+    def _sample(self, pool: list[str], k: int) -> set[str]:
+        return set(self.rng.sample(pool, min(k, len(pool))))
+
+    def _chain(self, start: str, chosen: set[str], values: list[int]) -> set[str]:
+        """`chosen`, topped up to a crew breadth first from `start`: those seated where it
+        may sit (it could take their seat), then those seated where they may sit, ...
+
+        On spread/L the crews' plan stalled two units above the LP's bound with one examiner
+        a seat short of its share: the seat has to pass along a chain of exchanges starting
+        from that examiner, which crews of mostly random members seldom held whole."""
+        chosen = set(chosen)
+        frontier = [start]
+        while frontier and len(chosen) < self.CREW:
+            step: list[str] = []
+            for e in frontier:
+                reach = self.may_sit.get(e, ())
+                seated = sorted({x for s in reach for x, i in self.sit_at[s] if values[i]} - chosen)
+                self.rng.shuffle(seated)
+                taken = seated[: self.CREW - len(chosen)]
+                chosen.update(taken)
+                step += taken
+            frontier = step
+        return chosen
 
     def _loads(self, values: list[int]) -> dict[str, int]:
         """Each examiner's count at this level: seats, or leaderships."""

@@ -64,6 +64,30 @@ def test_a_crew_holds_whom_the_lp_puts_a_seat_short_or_over():
         assert {short, over} <= crew
 
 
+def test_every_other_crew_is_the_chain_from_the_examiner_a_seat_short():
+    """On a chain turn the crew is the short examiner, the over one, and those it could take
+    a seat from (seated where it may sit), before anyone further along."""
+    built, values = started("spread", "M")
+    relaxed = [float(x) for x in values]
+    windows = Windows(built, random.Random(2), "load_squares")
+    seats: dict[str, list[int]] = {}
+    for (_, e), lit in built.v.sits.items():
+        seats.setdefault(e, []).append(lit.index)
+    short = next(e for e in sorted(seats) if not all(values[i] for i in seats[e]))
+    over = next(e for e in sorted(seats) if e != short and any(values[i] for i in seats[e]))
+    relaxed[next(i for i in seats[short] if not values[i])] = 1.0
+    relaxed[next(i for i in seats[over] if values[i])] = 0.0
+    near = {
+        x for s in windows.may_sit[short] for x, i in windows.sit_at[s] if values[i] and x != short
+    }
+    windows.turn = 0  # the next turn, 1, is a chain turn
+    free = windows.next(values, relaxed)
+    crew = {e for (_, e), lit in built.v.sits.items() if lit.index in free}
+    assert {short, over} <= crew
+    rest = crew - {short, over}
+    assert rest <= near if len(near) >= Windows.CREW else near <= crew
+
+
 def test_crews_depend_on_the_seed_alone():
     built, values = started()
     draws = [
