@@ -270,7 +270,10 @@ class Searcher:
                 if self.on_solution:
                     self.on_solution(best)
                 stale = 0
-            else:
+            elif self.beside is None or self.beside.lp_done.is_set():
+                # Patience counts once the LP has ended: the crews its shares draw find the
+                # examiner a seat short, which the others seldom do (spread/L: 4-30 s after
+                # the LP's 33-44 s; bench L with patience spent first: unproven at 120 s).
                 stale += 1
             best = self._settle(self._adopt(best))
         return best

@@ -3,10 +3,12 @@ runs, starts from a given plan, and prints nothing on standard output."""
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 import threading
 import time
+import types
 
 import pytest
 from ortools.sat.python import cp_model
@@ -19,8 +21,10 @@ from solver.load import load_instance
 from solver.model import build
 from solver.objective import evaluate
 from solver.relax import Program
-from solver.running import Watch
+from solver.running import Budget, Control, Outcome, Watch
+from solver.search import Searcher
 from solver.solve import Options, _plan_hint, solve
+from solver.windows import Windows
 
 
 def _program(shape: str, size: str) -> Program:
@@ -182,3 +186,41 @@ def test_the_head_start_waits_for_a_mip_after_a_quick_lp(monkeypatch: pytest.Mon
     beside.target = lp + 1  # the MIP follows
     beside.start().head_start(60.0)
     assert beside.done.is_set() and calls == ["mip"]
+
+
+def test_the_crews_keep_their_patience_while_the_lp_runs(monkeypatch: pytest.MonkeyPatch):
+    """Neighbourhoods without a better plan count against the patience only once the LP has
+    ended: before that the crews go on, since the LP's shares are what finds the last seat."""
+    instance, _ = load_instance(generate_shape("spread", "M", 0))
+    built = build(Facts(instance))
+    result = solve(instance, Options(time_limit=30, workers=2))
+    values = _plan_hint(built, result.assignments)
+    lp_done = threading.Event()
+    side = types.SimpleNamespace(
+        lp_done=lp_done,
+        done=threading.Event(),
+        bound=0,
+        plan=None,
+        program=types.SimpleNamespace(values=None),
+    )
+    tried: list[int] = []
+
+    def window(self: Searcher, free: set[int], best: Outcome) -> Outcome:
+        tried.append(len(free))
+        if len(tried) == 50:
+            lp_done.set()  # the LP ends during the fiftieth: it is the first to count
+        return Outcome("UNKNOWN")
+
+    monkeypatch.setattr(Searcher, "_solve_window", window)
+    searcher = Searcher(
+        built,
+        workers=2,
+        seed=0,
+        budget=Budget(60.0, False),
+        control=Control(),
+        make_solver=lambda limit, seed: cp_model.CpSolver(),
+    )
+    searcher.beside = side  # type: ignore[assignment]
+    searcher._neighbourhoods(Outcome("FEASIBLE", 10**9, 0, values), "load_squares")
+    patience = Windows(built, random.Random(0), "load_squares").patience
+    assert len(tried) == 49 + patience
