@@ -1,8 +1,9 @@
 """Neighbourhoods of the search: crews of examiners; windows of sessions and busy/idle pairs.
 
-A *crew* frees every seat of thirty examiners — the idlest, the busiest,
-go-betweens seated where they may sit, the rest drawn at random — and the leaderships of
-the sessions they may sit, everyone else staying where they are. Where a venue's runs (H7)
+A *crew* frees every seat of thirty examiners — idle and busy ones (by the LP's shares
+once the engine beside has them), go-betweens seated where they may sit, the rest drawn at
+random; or, every other turn, the *chain* from an examiner the LP puts a seat short — and
+the leaderships of the sessions they may sit, everyone else staying where they are. Where a venue's runs (H7)
 let a seat pass from a busy examiner to an idle one only along a chain of exchanges, a crew
 holds the chain whole and CP-SAT settles it in a fraction of a second. The older kinds, a
 window of forty consecutive sessions (H5-H7 tie neighbours together) and the sessions a busy

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from models import Alert, Appointment, AssessmentSession, Examiner, Institution
 from models.alerts import AlertKind, AlertState
+from models.base import LOCAL
 from services.alerts.dashboard import UNSTAFFED_WEEKS
 from services.institution.scheduler_state import beat
 from webapp.main import views as main_views
@@ -110,7 +111,7 @@ def test_planners_acknowledge_and_resolve_alerts_viewers_may_not(site) -> None:
 def three_alerts_and_expiries(session) -> None:
     """Every appointment ends in 20 days; three plain alerts."""
     institution = session.scalar(select(Institution))
-    soon = datetime.now().date() + timedelta(days=20)
+    soon = datetime.now(LOCAL).date() + timedelta(days=20)
     for appointment in session.scalars(select(Appointment)):
         appointment.end = soon
         appointment.start = min(appointment.start, soon)
@@ -140,9 +141,13 @@ def test_ended_and_ending_are_told_apart(site) -> None:
     write(app, three_alerts_and_expiries)  # every appointment ends in 20 days
 
     def end_one_long_ago(session) -> None:
+        # every appointment of one examiner (a later one would join the cover up again); the
+        # dashboard counts days in China, which is a day ahead from 16:00 UTC
         first = session.scalar(select(Appointment).order_by(Appointment.id).limit(1))
-        first.end = datetime.now().date() - timedelta(days=100)
-        first.start = first.end - timedelta(days=300)
+        mine = select(Appointment).where(Appointment.examiner_id == first.examiner_id)
+        for appointment in session.scalars(mine):
+            appointment.end = datetime.now(LOCAL).date() - timedelta(days=100)
+            appointment.start = appointment.end - timedelta(days=300)
 
     write(app, end_one_long_ago)
     client.login("viewer")
