@@ -18,7 +18,7 @@ import contextlib
 import math
 import os
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 
 from .beside import Beside
 from .model import Built
-from .objective import Term, evaluate
+from .objective import Term, evaluate, in_unary
 from .relax import Program
 from .running import Budget, Control, Outcome, Watch, better, solve_keeping_sigint
 from .windows import Windows
@@ -124,7 +124,7 @@ class Searcher:
         best = self._settle(self._neighbourhoods(best, level))
         if best.status == "OPTIMAL" or self._halted():
             return best
-        final = self._full(best.values, None)
+        final = self._final(best, level)
         if final.status == "OPTIMAL":
             return final
         return self._settle(self._adopt(final if better(final, best) else best))
@@ -209,14 +209,19 @@ class Searcher:
         patient: bool = False,
         every_core: bool = False,
         beat: int | None = None,
+        model: cp_model.CpModel | None = None,
+        extra: Sequence[tuple[cp_model.IntVar, int]] = (),
     ) -> Outcome:
-        """A solve of the whole model from `hint`; `stall`: stop once it stops improving
-        (on `beat`, the hint's value, when given)."""
-        model = self.built.model
+        """A solve of the whole model (or of `model`, a copy with more rows) from `hint`
+        (and `extra` hints for the copy's own variables); `stall`: stop once it stops
+        improving (on `beat`, the hint's value, when given)."""
+        model = model or self.built.model
         model.clear_hints()
         if hint is not None:
             for lit in self.built.v.all_literals():
                 model.add_hint(lit, hint[lit.index])
+            for var, value in extra:
+                model.add_hint(var, value)
         solver = self.budget.limit_solver(
             self.make_solver(self.budget.cap(seconds) if seconds else self.budget.left(), self.seed)
         )
@@ -225,21 +230,36 @@ class Searcher:
         if not self.budget.deterministic and not every_core:
             solver.parameters.num_workers = self._workers()
         watch = None if fixed else Watch(solver, self._bound, stall, self._offered, patient, beat)
-        out = self._run(solver, watch)
+        out = self._run(solver, watch, model)
         if fixed and out.values is not None:
             out.status, out.bound = "FEASIBLE", self.lower  # a check of the hint, not a proof
         return out
+
+    def _final(self, best: Outcome, level: str) -> Outcome:
+        """A full solve for the time left, on a copy of the model with the level's squares
+        also in unary (`objective.in_unary`), with which CP-SAT proves more. Only here: in
+        the model itself the encoding made the crews at M slower and, at the next level,
+        left hints incomplete; the copy costs 63 MiB at L, for the last phase only."""
+        assert best.values is not None
+        model = self.built.model.clone()
+        extra = in_unary(model, self.built.term(level).squares, best.values)
+        return self._full(best.values, None, model=model, extra=extra)
 
     def _halted(self) -> bool:
         budget = self.budget
         return self.control.stopped.is_set() or 0 in (budget.left(), budget.wall_left())
 
-    def _run(self, solver: cp_model.CpSolver, watch: Watch | None = None) -> Outcome:
+    def _run(
+        self,
+        solver: cp_model.CpSolver,
+        watch: Watch | None = None,
+        model: cp_model.CpModel | None = None,
+    ) -> Outcome:
         self.control.current = solver
         if self.control.stopped.is_set():
             return Outcome("UNKNOWN")
         with watch or contextlib.nullcontext():
-            code = solve_keeping_sigint(solver, self.built.model, watch)
+            code = solve_keeping_sigint(solver, model or self.built.model, watch)
         self.budget.charge(solver)
         name = solver.status_name(code)
         if name not in ("OPTIMAL", "FEASIBLE"):

@@ -1,16 +1,18 @@
 """The search's neighbourhoods (`solver.windows`): what a crew frees, and that it is drawn
-from the seed alone."""
+from the seed alone; and the unary copy of the model for a level's last full solve."""
 
 from __future__ import annotations
 
 import random
 
 from builders import load, raw_instance, session
+from ortools.sat.python import cp_model
 
 from data.shapes import generate_shape
 from solver.facts import Facts
 from solver.load import load_instance
 from solver.model import build
+from solver.objective import in_unary
 from solver.solve import _plan_hint
 from solver.warmstart import repaired_plan
 from solver.windows import Windows
@@ -106,3 +108,26 @@ def test_a_crew_on_a_small_term_is_every_examiner():
     assert plan is not None
     free = Windows(built, random.Random(0), "load_squares")._crew(_plan_hint(built, plan))
     assert free == {lit.index for lit in built.v.all_literals()}
+
+
+def test_the_unary_copy_keeps_the_plan_and_its_squares():
+    """`in_unary` on a copy: the plan stays valid there, with its hints every square equals
+    its load squared, and the original model is untouched."""
+    built, values = started("three-sites", "S")
+    term = built.term("load_squares")
+    size = len(built.model.proto.constraints)
+    copy = built.model.clone()
+    hints = in_unary(copy, term.squares, values)
+    assert len(built.model.proto.constraints) == size
+    copy.clear_hints()
+    for lit in built.v.all_literals():
+        copy.add_hint(copy.get_bool_var_from_proto_index(lit.index), values[lit.index])
+    for var, value in hints:
+        copy.add_hint(var, value)
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    assert solver.solve(copy) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    for q in term.squares:
+        load = sum(values[lit.index] for lit in q.counted)
+        assert solver.value(copy.get_int_var_from_proto_index(q.sq.index)) == load * load
