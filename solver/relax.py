@@ -152,11 +152,6 @@ class Program:
         return bound, values
 
 
-def lp_bound(built: Built, term: Term, seconds: float | None) -> int | None:
-    """The LP relaxation's optimum of `term`, rounded up (None if not solved in time)."""
-    return Program(built, term).lp_bound(seconds)
-
-
 def _highs_program(program: model_pb2.ModelProto, integers: int) -> highspy.HighsLp:
     """The program as HiGHS's own model, its first `integers` columns integral, by columns."""
     lp = highspy.HighsLp()

@@ -1,18 +1,19 @@
 """Neighbourhoods of the search: crews of examiners; windows of sessions and busy/idle pairs.
 
-A *crew* frees every seat of thirty examiners — idle and busy ones (by the LP's shares
-once the engine beside has them), go-betweens seated where they may sit, the rest drawn at
+A *crew* frees every seat of thirty examiners — idle and busy ones (by the LP's shares once
+the engine beside has them), go-betweens seated where they may sit, the rest drawn at
 random; or, every other turn, the *chain* from an examiner the LP puts a seat short — and
-the leaderships of the sessions they may sit, everyone else staying where they are. Where a venue's runs (H7)
-let a seat pass from a busy examiner to an idle one only along a chain of exchanges, a crew
-holds the chain whole and CP-SAT settles it in a fraction of a second. The older kinds, a
-window of forty consecutive sessions (H5-H7 tie neighbours together) and the sessions a busy
-and an idle examiner could exchange, free every examiner of those sessions at once: at M they
-often did not finish in their three seconds. Measured on three-sites/M (two generator seeds
-× three solver seeds, 2026-12-07): crews alone proved it in 2.4-21 s, three crews to one
-window in 13-20 s, windows and pairs alone in 24-37 s; on spread/L crews alone ended closest
-to the bound at 60 s. So a term with more examiners than a crew gets crews only; on a
-smaller one a crew would be the whole model, and windows and pairs take turns.
+the leaderships of the sessions they may sit, everyone else staying where they are. Where a
+venue's runs (H7) let a seat pass from a busy examiner to an idle one only along a chain of
+exchanges, a crew holds the chain whole and CP-SAT settles it in a fraction of a second. The
+older kinds, a window of forty consecutive sessions (H5-H7 tie neighbours together) and the
+sessions a busy and an idle examiner could exchange, free every examiner of those sessions
+at once: at M they often did not finish in their three seconds. Measured on three-sites/M
+(two generator seeds × three solver seeds, 2026-12-07): crews alone proved it in 2.4-21 s,
+three crews to one window in 13-20 s, windows and pairs alone in 24-37 s; on spread/L crews
+alone ended closest to the bound at 60 s. So a term with more examiners than a crew gets
+crews only; on a smaller one a crew would be the whole model, and windows and pairs take
+turns.
 """
 
 from __future__ import annotations
@@ -131,8 +132,7 @@ class Windows:
             return self._chain(start, {start} | self._sample(busy, 4), values)
         chosen = self._sample(idle, 2) | self._sample(busy, 4)
         # Half the rest are seated where those chosen may sit: the links of a chain.
-        reach = {s for e in chosen for s in self.may_sit.get(e, ())}
-        near = sorted({e for s in reach for e, i in self.sit_at[s] if values[i]} - chosen)
+        near = sorted(self._seated(chosen, values) - chosen)
         chosen |= self._sample(near, (self.CREW - len(chosen)) // 2)
         others = [e for e in ranked if e not in chosen]
         return chosen | self._sample(others, self.CREW - len(chosen))
@@ -152,14 +152,18 @@ class Windows:
         while frontier and len(chosen) < self.CREW:
             step: list[str] = []
             for e in frontier:
-                reach = self.may_sit.get(e, ())
-                seated = sorted({x for s in reach for x, i in self.sit_at[s] if values[i]} - chosen)
+                seated = sorted(self._seated({e}, values) - chosen)
                 self.rng.shuffle(seated)
                 taken = seated[: self.CREW - len(chosen)]
                 chosen.update(taken)
                 step += taken
             frontier = step
         return chosen
+
+    def _seated(self, examiners: set[str], values: list[int]) -> set[str]:
+        """Everyone seated in `values` at a session one of `examiners` may sit."""
+        reach = {s for e in examiners for s in self.may_sit.get(e, ())}
+        return {x for s in reach for x, i in self.sit_at[s] if values[i]}
 
     def _loads(self, values: list[int]) -> dict[str, int]:
         """Each examiner's count at this level: seats, or leaderships."""

@@ -268,7 +268,7 @@ def test_lp_and_mip_bounds_never_pass_the_brute_force_optimum(raw):
     assert evaluate(built.v, lambda lit: plan[lit.index])["load_squares"] == best[2]
     built.model.add(load.expr <= best[2])
     lead = built.term("leader_squares")
-    assert (relax.lp_bound(built, lead, None) or 0) <= best[3]
+    assert (relax.Program(built, lead).lp_bound(None) or 0) <= best[3]
 
 
 @settings(PROPERTY, max_examples=100)
