@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 from .facts import Facts
 from .objective import OBJECTIVE, Term
 from .rules import RULES, Context
-from .rules.context import Guard, no_guard
+from .rules.context import ForLp, Guard, no_guard
 from .variables import Variables
 
 
@@ -29,6 +29,7 @@ class Built:
 
     model: cp_model.CpModel
     v: Variables
+    lp: ForLp = field(default_factory=ForLp)  # the LP's own formulation of some rules
     _terms: dict[str, Term] = field(default_factory=dict)
 
     def term(self, name: str) -> Term:
@@ -61,4 +62,4 @@ def build(
             raise OutOfTime
         if rules is None or rule_id in rules:
             apply(ctx)
-    return Built(model, v)
+    return Built(model, v, ctx.lp)

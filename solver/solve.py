@@ -197,6 +197,10 @@ class _Run:
         if term.name == "changes":
             lower = flow = _unavoidable_changes(self.built, self.facts)
             broken = _broken(self.built, self.facts) if best is None else None
+        if relaxed is not None and term.name == "load_squares":
+            # The H7 counters its plan breaks are those the LP needs (`ForLp`).
+            guide = _relaxed_hint(self.built, relaxed)
+            self.built.lp.need(guide, self.built.model.proto.constraints)
         hint, feasible = _start(
             self.built,
             self.facts,

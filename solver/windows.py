@@ -19,13 +19,9 @@ turns.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
-
-import numpy as np
 
 from .model import Built
-
-Solution = Sequence[float] | np.ndarray  # the LP's solution, by model variable
+from .rules.context import Values
 
 
 class Windows:
@@ -83,7 +79,7 @@ class Windows:
         ]
         return {i for s in near for i in self.literals[s]}
 
-    def next(self, values: list[int], relaxed: Solution | None = None) -> set[int]:
+    def next(self, values: list[int], relaxed: Values | None = None) -> set[int]:
         """The literal indices to free next: a crew, or where this level counts no more
         examiners than a crew, a window or a busy/idle pair in turn. `relaxed`, the LP's
         solution when there is one, says who is above or below a fair share."""
@@ -93,7 +89,7 @@ class Windows:
         sessions = self._pair(values) if self.turn % 2 == 0 else self._window()
         return {i for s in sessions for i in self.literals[s]}
 
-    def _crew(self, values: list[int], relaxed: Solution | None = None) -> set[int]:
+    def _crew(self, values: list[int], relaxed: Values | None = None) -> set[int]:
         """Every literal of a crew of examiners, and the leaderships of the sessions they may sit."""
         chosen = self._crew_members(values, relaxed)
         free = {i for e in chosen for i in self.own.get(e, ())}
@@ -101,7 +97,7 @@ class Windows:
             free.update(self.leads.get(s, ()))
         return free
 
-    def _crew_members(self, values: list[int], relaxed: Solution | None) -> set[str]:
+    def _crew_members(self, values: list[int], relaxed: Values | None) -> set[str]:
         """Two idle examiners, four busy ones, go-betweens, others at random; or, every
         other turn once the LP has singled out idle ones, one of them, four busy ones, and
         the chain of examiners it could take a seat from (`_chain`).

@@ -7,15 +7,18 @@ every item its own assumption literal so CP-SAT can name a conflicting set.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from ..facts import Facts
 from ..variables import Variables
 
 Guard = Callable[[str, str | None, str | None], list[cp_model.IntVar]]
+Values = Sequence[float] | np.ndarray  # a value per model variable: a plan, an LP solution
 
 
 def no_guard(rule: str, session: str | None = None, examiner: str | None = None) -> list:
@@ -24,11 +27,74 @@ def no_guard(rule: str, session: str | None = None, examiner: str | None = None)
 
 
 @dataclass
+class Chain:
+    """One examiner's run counter at one venue (H7), as the LP relaxation sees it: at most
+    `limit` visits in a run, `carry` of them from history, then blocks of visits (literal
+    indices), each after `between`: True (a history session elsewhere: the run restarts),
+    False (nothing elsewhere), or the index of the row `moved <= Σ sessions elsewhere`."""
+
+    limit: int
+    carry: int
+    blocks: list[tuple[list[int], int | bool]] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)  # the counter's constraint indices
+
+    def broken(self, x: Values, constraints: Sequence[Any]) -> bool:
+        """Whether values `x` (by model variable; a plan, or the LP's solution with each
+        `moved` raised to what the sessions elsewhere allow) break the counter: its least
+        possible run length exceeds `limit` somewhere."""
+        run = float(self.carry)
+        for served, between in self.blocks:
+            here = sum(x[i] for i in served)
+            if between is True:
+                run = here
+            elif between is False:
+                run += here
+            else:
+                linear = constraints[between].linear
+                away = sum(x[v] for v, k in zip(linear.vars, linear.coeffs, strict=True) if k < 0)
+                run = max(here, run + here - self.limit * min(1.0, away))
+            if run > self.limit + 1e-6:
+                return True
+        return False
+
+
+@dataclass
+class ForLp:
+    """What the LP relaxation (`solver.relax`) reads besides the model's rows.
+
+    H7's run counters (`chains`) make the LP slow (spread/L: 42 s); its windows (`rows`,
+    `(terms, lower, upper)` meaning `lower <= Σ coeff x <= upper` over model variables) solve
+    faster and bound as tightly except where runs skip sessions. So the LP keeps the
+    counters only of the chains `needed`: those a guide (the flow relaxation's plan) or an
+    LP solution breaks. Its bound is valid either way, and equals the full LP's once no
+    chain is broken by its solution."""
+
+    chains: list[Chain] = field(default_factory=list)
+    rows: list[tuple[dict[int, float], float, float]] = field(default_factory=list)
+    needed: set[int] = field(default_factory=set)  # indices in `chains`
+
+    def left_out(self) -> set[int]:
+        """The rows of the counters not needed."""
+        return {i for n, c in enumerate(self.chains) if n not in self.needed for i in c.rows}
+
+    def need(self, x: Values, constraints: Sequence[Any]) -> bool:
+        """Keep the counters that `x` breaks; whether there were any not kept yet."""
+        broken = {
+            n
+            for n, c in enumerate(self.chains)
+            if n not in self.needed and c.broken(x, constraints)
+        }
+        self.needed |= broken
+        return bool(broken)
+
+
+@dataclass
 class Context:
     model: cp_model.CpModel
     v: Variables
     facts: Facts
     guard: Guard = no_guard
+    lp: ForLp = field(default_factory=ForLp)
 
     def add(
         self,

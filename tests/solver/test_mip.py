@@ -48,7 +48,7 @@ def test_a_stopped_mip_returns_at_its_next_check_with_the_bounds_it_showed():
 
 def test_a_mip_stopped_before_it_starts_does_not_run():
     program = _program("tight", "S")
-    assert program.proto.linear_constraints.ids  # its rows are built
+    assert program.proto(exact=True).linear_constraints.ids  # the MIP's rows are built
     program.stopped.set()
     assert program.mip(600) == (None, None)
 
@@ -170,7 +170,7 @@ def test_the_head_start_ends_when_the_lp_runs_too_long_for_a_mip(monkeypatch: py
     beside, _ = _beside_on("three-sites", "S", [], monkeypatch)
     monkeypatch.setattr(beside_module, "MIP_AFTER_LP", 0.2)
     release = threading.Event()
-    monkeypatch.setattr(Program, "lp_bound", lambda self, seconds: release.wait(30) and None)
+    monkeypatch.setattr(Program, "lp_bound", lambda self, *args: release.wait(30) and None)
     beside.start()
     started = time.monotonic()
     beside.head_start(10.0)

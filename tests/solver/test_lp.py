@@ -1,0 +1,103 @@
+"""The LP relaxation in rounds: H7's windows stand in for its run counters until a solution
+breaks a counter left out, and the bound it ends with is the full LP's."""
+
+from __future__ import annotations
+
+from builders import load, raw_instance, session
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_property import PROPERTY
+
+from data.shapes import SHAPES, generate_shape
+from solver.bound import relax_loads
+from solver.facts import Facts
+from solver.load import load_instance
+from solver.model import build
+from solver.relax import Program
+from solver.solve import _relaxed_hint
+
+
+def _five_in_a_row() -> tuple:
+    """Five sessions on consecutive days at one venue, nothing elsewhere: one block each."""
+    instance = load(raw_instance(6, [session(f"S{d}", day=d) for d in range(5)]))
+    built = build(Facts(instance))
+    first = built.v.sits["S0", "E1"].index
+    chain = next(c for c in built.lp.chains if first in c.blocks[0][0])
+    return built, chain
+
+
+def test_a_run_that_skips_a_session_breaks_the_counter_but_not_the_windows():
+    built, chain = _five_in_a_row()
+    constraints = built.model.proto.constraints
+    x = [0.0] * len(built.model.proto.variables)
+    for day in (0, 1, 3, 4):  # a run of four at V1: day 2 skipped, nothing elsewhere
+        x[built.v.sits[f"S{day}", "E1"].index] = 1.0
+    assert chain.broken(x, constraints)
+    windows = [terms for terms, _, _ in built.lp.rows if set(terms) <= set(chain.blocks[0][0])]
+    assert windows and all(sum(x[i] * k for i, k in t.items()) <= 3 for t in windows)
+    x[built.v.sits["S4", "E1"].index] = 0.0  # three in a row: allowed
+    assert not chain.broken(x, constraints)
+
+
+def test_fractional_visits_break_a_counter_once_they_add_up_past_the_limit():
+    built, chain = _five_in_a_row()
+    x = [0.0] * len(built.model.proto.variables)
+    for day in range(5):
+        x[built.v.sits[f"S{day}", "E1"].index] = 0.75  # 3.75 in one run: no integer plan
+    assert chain.broken(x, built.model.proto.constraints)
+    for day in range(5):
+        x[built.v.sits[f"S{day}", "E1"].index] = 0.6  # 3.0: the counter holds
+    assert not chain.broken(x, built.model.proto.constraints)
+
+
+def _program(raw: dict, rounds: bool, guided: bool = False) -> Program:
+    instance, _ = load_instance(raw)
+    facts = Facts(instance)
+    built = build(facts)
+    relaxed = relax_loads(facts)
+    if guided and relaxed is not None:
+        built.lp.need(_relaxed_hint(built, relaxed), built.model.proto.constraints)
+    program = Program(built, built.term("load_squares"))
+    program.rounds = rounds
+    return program
+
+
+@settings(PROPERTY, max_examples=25)
+@given(shape=st.sampled_from(sorted(SHAPES)), seed=st.integers(0, 50), guided=st.booleans())
+def test_rounds_end_at_the_full_lp_bound(shape, seed, guided):
+    raw = generate_shape(shape, "S", seed)
+    full = _program(raw, rounds=False).lp_bound(None)
+    program = _program(raw, rounds=True, guided=guided)
+    shown: list[int] = []
+    assert program.lp_bound(None, on_bound=shown.append) == full
+    assert shown == sorted(shown)  # each round's bound, never lower than the last
+    assert program.values is not None
+    constraints = program.source.constraints
+    left = [c for n, c in enumerate(program.for_lp.chains) if n not in program.for_lp.needed]
+    assert not any(c.broken(program.values, constraints) for c in left)
+
+
+def test_on_three_sites_the_windows_alone_bound_lower_and_the_rounds_close_the_gap():
+    raw = generate_shape("three-sites", "M", 0)
+    full = _program(raw, rounds=False).lp_bound(None)
+    windows = _program(raw, rounds=True)
+    windows.for_lp.need = lambda x, constraints: False  # type: ignore[method-assign]
+    alone = windows.lp_bound(None)
+    assert alone is not None and full is not None and alone < full  # 2536 < 2548
+    assert _program(raw, rounds=True).lp_bound(None) == full
+
+
+def test_rounds_stop_once_the_bound_meets_the_target():
+    raw = generate_shape("three-sites", "M", 0)
+    program = _program(raw, rounds=True)
+    first = program.lp_bound(None, target=0)  # any bound proves a plan of value 0
+    assert first is not None and not program.for_lp.needed  # one round, no counter added
+
+
+def test_the_full_lp_is_the_windows_plus_every_counter():
+    program = _program(generate_shape("spread", "S", 0), rounds=True)
+    assert program.for_lp.chains and program.for_lp.rows
+    exact, lp = program.proto(exact=True), program.proto()
+    left_out = sum(len(c.rows) for c in program.for_lp.chains)
+    rows = len(exact.linear_constraints.ids) - left_out + len(program.for_lp.rows)
+    assert len(lp.linear_constraints.ids) == rows
