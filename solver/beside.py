@@ -96,7 +96,7 @@ class Beside:
 
     def _solve(self) -> None:
         started = time.monotonic()
-        lp = self.program.lp_bound(self.seconds, self.target, self._raise_bound)
+        lp = self.program.lp_bound(self.seconds)
         lp_seconds = time.monotonic() - started
         if lp is not None:
             self.bound = max(self.bound, lp)

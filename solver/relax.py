@@ -12,8 +12,9 @@ The program is read off the model's proto, so it cannot drift from the model: ev
 at-most-one, exactly-one, clause and implication constraint is copied, anything else is left
 out (H7's rare history-between-visits chain), which only relaxes it further: the LP value and
 the MIP's best bound stay lower bounds, and a MIP plan is confirmed by CP-SAT before use.
-On M terms and larger the LP has H7 as windows, with the run counters it needs added in
-rounds (`rules.context.ForLp`): a bound as tight, found in about 60 % of the time at L.
+On L terms the LP has H7 as windows, with only the run counters that the flow's plan
+breaks (`rules.context.ForLp`): on the terms measured a bound as tight, found in about 60 %
+of the time.
 The squares' tangent cuts (one row per possible load) become the equivalent incremental form
 `sq = Σ (2k + 1) y_k`, `load = Σ y_k`, `0 ≤ y_k ≤ 1`: the same LP value with one row per
 examiner, three times faster at L. The rows are kept as a MathOpt model proto (OR-Tools'
@@ -28,7 +29,6 @@ import math
 import os
 import sys
 import threading
-import time
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -42,9 +42,9 @@ from .model import Built
 from .objective import Square, Term
 from .rules.context import ForLp
 
-# Model constraints from which the LP is solved in rounds (`ForLp`): S terms have 1-2,000
-# and their full LP takes 0.1 s; M terms 8-15,000 (1-2 s), where rounds save up to half.
-ROUNDS_FROM = 5_000
+# Model constraints from which the LP has H7 as windows (`ForLp`): L terms have 50-115,000.
+# At M (8-21,000) the full LP takes 1-2 s and windows saved at most half a second a level.
+WINDOWS_FROM = 30_000
 TOLERANCE = 1e-3  # objective values are integers; the solvers' errors are far below this
 INFINITY = float("inf")
 
@@ -70,8 +70,8 @@ class Program:
         self.literals = [lit.index for lit in built.v.all_literals()]
         self.size = len(proto.variables)
         self.for_lp = built.lp
-        # On small terms the full LP takes 0.1 s and the MIP follows on the same rows: no rounds.
-        self.rounds = len(proto.constraints) >= ROUNDS_FROM
+        # H7 as windows (`ForLp`) on large terms only: at M the full LP takes 1-2 s.
+        self.windows = len(proto.constraints) >= WINDOWS_FROM
         self._protos: dict[bool, model_pb2.ModelProto] = {}  # by `exact`
         self.values: np.ndarray | None = None  # the LP's optimal solution, by model variable
         self.stopped = threading.Event()  # set: building the rows gives up, the LP or MIP stops
@@ -85,42 +85,15 @@ class Program:
             )
         return self._protos[exact]
 
-    def lp_bound(
-        self,
-        seconds: float | None,
-        target: int | None = None,
-        on_bound: Callable[[int], None] | None = None,
-    ) -> int | None:
+    def lp_bound(self, seconds: float | None) -> int | None:
         """The LP relaxation's optimum, rounded up; None if not solved in time or stopped.
 
-        In rounds (`ForLp`): while the bound is below `target` (a plan's value, which proves
-        that plan) and the solution breaks H7 counters left out, those join and the LP is
-        solved again; each round's bound goes to `on_bound`. Without a target it ends with
-        the full LP's value. HiGHS's interior point method, crossover only when it ends
-        short of optimal: on spread/L (114,000 rows) 31 s, where GLOP's simplex took 75 s
-        and HiGHS's over 120 s; at M the interior point and GLOP take 1-1.5 s, HiGHS's
-        simplex 3 s. Its objective is within a relative 1e-8 of the optimum, which
-        `_round_up` allows for."""
-        started = time.monotonic()
-        bound: int | None = None
-        while True:
-            left = None if seconds is None else seconds - (time.monotonic() - started)
-            value = None if left is not None and left <= 0 else self._lp(left)
-            if value is None:
-                return bound
-            bound = value if bound is None else max(bound, value)
-            if on_bound is not None:
-                on_bound(bound)
-            assert self.values is not None
-            if target is not None and bound >= target:
-                return bound
-            if not self.rounds or not self.for_lp.need(self.values, self.source.constraints):
-                return bound
-            del self._protos[False]  # rebuilt with the counters now needed
-
-    def _lp(self, seconds: float | None) -> int | None:
-        """One LP solve of the rows as they stand; keeps its solution in `values`."""
-        highs = self._highs(seconds, self.proto(exact=not self.rounds), integers=0)
+        HiGHS's interior point method, crossover only when it ends short of optimal: on
+        spread/L 26 s with H7 as windows (`ForLp`), 42 s with its counters, where GLOP's
+        simplex took 75 s and HiGHS's over 120 s; at M the interior point and GLOP take
+        1-1.5 s, HiGHS's simplex 3 s. Its objective is within a relative 1e-8 of the
+        optimum, which `_round_up` allows for."""
+        highs = self._highs(seconds, self.proto(exact=not self.windows), integers=0)
         highs.setOptionValue("solver", "ipx")  # HiGHS 1.16 from PyPI has no HiPO: ipm is ipx
         highs.setOptionValue("run_crossover", "choose")
         highs.cbIpmInterrupt += self._stop_check

@@ -146,7 +146,7 @@ class Searcher:
             # Results arriving at machine-dependent moments would change the plan: no thread,
             # no MIP (HiGHS has no deterministic time limit), the LP bound before the search.
             program = Program(self.built, term)
-            self.lower = max(self.lower, program.lp_bound(self.budget.wall_left(), value) or 0)
+            self.lower = max(self.lower, program.lp_bound(self.budget.wall_left()) or 0)
             self.relaxed = program.values
             return None
         return Beside(self.built, term, left, start, value).start()

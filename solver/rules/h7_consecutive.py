@@ -12,9 +12,9 @@ it only carries its length (capped at K) into the horizon.
 The LP relaxation (`solver.relax`) gets windows besides the counters: of any K + 1
 visits in a row at one venue, at most K are served unless a session elsewhere is served
 between them (the counters' `moved`). For integers they allow runs that skip a session the
-examiner could have served, so CP-SAT and the MIP keep the counters; the LP keeps only the
-counters its windows leave room to break (`ForLp`), and solves faster with a bound as
-tight (spread/L: 25 s instead of 42 s).
+examiner could have served, so CP-SAT and the MIP keep the counters; on large terms the LP
+keeps only the counters that the flow's plan breaks (`ForLp`), and solves faster with a
+bound as tight (spread/L: 26 s instead of 42 s).
 
 `venue_sequence`: at each venue, in its sessions' order, no examiner sits on
 more than K of any K + 1 consecutive sessions; windows made only of history
