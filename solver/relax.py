@@ -77,8 +77,8 @@ class Program:
         self.stopped = threading.Event()  # set: building the rows gives up, the LP or MIP stops
 
     def proto(self, exact: bool = False) -> model_pb2.ModelProto:
-        """The rows: the LP's own formulation of some rules (`ForLp`) in place of the model's
-        or, `exact`, added to them (for the MIP, whose plans must keep every rule)."""
+        """The rows: with H7 mostly as windows (`ForLp`) or, `exact`, as the model has it
+        (for the MIP, whose plans must keep every rule)."""
         if exact not in self._protos:
             self._protos[exact] = _program(
                 self.source, self.squares, self.objective, self.stopped, self.for_lp, exact
@@ -257,8 +257,8 @@ def _program(
     for_lp: ForLp,
     exact: bool,
 ) -> model_pb2.ModelProto:
-    """The rows of `proto` over one column per variable, minimising `objective`, with the
-    rows of `for_lp` (instead of those it leaves out, unless `exact`)."""
+    """The rows of `proto` over one column per variable, minimising `objective`; unless
+    `exact`, with H7's windows in place of the counters `for_lp` leaves out."""
     out = model_pb2.ModelProto()
     lows, highs = [], []
     for v in proto.variables:
@@ -272,8 +272,8 @@ def _program(
             raise Stopped
         if index not in skip:
             _copy(rows, constraint)
-    for terms, lower, upper in () if exact else for_lp.rows:
-        rows.add(terms, 0, lower, upper)
+    for terms, upper in () if exact else for_lp.windows(proto.constraints):
+        rows.add(terms, 0, -INFINITY, upper)
     for q in squares:  # sq = Σ (2k + 1) y_k and load = Σ y_k, 0 <= y_k <= 1
         ys = range(len(lows), len(lows) + q.cap)
         lows.extend([0] * q.cap)

@@ -28,6 +28,7 @@ from .beside import Beside
 from .model import Built
 from .objective import Term, evaluate, in_unary
 from .relax import Program
+from .rules.context import Values
 from .running import Budget, Control, Outcome, Watch, better, solve_keeping_sigint
 from .windows import Windows
 
@@ -49,6 +50,7 @@ class Searcher:
     beside: Beside | None = None
     adopted: bool = False  # the MIP's plan was taken in (or refused)
     relaxed: np.ndarray | None = None  # the LP's solution (deterministic mode), by variable
+    guide: list[int] | None = None  # the flow's plan, by variable: shares until the LP's
 
     def minimize(
         self,
@@ -58,6 +60,7 @@ class Searcher:
         feasible: bool = False,
         broken: set[str] | None = None,
         flow_lower: int | None = None,
+        guide: list[int] | None = None,
     ) -> Outcome:
         """Best plan for `term` within the budget; OPTIMAL when proven.
 
@@ -66,11 +69,13 @@ class Searcher:
         MIP's bounds are floating point, so they only stop the search). `feasible` says the
         hint satisfies every constraint (the warm start, the previous level's optimum).
         `broken` names the sessions where the hint is known to fail (a baseline after a
-        withdrawal): they are re-staffed first, keeping the rest of the hint.
+        withdrawal): they are re-staffed first, keeping the rest of the hint. `guide`, the
+        flow's plan, gives the crews shares until the LP's solution arrives.
         """
         model = self.built.model
         model.minimize(term.expr)
         self.lower, self.adopted, self.relaxed = lower or 0, False, None
+        self.guide = guide
         if flow_lower is not None:
             model.add(term.expr >= flow_lower)  # implied by the relaxation; tells CP-SAT at once
         if hint is not None and broken is not None and not feasible:
@@ -163,11 +168,10 @@ class Searcher:
             self.lower = max(self.lower, self.beside.bound)
         return self.lower
 
-    def _relaxed(self) -> np.ndarray | None:
-        """The LP's optimal solution, once the engine beside has it."""
-        if self.beside is not None:
-            return self.beside.program.values
-        return self.relaxed
+    def _relaxed(self) -> Values | None:
+        """The LP's optimal solution once the engine beside has it; until then the guide."""
+        values = self.beside.program.values if self.beside is not None else self.relaxed
+        return self.guide if values is None else values
 
     def _settle(self, out: Outcome) -> Outcome:
         """`out` with the current bound; OPTIMAL when its plan meets it."""

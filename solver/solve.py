@@ -197,6 +197,7 @@ class _Run:
         if term.name == "changes":
             lower = flow = _unavoidable_changes(self.built, self.facts)
             broken = _broken(self.built, self.facts) if best is None else None
+        guide = None
         if relaxed is not None and term.name == "load_squares":
             # The H7 counters its plan breaks are those the LP needs (`ForLp`).
             guide = _relaxed_hint(self.built, relaxed)
@@ -211,7 +212,7 @@ class _Run:
             self.options.seed,
             self.deadline,
         )
-        outcome = self.searcher.minimize(term, lower, hint, feasible, broken, flow)
+        outcome = self.searcher.minimize(term, lower, hint, feasible, broken, flow, guide)
         outcome.bound = max(outcome.bound, lower or 0)
         return outcome
 

@@ -7,7 +7,7 @@ every item its own assumption literal so CP-SAT can name a conflicting set.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,42 +50,62 @@ class Chain:
             elif between is False:
                 run += here
             else:
-                linear = constraints[between].linear
-                away = sum(x[v] for v, k in zip(linear.vars, linear.coeffs, strict=True) if k < 0)
+                away = sum(x[v] for v, k in _terms(constraints[between]) if k < 0)
                 run = max(here, run + here - self.limit * min(1.0, away))
             if run > self.limit + 1e-6:
                 return True
         return False
+
+    def windows(self, constraints: Sequence[Any]) -> Iterator[tuple[dict[int, float], int]]:
+        """Rows `Σ coeff x <= upper` in place of the counter: of any `limit` + 1 visits in a
+        row, at most `limit` served (fewer by those carried from history) unless a session
+        elsewhere is served between them (Σ served − Σ moved between them)."""
+        visits: list[tuple[int | None, int | bool]] = [(None, False)] * self.carry
+        for served, between in self.blocks:
+            visits += [(lit, between if i == 0 else False) for i, lit in enumerate(served)]
+        for start in range(len(visits) - self.limit):
+            window = visits[start : start + self.limit + 1]
+            if any(between is True for _, between in window[1:]):
+                continue  # a history session between: the run restarts
+            terms = {lit: 1.0 for lit, _ in window if lit is not None}
+            for _, between in window[1:]:
+                if not isinstance(between, bool):
+                    (moved,) = (v for v, k in _terms(constraints[between]) if k > 0)
+                    terms[moved] = -1.0
+            yield terms, self.limit - sum(1 for lit, _ in window if lit is None)
+
+
+def _terms(constraint: Any) -> Iterator[tuple[int, int]]:
+    """(variable index, coefficient) of a linear constraint proto."""
+    linear = constraint.linear
+    return zip(linear.vars, linear.coeffs, strict=True)
 
 
 @dataclass
 class ForLp:
     """What the LP relaxation (`solver.relax`) reads besides the model's rows.
 
-    H7's run counters (`chains`) make the LP slow (spread/L: 42 s); windows (`rows`,
-    `(terms, lower, upper)` meaning `lower <= Σ coeff x <= upper` over model variables)
-    solve faster (26 s) and bound as tightly except where runs skip sessions. So on large
-    terms the LP has the windows and only the counters `needed`: those the flow's plan
-    breaks, which are where H7 bites (`need`). Its bound is valid either way; on every term
-    measured it was the full LP's."""
+    H7's run counters (`chains`) make the LP slow (spread/L: 42 s); windows in their place
+    (`Chain.windows`) solve faster (26 s) and bound as tightly except where runs skip
+    sessions. So on large terms the LP has the windows and only the counters `needed`: those
+    the flow's plan breaks, which are where H7 bites (`need`). Its bound is valid either
+    way (a relaxation of the full LP); on every term measured it was the full LP's."""
 
     chains: list[Chain] = field(default_factory=list)
-    rows: list[tuple[dict[int, float], float, float]] = field(default_factory=list)
     needed: set[int] = field(default_factory=set)  # indices in `chains`
 
     def left_out(self) -> set[int]:
         """The rows of the counters not needed."""
         return {i for n, c in enumerate(self.chains) if n not in self.needed for i in c.rows}
 
-    def need(self, x: Values, constraints: Sequence[Any]) -> bool:
-        """Keep the counters that `x` breaks; whether there were any not kept yet."""
-        broken = {
-            n
-            for n, c in enumerate(self.chains)
-            if n not in self.needed and c.broken(x, constraints)
-        }
-        self.needed |= broken
-        return bool(broken)
+    def windows(self, constraints: Sequence[Any]) -> Iterator[tuple[dict[int, float], int]]:
+        """Every chain's windows (`Chain.windows`)."""
+        for chain in self.chains:
+            yield from chain.windows(constraints)
+
+    def need(self, x: Values, constraints: Sequence[Any]) -> None:
+        """Keep the counters that `x` breaks."""
+        self.needed |= {n for n, c in enumerate(self.chains) if c.broken(x, constraints)}
 
 
 @dataclass

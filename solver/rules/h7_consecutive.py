@@ -9,12 +9,8 @@ bounds, so a plan is feasible exactly when the true run lengths stay <= K.
 A run made only of history is not this plan's doing and is not constrained;
 it only carries its length (capped at K) into the horizon.
 
-The LP relaxation (`solver.relax`) gets windows besides the counters: of any K + 1
-visits in a row at one venue, at most K are served unless a session elsewhere is served
-between them (the counters' `moved`). For integers they allow runs that skip a session the
-examiner could have served, so CP-SAT and the MIP keep the counters; on large terms the LP
-keeps only the counters that the flow's plan breaks (`ForLp`), and solves faster with a
-bound as tight (spread/L: 26 s instead of 42 s).
+Each counter is also recorded as a `Chain`, from which the LP of a large term takes
+windows in place of most counters (`rules.context.ForLp`).
 
 `venue_sequence`: at each venue, in its sessions' order, no examiner sits on
 more than K of any K + 1 consecutive sessions; windows made only of history
@@ -23,7 +19,6 @@ are skipped for the same reason.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 
 from ortools.sat.python import cp_model
@@ -77,14 +72,11 @@ def _runs(ctx: Context, examiner: str, seq: list) -> None:
         _aggregate(ctx, examiner, rest, venue, carry.get(venue, 0), k)
         count = carry.get(venue, 0)
         chain = Chain(k, count)
-        visits: list[tuple[object, object]] = [(HISTORY, False)] * count
         for others, items in blocks:
-            count, moved, between, rows = _step(ctx, examiner, items, count, others, k)
-            visits += [(lit, moved if i == 0 else False) for i, (_, lit) in enumerate(items)]
+            count, between, rows = _step(ctx, examiner, items, count, others, k)
             chain.blocks.append(([lit.index for _, lit in items], between))
             chain.rows.extend(rows)
         ctx.lp.chains.append(chain)
-        _windows(ctx, visits, k)
 
 
 def _blocks(rest: list, venue: str) -> list[tuple[list, list]]:
@@ -120,46 +112,26 @@ def _aggregate(ctx: Context, examiner: str, rest: list, venue: str, carry: int, 
 
 def _step(ctx: Context, examiner: str, items: list, count, others: list, k: int):
     """Run length at the end of a stretch, which restarts if a session elsewhere was served
-    before it; whether one was (`moved`: True for a history session, False for none); that
-    as `Chain.blocks` records it; and the counter's rows (the LP keeps them only if needed)."""
+    before it; what lies between (as `Chain.blocks` records it); and the counter's rows."""
     last = items[-1][0].id
     served = sum(1 if lit is HISTORY else lit for _, lit in items)
     nxt = ctx.model.new_int_var(0, k, f"run[{examiner},{last}]")
-    moved: cp_model.IntVar | bool = bool(others)
-    between: int | bool = bool(others)
+    between: int | bool = bool(others)  # True: a history session elsewhere
     if others and not any(o is HISTORY for o in others):
         moved = ctx.model.new_bool_var(f"moved[{examiner},{last}]")
         between = len(ctx.model.proto.constraints)
         ctx.model.add(moved <= sum(others))
     first = len(ctx.model.proto.constraints)
-    if moved is True:
+    if between is True:
         ctx.add(nxt >= served, "H7", last, examiner)
-    elif moved is False:
+    elif between is False:
         ctx.add(nxt >= count + served, "H7", last, examiner)
     else:
         # After a visit elsewhere the run restarts with this stretch: nxt >= served; else it
         # continues: nxt >= count + served, relaxed by K * moved (count <= K).
         ctx.add(nxt >= served, "H7", last, examiner)
         ctx.add(nxt >= count + served - k * moved, "H7", last, examiner)
-    return nxt, moved, between, range(first, len(ctx.model.proto.constraints))
-
-
-def _windows(ctx: Context, visits: list[tuple[object, object]], k: int) -> None:
-    """The LP's rows for one examiner at one venue: in any K + 1 visits in a row (`visits`:
-    literal or HISTORY, and `moved` before it), Σ served - Σ moved between them <= K."""
-    for start in range(len(visits) - k):
-        window = visits[start : start + k + 1]
-        if any(moved is True for _, moved in window[1:]):
-            continue  # a history session between: the run restarts
-        terms: dict[int, float] = {}
-        for lit, _ in window:
-            if lit is not HISTORY:
-                terms[lit.index] = 1.0  # type: ignore[attr-defined]
-        for _, moved in window[1:]:
-            if not isinstance(moved, bool):
-                terms[moved.index] = -1.0  # type: ignore[attr-defined]
-        history = sum(1 for lit, _ in window if lit is HISTORY)
-        ctx.lp.rows.append((terms, -math.inf, k - history))
+    return nxt, between, range(first, len(ctx.model.proto.constraints))
 
 
 def _mixed_chain(ctx: Context, examiner: str, blocks: list, carry: int, k: int) -> None:

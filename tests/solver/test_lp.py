@@ -34,8 +34,9 @@ def test_a_run_that_skips_a_session_breaks_the_counter_but_not_the_windows():
     for day in (0, 1, 3, 4):  # a run of four at V1: day 2 skipped, nothing elsewhere
         x[built.v.sits[f"S{day}", "E1"].index] = 1.0
     assert chain.broken(x, constraints)
-    windows = [terms for terms, _, _ in built.lp.rows if set(terms) <= set(chain.blocks[0][0])]
-    assert windows and all(sum(x[i] * k for i, k in t.items()) <= 3 for t in windows)
+    windows = list(chain.windows(constraints))
+    assert len(windows) == 2  # days 0-3 and 1-4
+    assert all(sum(x[i] * k for i, k in terms.items()) <= upper for terms, upper in windows)
     x[built.v.sits["S4", "E1"].index] = 0.0  # three in a row: allowed
     assert not chain.broken(x, constraints)
 
@@ -49,6 +50,21 @@ def test_fractional_visits_break_a_counter_once_they_add_up_past_the_limit():
     for day in range(5):
         x[built.v.sits[f"S{day}", "E1"].index] = 0.6  # 3.0: the counter holds
     assert not chain.broken(x, built.model.proto.constraints)
+
+
+def test_a_session_served_elsewhere_between_visits_restarts_the_run():
+    sessions = [session(f"S{d}", day=d) for d in range(3)]
+    sessions += [session("T3", day=3, venue="V2"), session("S4", day=4)]
+    built = build(Facts(load(raw_instance(6, sessions))))
+    first = built.v.sits["S0", "E1"].index
+    chain = next(c for c in built.lp.chains if first in c.blocks[0][0])
+    constraints = built.model.proto.constraints
+    x = [0.0] * len(built.model.proto.variables)
+    for s in ("S0", "S1", "S2", "S4"):
+        x[built.v.sits[s, "E1"].index] = 1.0
+    assert chain.broken(x, constraints)  # V2 not served: a run of four at V1
+    x[built.v.sits["T3", "E1"].index] = 1.0
+    assert not chain.broken(x, constraints)  # three, V2, then one
 
 
 def _program(raw: dict, windows: bool, guided: bool = True) -> Program:
@@ -88,8 +104,9 @@ def test_on_three_sites_the_flow_plan_names_the_counters_the_windows_need():
 def test_the_lp_has_the_windows_and_the_needed_counters_the_mip_every_counter():
     program = _program(generate_shape("three-sites", "S", 0), windows=True)
     chains = program.for_lp.chains
-    assert chains and program.for_lp.rows and program.for_lp.needed
+    windows = list(program.for_lp.windows(program.source.constraints))
+    assert chains and windows and program.for_lp.needed
     exact, lp = program.proto(exact=True), program.proto()
     left_out = sum(len(c.rows) for n, c in enumerate(chains) if n not in program.for_lp.needed)
-    rows = len(exact.linear_constraints.ids) - left_out + len(program.for_lp.rows)
+    rows = len(exact.linear_constraints.ids) - left_out + len(windows)
     assert len(lp.linear_constraints.ids) == rows

@@ -224,3 +224,28 @@ def test_the_crews_keep_their_patience_while_the_lp_runs(monkeypatch: pytest.Mon
     searcher._neighbourhoods(Outcome("FEASIBLE", 10**9, 0, values), "load_squares")
     patience = Windows(built, random.Random(0), "load_squares").patience
     assert len(tried) == 49 + patience
+
+
+def test_the_crews_read_the_flows_plan_as_shares_until_the_lps_arrive():
+    """Until the LP has its solution the flow's plan says who is a seat short (spread/L: the
+    crews then look for the seat during the LP's 26 s instead of after them)."""
+    instance, _ = load_instance(generate_shape("spread", "S", 0))
+    built = build(Facts(instance))
+    searcher = Searcher(
+        built,
+        workers=2,
+        seed=0,
+        budget=Budget(60.0, False),
+        control=Control(),
+        make_solver=lambda limit, seed: cp_model.CpSolver(),
+    )
+    program = types.SimpleNamespace(values=None)
+    searcher.beside = types.SimpleNamespace(program=program)  # type: ignore[assignment]
+    guide = [1] * len(built.model.proto.variables)
+    searcher.guide = guide
+    assert searcher._relaxed() is guide
+    program.values = [0.5] * len(guide)
+    assert searcher._relaxed() is program.values
+    searcher.guide = None
+    searcher.beside = None
+    assert searcher._relaxed() is None
