@@ -36,7 +36,7 @@ class Chain:
     limit: int
     carry: int
     blocks: list[tuple[list[int], int | bool]] = field(default_factory=list)
-    rows: list[int] = field(default_factory=list)  # the counter's constraint indices
+    rows: list[range] = field(default_factory=list)  # the counter's constraint indices
 
     def broken(self, x: Values, constraints: Sequence[Any]) -> bool:
         """Whether values `x` (by model variable; a plan, or the LP's solution with each
@@ -96,7 +96,8 @@ class ForLp:
 
     def left_out(self) -> set[int]:
         """The rows of the counters not needed."""
-        return {i for n, c in enumerate(self.chains) if n not in self.needed for i in c.rows}
+        chains = (c for n, c in enumerate(self.chains) if n not in self.needed)
+        return {i for c in chains for rows in c.rows for i in rows}
 
     def windows(self, constraints: Sequence[Any]) -> Iterator[tuple[dict[int, float], int]]:
         """Every chain's windows (`Chain.windows`)."""

@@ -75,7 +75,7 @@ def _runs(ctx: Context, examiner: str, seq: list) -> None:
         for others, items in blocks:
             count, between, rows = _step(ctx, examiner, items, count, others, k)
             chain.blocks.append(([lit.index for _, lit in items], between))
-            chain.rows.extend(rows)
+            chain.rows.append(rows)
         ctx.lp.chains.append(chain)
 
 

@@ -107,6 +107,6 @@ def test_the_lp_has_the_windows_and_the_needed_counters_the_mip_every_counter():
     windows = list(program.for_lp.windows(program.source.constraints))
     assert chains and windows and program.for_lp.needed
     exact, lp = program.proto(exact=True), program.proto()
-    left_out = sum(len(c.rows) for n, c in enumerate(chains) if n not in program.for_lp.needed)
+    left_out = len(program.for_lp.left_out())
     rows = len(exact.linear_constraints.ids) - left_out + len(windows)
     assert len(lp.linear_constraints.ids) == rows
