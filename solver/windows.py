@@ -82,7 +82,7 @@ class Windows:
     def next(self, values: list[int], relaxed: Values | None = None) -> set[int]:
         """The literal indices to free next: a crew, or where this level counts no more
         examiners than a crew, a window or a busy/idle pair in turn. `relaxed`, the LP's
-        solution when there is one, says who is above or below a fair share."""
+        solution (until it comes, the flow's plan), says who is above or below a fair share."""
         self.turn += 1
         if self.crews:
             return self._crew(values, relaxed)
