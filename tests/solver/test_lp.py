@@ -5,7 +5,7 @@ measured equals the full LP's."""
 from __future__ import annotations
 
 from builders import load, raw_instance, session
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_property import PROPERTY
 
@@ -81,12 +81,17 @@ def _program(raw: dict, windows: bool, guided: bool = True) -> Program:
 
 @settings(PROPERTY, max_examples=25)
 @given(shape=st.sampled_from(sorted(SHAPES)), seed=st.integers(0, 50), guided=st.booleans())
+@example(shape="three-sites", seed=3, guided=False)  # infeasible (H1+H5+H7): the full LP too
 def test_the_windows_bound_is_never_above_the_full_lp_bound(shape, seed, guided):
-    """A relaxation of the full LP: what it proves, the full LP proves too."""
+    """A relaxation of the full LP: what it proves, the full LP proves too (None: the LP
+    is infeasible, as on three-sites seed 3; then so is every tighter one)."""
     raw = generate_shape(shape, "S", seed)
     full = _program(raw, windows=False).lp_bound(None)
     windows = _program(raw, windows=True, guided=guided).lp_bound(None)
-    assert full is not None and windows is not None and windows <= full
+    if windows is None:
+        assert full is None
+    elif full is not None:
+        assert windows <= full
 
 
 def test_on_three_sites_the_flow_plan_names_the_counters_the_windows_need():

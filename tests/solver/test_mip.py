@@ -18,7 +18,7 @@ from data.shapes import generate_shape
 from solver.beside import Beside
 from solver.facts import Facts
 from solver.load import load_instance
-from solver.model import build
+from solver.model import Built, build
 from solver.objective import evaluate
 from solver.relax import Program
 from solver.running import Budget, Control, Outcome, Watch
@@ -188,6 +188,17 @@ def test_the_head_start_waits_for_a_mip_after_a_quick_lp(monkeypatch: pytest.Mon
     assert beside.done.is_set() and calls == ["mip"]
 
 
+def _searcher(built: Built) -> Searcher:
+    return Searcher(
+        built,
+        workers=2,
+        seed=0,
+        budget=Budget(60.0, False),
+        control=Control(),
+        make_solver=lambda limit, seed: cp_model.CpSolver(),
+    )
+
+
 def test_the_crews_keep_their_patience_while_the_lp_runs(monkeypatch: pytest.MonkeyPatch):
     """Neighbourhoods without a better plan count against the patience only once the LP has
     ended: before that the crews go on, since the LP's shares are what finds the last seat."""
@@ -212,14 +223,7 @@ def test_the_crews_keep_their_patience_while_the_lp_runs(monkeypatch: pytest.Mon
         return Outcome("UNKNOWN")
 
     monkeypatch.setattr(Searcher, "_solve_window", window)
-    searcher = Searcher(
-        built,
-        workers=2,
-        seed=0,
-        budget=Budget(60.0, False),
-        control=Control(),
-        make_solver=lambda limit, seed: cp_model.CpSolver(),
-    )
+    searcher = _searcher(built)
     searcher.beside = side  # type: ignore[assignment]
     searcher._neighbourhoods(Outcome("FEASIBLE", 10**9, 0, values), "load_squares")
     patience = Windows(built, random.Random(0), "load_squares").patience
@@ -231,14 +235,7 @@ def test_the_crews_read_the_flows_plan_as_shares_until_the_lps_arrive():
     crews then look for the seat during the LP's 26 s instead of after them)."""
     instance, _ = load_instance(generate_shape("spread", "S", 0))
     built = build(Facts(instance))
-    searcher = Searcher(
-        built,
-        workers=2,
-        seed=0,
-        budget=Budget(60.0, False),
-        control=Control(),
-        make_solver=lambda limit, seed: cp_model.CpSolver(),
-    )
+    searcher = _searcher(built)
     program = types.SimpleNamespace(values=None)
     searcher.beside = types.SimpleNamespace(program=program)  # type: ignore[assignment]
     guide = [1] * len(built.model.proto.variables)
