@@ -265,7 +265,9 @@ def _program(
         domain = list(v.domain)
         lows.append(domain[0])
         highs.append(domain[-1])
-    skip = {i for q in squares for i in q.cuts} | (set() if exact else for_lp.left_out())
+    skip = {i for q in squares for i in q.cuts} | (
+        set() if exact else for_lp.left_out(proto.constraints)
+    )
     rows = _Rows()
     for index, constraint in enumerate(proto.constraints):
         if index % 4096 == 0 and stopped.is_set():

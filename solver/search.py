@@ -21,7 +21,6 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from ortools.sat.python import cp_model
 
 from .beside import Beside
@@ -49,8 +48,9 @@ class Searcher:
     lower: int = 0  # the level's best lower bound: a plan meeting it ends the level
     beside: Beside | None = None
     adopted: bool = False  # the MIP's plan was taken in (or refused)
-    relaxed: np.ndarray | None = None  # the LP's solution (deterministic mode), by variable
-    guide: list[int] | None = None  # the flow's plan, by variable: shares until the LP's
+    # The shares the crews read until the LP's arrive (the flow's plan), or in deterministic
+    # mode the LP's solution; by model variable.
+    relaxed: Values | None = None
 
     def minimize(
         self,
@@ -74,8 +74,7 @@ class Searcher:
         """
         model = self.built.model
         model.minimize(term.expr)
-        self.lower, self.adopted, self.relaxed = lower or 0, False, None
-        self.guide = guide
+        self.lower, self.adopted, self.relaxed = lower or 0, False, guide
         if flow_lower is not None:
             model.add(term.expr >= flow_lower)  # implied by the relaxation; tells CP-SAT at once
         if hint is not None and broken is not None and not feasible:
@@ -152,7 +151,8 @@ class Searcher:
             # no MIP (HiGHS has no deterministic time limit), the LP bound before the search.
             program = Program(self.built, term)
             self.lower = max(self.lower, program.lp_bound(self.budget.wall_left()) or 0)
-            self.relaxed = program.values
+            if program.values is not None:
+                self.relaxed = program.values
             return None
         return Beside(self.built, term, left, start, value).start()
 
@@ -169,9 +169,9 @@ class Searcher:
         return self.lower
 
     def _relaxed(self) -> Values | None:
-        """The LP's optimal solution once the engine beside has it; until then the guide."""
-        values = self.beside.program.values if self.beside is not None else self.relaxed
-        return self.guide if values is None else values
+        """The LP's optimal solution once the engine beside has it; until then `relaxed`."""
+        values = self.beside.program.values if self.beside is not None else None
+        return self.relaxed if values is None else values
 
     def _settle(self, out: Outcome) -> Outcome:
         """`out` with the current bound; OPTIMAL when its plan meets it."""

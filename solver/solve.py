@@ -199,9 +199,8 @@ class _Run:
             broken = _broken(self.built, self.facts) if best is None else None
         guide = None
         if relaxed is not None and term.name == "load_squares":
-            # The H7 counters its plan breaks are those the LP needs (`ForLp`).
-            guide = _relaxed_hint(self.built, relaxed)
-            self.built.lp.need(guide, self.built.model.proto.constraints)
+            # The flow's plan: shares for the crews, and the H7 counters the LP keeps (`ForLp`).
+            guide = self.built.lp.guide = _relaxed_hint(self.built, relaxed)
         hint, feasible = _start(
             self.built,
             self.facts,

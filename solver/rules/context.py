@@ -87,26 +87,30 @@ class ForLp:
 
     H7's run counters (`chains`) make the LP slow (spread/L: 42 s); windows in their place
     (`Chain.windows`) solve faster (26 s) and bound as tightly except where runs skip
-    sessions. So on large terms the LP has the windows and only the counters `needed`: those
-    the flow's plan breaks, which are where H7 bites (`need`). Its bound is valid either
-    way (a relaxation of the full LP); on every term measured it was the full LP's."""
+    sessions. So on large terms the LP has the windows and only the counters that `guide`,
+    the flow's plan, breaks: that is where H7 bites (`needed`). Its bound is valid either
+    way (a relaxation of the full LP); on every term measured it was the full LP's. Read
+    only when the LP is built with windows (in the engine beside, at L), never at XL."""
 
     chains: list[Chain] = field(default_factory=list)
-    needed: set[int] = field(default_factory=set)  # indices in `chains`
+    guide: Values | None = None  # the flow's plan, by model variable
 
-    def left_out(self) -> set[int]:
+    def needed(self, constraints: Sequence[Any]) -> set[int]:
+        """Indices of the chains whose counters the LP keeps: those the guide breaks."""
+        if self.guide is None:
+            return set()
+        return {n for n, c in enumerate(self.chains) if c.broken(self.guide, constraints)}
+
+    def left_out(self, constraints: Sequence[Any]) -> set[int]:
         """The rows of the counters not needed."""
-        chains = (c for n, c in enumerate(self.chains) if n not in self.needed)
+        needed = self.needed(constraints)
+        chains = (c for n, c in enumerate(self.chains) if n not in needed)
         return {i for c in chains for rows in c.rows for i in rows}
 
     def windows(self, constraints: Sequence[Any]) -> Iterator[tuple[dict[int, float], int]]:
         """Every chain's windows (`Chain.windows`)."""
         for chain in self.chains:
             yield from chain.windows(constraints)
-
-    def need(self, x: Values, constraints: Sequence[Any]) -> None:
-        """Keep the counters that `x` breaks."""
-        self.needed |= {n for n, c in enumerate(self.chains) if c.broken(x, constraints)}
 
 
 @dataclass

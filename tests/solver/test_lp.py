@@ -73,7 +73,7 @@ def _program(raw: dict, windows: bool, guided: bool = True) -> Program:
     built = build(facts)
     relaxed = relax_loads(facts)
     if guided and relaxed is not None:
-        built.lp.need(_relaxed_hint(built, relaxed), built.model.proto.constraints)
+        built.lp.guide = _relaxed_hint(built, relaxed)
     program = Program(built, built.term("load_squares"))
     program.windows = windows
     return program
@@ -100,18 +100,19 @@ def test_on_three_sites_the_flow_plan_names_the_counters_the_windows_need():
     raw = generate_shape("three-sites", "M", 0)
     full = _program(raw, windows=False).lp_bound(None)
     alone = _program(raw, windows=True, guided=False)
-    assert not alone.for_lp.needed
+    assert not alone.for_lp.needed(alone.source.constraints)
     guided = _program(raw, windows=True)
-    assert guided.for_lp.needed
+    assert guided.for_lp.needed(guided.source.constraints)
     assert (alone.lp_bound(None) or 0) < (full or 0) == guided.lp_bound(None)
 
 
 def test_the_lp_has_the_windows_and_the_needed_counters_the_mip_every_counter():
     program = _program(generate_shape("three-sites", "S", 0), windows=True)
     chains = program.for_lp.chains
-    windows = list(program.for_lp.windows(program.source.constraints))
-    assert chains and windows and program.for_lp.needed
+    constraints = program.source.constraints
+    windows = list(program.for_lp.windows(constraints))
+    assert chains and windows and program.for_lp.needed(constraints)
     exact, lp = program.proto(exact=True), program.proto()
-    left_out = len(program.for_lp.left_out())
+    left_out = len(program.for_lp.left_out(constraints))
     rows = len(exact.linear_constraints.ids) - left_out + len(windows)
     assert len(lp.linear_constraints.ids) == rows

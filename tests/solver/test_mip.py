@@ -239,10 +239,10 @@ def test_the_crews_read_the_flows_plan_as_shares_until_the_lps_arrive():
     program = types.SimpleNamespace(values=None)
     searcher.beside = types.SimpleNamespace(program=program)  # type: ignore[assignment]
     guide = [1] * len(built.model.proto.variables)
-    searcher.guide = guide
+    searcher.relaxed = guide
     assert searcher._relaxed() is guide
     program.values = [0.5] * len(guide)
     assert searcher._relaxed() is program.values
-    searcher.guide = None
+    searcher.relaxed = None
     searcher.beside = None
     assert searcher._relaxed() is None
