@@ -60,6 +60,10 @@ class Exchange:
         num, den = policy.turnover
         self.need = {s: -(-size * num // den) if den else size for s, size in facts.sizes.items()}
 
+    def squares(self) -> int:
+        """Σ load² of the planned sessions' panels."""
+        return sum(n * n for n in self.loads.values())
+
     # ----- breaks -------------------------------------------------------------
 
     def breaks(self) -> list[tuple[str, str, str]]:

@@ -30,12 +30,19 @@ def _budget(facts: Facts) -> int:
 
 
 def exchanged(
-    facts: Facts, panels: dict[str, set[str]], deadline: float | None = None, seed: int = 0
+    facts: Facts,
+    panels: dict[str, set[str]],
+    deadline: float | None = None,
+    seed: int = 0,
+    floor: int | None = None,
+    polish: int | None = None,
 ) -> dict[str, set[str]] | None:
     """`panels` with every run, overlap and turnover mended by exchanges, or None.
 
     A tabu search: each step makes the best move touching a few broken places, even one that
-    breaks more, except that nobody goes back for a while to a seat they just left.
+    breaks more, except that nobody goes back for a while to a seat they just left. Then
+    seats go to idler examiners until Σ load² reaches `floor` (a lower bound: the flow's),
+    no move lowers it, or the polish has weighed `polish` moves (None: the repair's budget).
     """
     state = Exchange(facts, {s: set(m) for s, m in panels.items()}, deadline, _budget(facts))
     rng = random.Random(seed)
@@ -44,7 +51,9 @@ def exchanged(
     steps = STEPS_PER_BREAK * len(broken) + STEPS
     for step in range(steps):
         if not broken:
-            _polish(state, rng)
+            if polish is not None and state.budget is not None:
+                state.budget = min(state.budget, state.weighed + polish)
+            _polish(state, rng, floor)
             return state.members
         if state.stopped():
             return None
@@ -66,10 +75,11 @@ def exchanged(
     return state.members if not broken else None
 
 
-def _polish(state: Exchange, rng: random.Random) -> None:
+def _polish(state: Exchange, rng: random.Random, floor: int | None) -> None:
     """Hand seats from busier examiners to idler ones while nothing breaks (Σ load² falls):
-    directly, or through a go-between who passes on another seat of theirs."""
-    while not state.stopped():
+    directly, or through a go-between who passes on another seat of theirs; never past
+    `floor`, which no plan goes below (at XL a polish past it weighed moves for minutes)."""
+    while not state.stopped() and (floor is None or state.squares() > floor):
         seats = _busiest_seats(state, rng)
         if not any(state.stopped() or _descend(state, s, e) for s, e in seats) and not any(
             state.stopped() or _relay(state, s, e) for s, e in seats

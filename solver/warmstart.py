@@ -20,6 +20,13 @@ from .mend import exchanged, leaned
 from .schema import Assignment, Diagnostic, Result
 
 ROUNDS = 30
+# Breaks from which the exchanges mend the plan once, beside the rounds: a round solves the
+# whole flow again (8 s at XL) to mend a few places, which the tabu search of `solver.mend`
+# does in about a second there. Its plan ends the rounds when its Σ load² meets the flow's
+# bound, and is kept when fairer than theirs. Its polish weighs at most TRIAL_POLISH moves:
+# at XL one move took it to the bound, at L 70 000 (9 s) did not.
+MEND_AT = 10
+TRIAL_POLISH = 1_000
 LEAN_ROUNDS = 3  # leaders aimed at, chosen again after each round of swaps
 
 
@@ -41,6 +48,9 @@ def repaired_plan(
     kept: set[tuple[str, str]] | None = None
     took = 0.0
     closest: tuple[int, list[Assignment]] | None = None  # fewest breaks, and that plan
+    bound: int | None = None  # the first round's cost: the flow's bound
+    mended: list[Assignment] | None = None  # the exchanges' plan, once tried
+    tried = False
     for round_ in range(ROUNDS):
         began = time.monotonic()
         if deadline is not None and began + took > deadline:
@@ -52,10 +62,15 @@ def repaired_plan(
         )
         if relaxed is None:
             break
+        bound = relaxed.cost if bound is None else bound
         plan = _assignments(facts, relaxed)
         broken = check(facts.instance, Result(status="FEASIBLE", assignments=plan))
         if not broken:
-            return plan
+            return _fairer(facts, plan, mended)
+        if not tried and len(broken) <= MEND_AT:
+            tried, mended = True, _exchanged(facts, plan, deadline, seed, bound, TRIAL_POLISH)
+            if mended is not None and _squares(facts, mended) <= bound:
+                return mended
         if closest is None or len(broken) < closest[0]:
             closest = (len(broken), plan)
         took = time.monotonic() - began
@@ -64,7 +79,22 @@ def repaired_plan(
         if not seats:
             break
         banned |= seats
-    return None if closest is None else _exchanged(facts, closest[1], deadline, seed)
+    if closest is None:
+        return None
+    return _fairer(facts, _exchanged(facts, closest[1], deadline, seed, bound), mended)
+
+
+def _squares(facts: Facts, plan: list[Assignment]) -> int:
+    return objective(facts.instance, plan).load_squares
+
+
+def _fairer(
+    facts: Facts, plan: list[Assignment] | None, other: list[Assignment] | None
+) -> list[Assignment] | None:
+    """The plan with the lower Σ load² (`plan` on a tie)."""
+    if plan is None or other is None:
+        return plan or other
+    return other if _squares(facts, other) < _squares(facts, plan) else plan
 
 
 def leaning_plan(
@@ -112,11 +142,17 @@ def _checked(facts: Facts, panels: dict[str, set[str]]) -> list[Assignment] | No
 
 
 def _exchanged(
-    facts: Facts, plan: list[Assignment], deadline: float | None, seed: int
+    facts: Facts,
+    plan: list[Assignment],
+    deadline: float | None,
+    seed: int,
+    floor: int | None = None,
+    polish: int | None = None,
 ) -> list[Assignment] | None:
     """The plan mended seat by seat (`solver.mend`), with the fairest leaders, if it passes."""
-    panels = exchanged(facts, {a.session: set(a.members) for a in plan}, deadline, seed)
-    return None if panels is None else _checked(facts, panels)
+    panels = {a.session: set(a.members) for a in plan}
+    mended = exchanged(facts, panels, deadline, seed, floor, polish)
+    return None if mended is None else _checked(facts, mended)
 
 
 def _assignments(facts: Facts, relaxed: Relaxed) -> list[Assignment]:

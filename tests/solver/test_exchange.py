@@ -15,12 +15,13 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 from hypothesis import assume, given, settings
 from test_property import PROPERTY, instances, loaded
 
 from data.shapes import SHAPES, generate_shape
-from solver import mend
+from solver import mend, warmstart
 from solver.bound import best_leaders, relax_loads
 from solver.check import check, objective
 from solver.exchange import Exchange
@@ -133,11 +134,68 @@ def test_the_polish_hands_seats_to_idler_examiners_and_breaks_nothing(monkeypatc
     assert rough is not None
     state = Exchange(facts, rough)
     before = sum(n * n for n in state.loads.values())
-    polish(state, random.Random(0))
+    polish(state, random.Random(0), None)
     after = sum(n * n for n in state.loads.values())
     assert relaxed.cost <= after < before  # measured: 390 -> 374, the bound 358
     assert state.breaks() == []
     assert _rules_broken(facts, state.members) == set()
+    # With a floor it stops once Σ load² reaches it: on the same path, so no lower than
+    # without one, and at a floor it starts from it does nothing at all.
+    floor = (before + after) // 2
+    halfway = Exchange(facts, rough)
+    polish(halfway, random.Random(0), floor)
+    assert after <= halfway.squares() <= floor
+    untouched = Exchange(facts, rough)
+    polish(untouched, random.Random(0), before)
+    assert untouched.members == rough and untouched.weighed == 0
+
+
+@settings(PROPERTY, max_examples=60)
+@given(raw=instances(), seed=...)
+def test_the_trial_of_the_exchanges_never_leaves_a_less_fair_warm_start(raw, seed: int):
+    # The exchanges mend the first round left with few breaks (`MEND_AT`); the rounds go on
+    # unless that plan is at the flow's bound, and the fairer plan is kept.
+    instance = loaded(raw)
+    assume(not instance.policy.allow_unfilled)
+    facts = Facts(instance)
+    with_trial = repaired_plan(facts, seed)
+    with mock.patch.object(warmstart, "MEND_AT", -1):
+        rounds_only = repaired_plan(facts, seed)
+    assume(rounds_only is not None)
+    assert with_trial is not None
+    assert check(instance, Result(status="FEASIBLE", assignments=with_trial)) == []
+    squares = objective(instance, with_trial).load_squares
+    assert squares <= objective(instance, rounds_only).load_squares
+
+
+def test_a_trial_at_the_bound_ends_the_rounds_and_a_fairer_one_is_kept(monkeypatch):
+    # Measured (generator seed 0 and 3): on big-panels/S the trial's plan meets the flow's
+    # bound after the first round, where the rounds alone take two more flows; on tight/M
+    # seed 3 it is not at the bound but fairer than where the rounds end (4158 and 4196).
+    flows = []
+    monkeypatch.setattr(warmstart, "relax_loads", lambda *a: flows.append(a) or relax_loads(*a))
+    for shape, size, seed in (("big-panels", "S", 0), ("tight", "M", 3)):
+        instance, _ = load_instance(generate_shape(shape, size, seed))
+        facts = Facts(instance)
+        bound = relax_loads(facts)
+        assert bound is not None
+        flows.clear()
+        plan = repaired_plan(facts, seed)
+        with_trial = len(flows)
+        with monkeypatch.context() as m:
+            m.setattr(warmstart, "MEND_AT", -1)
+            flows.clear()
+            alone = repaired_plan(facts, seed)
+        assert plan is not None and alone is not None
+        assert check(instance, Result(status="FEASIBLE", assignments=plan)) == []
+        squares, rounds = (
+            objective(instance, plan).load_squares,
+            objective(instance, alone).load_squares,
+        )
+        if shape == "big-panels":
+            assert squares == bound.cost and with_trial < len(flows)
+        else:
+            assert bound.cost < squares < rounds
 
 
 def test_on_three_sites_the_exchanges_give_a_start_near_the_bound():
