@@ -28,7 +28,7 @@ from .objective import TERMS, Term, evaluate
 from .options import Options
 from .schema import Assignment, Instance, Objective, Result, Unfilled
 from .search import Budget, Control, Outcome, Searcher
-from .warmstart import leaning_plan, repaired_plan
+from .warmstart import leaning_plan, refilled_baseline, repaired_plan, unavoidable_changes
 
 SOLVER_VERSION = f"panelplan {__version__} (ortools {version('ortools')})"
 RELAXATIONS: dict[str, Callable[[Facts], Relaxed | None]] = {
@@ -92,27 +92,44 @@ class _Run:
         self.deadline = None if limit is None else self.start + limit
         self.control = control
         self.relaxed_leaders: Relaxed | None = None
-        self.relaxed_loads, self.warm = self._warm_start()
+        self.relaxed_loads, self.warm, self.warm_bound = self._warm_start()
 
-    def _warm_start(self) -> tuple[Relaxed | None, list[Assignment] | None]:
-        """On a plain term load_squares is the first level that matters; its warm start needs
-        no model, so a plan exists (and is shown) before the model is built."""
-        if not _plain(self.instance):
-            return None, None
+    def _warm_start(self) -> tuple[Relaxed | None, list[Assignment] | None, Objective]:
+        """The first level that matters, without the model: so a plan exists (and is shown)
+        before the model is built. On a plain term load_squares, from the flow; after a
+        withdrawal, changes, from the baseline with the lost seats refilled."""
+        instance = self.instance
+        if instance.policy.allow_unfilled:
+            return None, None, Objective()
+        if not _plain(instance):
+            warm = refilled_baseline(self.facts, self.deadline)
+            bound = Objective(changes=unavoidable_changes(self.facts))
+            self._show_warm("changes", warm, bound)
+            return None, warm, bound
         self.relaxed_leaders = relax_leaders(self.facts)
         fairest = self.relaxed_leaders.leaders if self.relaxed_leaders else None
         relaxed = relax_loads(self.facts, leaders=fairest)
-        warm = (
-            repaired_plan(self.facts, self.options.seed, relaxed, self.deadline, fairest)
-            if relaxed
-            else None
-        )
-        if warm is not None and relaxed is not None and self.progress is not None:
-            vector = objective(self.instance, warm)
-            self.reported.append(("load_squares", vector))
-            bound = Objective(load_squares=relaxed.cost)
-            self.progress(Progress(time.monotonic() - self.start, "load_squares", vector, bound))
-        return relaxed, warm
+        if relaxed is None:
+            return None, None, Objective()
+        warm = repaired_plan(self.facts, self.options.seed, relaxed, self.deadline, fairest)
+        bound = Objective(load_squares=relaxed.cost)
+        self._show_warm("load_squares", warm, bound)
+        return relaxed, warm, bound
+
+    def _show_warm(self, level: str, warm: list[Assignment] | None, bound: Objective) -> None:
+        """Show the warm start; when it meets its level's bound the level is proven, and
+        that is said as the next level starts (as `_levels` does), not once the model is
+        built (XL: 27 s against 48 s)."""
+        if warm is None or self.progress is None:
+            return
+        vector = objective(self.instance, warm)
+        i = TERMS.index(level)
+        shown = [level]
+        if vector.as_tuple()[i] <= bound.as_tuple()[i] and i + 1 < len(TERMS):
+            shown.append(TERMS[i + 1])
+        for name in shown:
+            self.reported.append((name, vector))
+            self.progress(Progress(time.monotonic() - self.start, name, vector, bound))
 
     def report(self, outcome: Outcome) -> None:
         """Show an improving plan: within a level, only a plan better than the last one shown
@@ -124,6 +141,8 @@ class _Run:
         if self.reported:
             level, last = self.reported[-1]
             i = TERMS.index(level)
+            if TERMS.index(self.level) < i:  # shown proven already, by the warm start
+                return
             if level == self.level and last.as_tuple()[i] <= vector.as_tuple()[i]:
                 return
         self.reported.append((self.level, vector))
@@ -152,11 +171,10 @@ class _Run:
         """The limit passed while the model was built: the warm start's plan, if there is one."""
         if self.warm is None:
             return _no_plan(self.facts, "UNKNOWN", self.options, self.start, self.notes)
-        relaxed = self.relaxed_loads
         return Result(
             status="FEASIBLE",
             objective=objective(self.instance, self.warm),
-            bound=Objective(load_squares=relaxed.cost if relaxed else 0),
+            bound=self.warm_bound,
             solve_seconds=round(time.monotonic() - self.start, 3),
             seed=self.options.seed,
             solver_version=SOLVER_VERSION,
@@ -195,7 +213,7 @@ class _Run:
         lower = flow
         broken = None
         if term.name == "changes":
-            lower = flow = _unavoidable_changes(self.built, self.facts)
+            lower = flow = unavoidable_changes(self.facts)
             broken = _broken(self.built, self.facts) if best is None else None
         guide = None
         if relaxed is not None and term.name == "load_squares":
@@ -254,17 +272,6 @@ def _broken(built: Built, facts: Facts) -> set[str]:
     return out
 
 
-def _unavoidable_changes(built: Built, facts: Facts) -> int:
-    """Baseline seats whose examiner may no longer sit there: a lower bound on `changes`."""
-    return sum(
-        1
-        for b in facts.instance.baseline
-        if b.session in facts.sessions
-        for e in b.members
-        if (b.session, e) not in built.v.sits
-    )
-
-
 def _plain(instance: Instance) -> bool:
     """No seat may stay empty and no baseline: load_squares is the first level that matters."""
     return not instance.policy.allow_unfilled and not any(b.members for b in instance.baseline)
@@ -296,6 +303,8 @@ def _start(
             return _plan_hint(built, plan), True
         return _relaxed_hint(built, relaxed), False
     if level == "changes":
+        if warm is not None:  # the baseline refilled (`refilled_baseline`)
+            return _plan_hint(built, warm), True
         return _plan_hint(built, list(facts.instance.baseline), strict=False), False
     return None, False
 

@@ -15,6 +15,7 @@ import time
 
 from .bound import Relaxed, best_leaders, relax_leaders, relax_loads
 from .check import check, objective
+from .exchange import Exchange
 from .facts import Facts
 from .mend import exchanged, leaned
 from .schema import Assignment, Diagnostic, Result
@@ -95,6 +96,50 @@ def _fairer(
     if plan is None or other is None:
         return plan or other
     return other if _squares(facts, other) < _squares(facts, plan) else plan
+
+
+def unavoidable_changes(facts: Facts) -> int:
+    """Baseline seats whose examiner may no longer sit there: a lower bound on `changes`."""
+    return sum(
+        1
+        for b in facts.instance.baseline
+        if b.session in facts.sessions
+        for e in b.members
+        if e not in facts.eligible[b.session]
+    )
+
+
+def refilled_baseline(facts: Facts, deadline: float | None = None) -> list[Assignment] | None:
+    """The baseline with each seat its examiner may no longer hold handed to someone else,
+    each by the shift that breaks nothing and raises Σ load² least; None when a seat finds
+    nobody, a session has no baseline panel of its size, or the plan fails the checker.
+
+    Such a plan changes exactly the unavoidable seats, so it proves the `changes` level
+    (`unavoidable_changes`) before the model exists: after a withdrawal at L, 0.3 s where a
+    repair window of the model took the model's build (1.2 s) and 0.9 s more.
+    """
+    baseline = {b.session: b for b in facts.instance.baseline}
+    panels: dict[str, set[str]] = {}
+    for session in facts.instance.sessions:
+        b = baseline.get(session.id)
+        if b is None or len(b.members) != facts.sizes[session.id]:
+            return None
+        panels[session.id] = set(b.members)
+    state = Exchange(facts, panels, deadline)
+    gone = [(s, e) for s, members in panels.items() for e in sorted(members)]
+    for s, e in gone:
+        if e in state.eligible[s]:
+            continue
+        shifts = [
+            (state.delta(((s, e, x),)), x)
+            for x in sorted(state.eligible[s])
+            if state.may_join(s, x) and state.may_leave(s, e, x)
+        ]
+        fine = [(score, x) for score, x in shifts if score[0] <= 0]
+        if not fine:
+            return None
+        state.apply(((s, e, min(fine)[1]),))
+    return _checked(facts, state.members)
 
 
 def leaning_plan(

@@ -9,11 +9,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from builders import load, raw_instance, session
+from builders import examiner, load, raw_instance, session
 from ortools.sat.python import cp_model
 
 import solver.solve as solving
 from data.generate import generate
+from data.scenarios import what_if
 from solver.bound import relax_loads
 from solver.check import check, verify
 from solver.facts import Facts
@@ -21,7 +22,7 @@ from solver.load import InvalidInput, load_instance, read_instance
 from solver.objective import TERMS
 from solver.schema import Instance, Result
 from solver.solve import Control, Options, Progress, solve
-from solver.warmstart import repaired_plan
+from solver.warmstart import refilled_baseline, repaired_plan, unavoidable_changes
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -248,3 +249,54 @@ def test_no_repair_round_starts_past_the_deadline():
     relaxed = relax_loads(facts)
     assert repaired_plan(facts, 0, relaxed, deadline=0.0) is None
     assert repaired_plan(facts, 0, relaxed, deadline=None) is not None
+
+
+def test_after_a_withdrawal_the_refilled_baseline_proves_the_changes_before_the_model():
+    # Each seat the withdrawn examiner held goes to someone by a shift that breaks nothing:
+    # exactly the unavoidable changes, so the level is proven (and shown so) before the
+    # model is built; at L this took the build and a repair window of the model (2.1 s).
+    raw = generate("M", 0)
+    published = solve(load(raw), Options(time_limit=30, workers=2))
+    assert published.status == "OPTIMAL"
+    rerun_raw = what_if(raw, published.model_dump(mode="json"), withdrawals=1)
+    instance = load(rerun_raw)
+    lower = unavoidable_changes(Facts(instance))
+    assert lower > 0
+    events: list[str | Progress] = []
+    original = solving.build
+
+    def build(facts, deadline=None):
+        events.append("build")
+        return original(facts, deadline=deadline)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(solving, "build", build)
+        rerun = solve(instance, Options(time_limit=60, workers=2), events.append)
+    first, second = events[:2]
+    assert isinstance(first, Progress) and isinstance(second, Progress)
+    assert (first.level, second.level) == ("changes", "load_squares")
+    assert first.objective.changes == first.bound.changes == lower
+    assert events[2] == "build"
+    assert rerun.status == "OPTIMAL" and rerun.objective.changes == lower
+    assert verify(instance, rerun) == []
+
+
+def test_when_no_shift_refills_a_seat_the_model_finds_the_fewest_changes():
+    # E1 leaves S1. E4-E6 sit on S2 at the same time and E7 may not assess S1's level, so no
+    # single shift refills the seat; the model moves one of S2's members over and gives S2
+    # E7: two changes against one unavoidable.
+    sessions = [session("S1", 0, "V1", level=2), session("S2", 0, "V2")]
+    raw = raw_instance(7, sessions)
+    raw["examiners"][6] = examiner("E7", qualifications=[{"occupation": "O1", "top_level": 3}])
+    raw["baseline"] = [
+        {"session": "S1", "leader": "E1", "members": ["E1", "E2", "E3"]},
+        {"session": "S2", "leader": "E4", "members": ["E4", "E5", "E6"]},
+    ]
+    raw["examiners"][0]["unavailable"] = [{"start": "2026-03-02", "end": "2026-03-02"}]
+    instance = load(raw)
+    facts = Facts(instance)
+    assert unavoidable_changes(facts) == 1
+    assert refilled_baseline(facts) is None
+    result = solve(instance, Options(time_limit=20, workers=2))
+    assert result.status == "OPTIMAL" and result.objective.changes == 2
+    assert verify(instance, result) == []
