@@ -27,7 +27,7 @@ ROUNDS = 30
 # bound, and is kept when fairer than theirs. Its polish weighs at most TRIAL_POLISH moves:
 # at XL one move took it to the bound, at L 70 000 (9 s) did not.
 MEND_AT = 10
-TRIAL_POLISH = 1_000
+TRIAL_POLISH = 100
 LEAN_ROUNDS = 3  # leaders aimed at, chosen again after each round of swaps
 
 
