@@ -127,14 +127,16 @@ def _cap(v: Variables, examiner: str, possible: int) -> int:
 
 
 def in_unary(model: cp_model.CpModel, squares: tuple[Square, ...], values: list[int]) -> list:
-    """Add each square also in order encoding (`y_k >= y_k+1`, `load = Σ y_k`,
-    `sq = Σ (2k + 1) y_k`) to `model` (a copy of the one the squares were built in), and
-    return hints for the new variables from the plan `values`.
+    """Put each square in order encoding (`y_k >= y_k+1`, `load = Σ y_k`,
+    `sq = Σ (2k + 1) y_k`) in place of its tangent cuts, in `model` (a copy of the one the
+    squares were built in), and return hints for the new variables from the plan `values`.
 
     The tangent cuts give CP-SAT the same LP but a weaker proof: on two-sites/M (generator
     seed 3) a solve ending in a full solve with the cuts was unproven at 60 s in three runs,
-    with this proven at 32-41 s in three; on tight/M seed 3 no clear difference (cuts 45 s
-    once, this 32-49 s and once unproven at 60 s).
+    with the encoding beside them proven at 32-41 s in three; on tight/M seed 3 no clear
+    difference (cuts 45 s once, both 32-49 s and once unproven at 60 s). With the cuts
+    dropped (2026-12-08), the last full solve of tight/M seed 3 took 21-24 s against 27-32
+    s with both, of two-sites/M seed 3 19 s against 23 s.
     """
     hints: list[tuple[cp_model.IntVar, int]] = []
     for q in squares:
@@ -147,4 +149,6 @@ def in_unary(model: cp_model.CpModel, squares: tuple[Square, ...], values: list[
         model.add(sq == sum((2 * k + 1) * y for k, y in enumerate(ys)))
         n = sum(values[lit.index] for lit in q.counted)  # a plan's vector may omit loads
         hints += [(y, int(k < n)) for k, y in enumerate(ys)]
+        for index in q.cuts:
+            model.proto.constraints[index].clear_linear()  # an empty constraint: always true
     return hints

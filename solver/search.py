@@ -241,7 +241,8 @@ class Searcher:
 
     def _final(self, best: Outcome, level: str) -> Outcome:
         """A full solve for the time left, on a copy of the model with the level's squares
-        also in unary (`objective.in_unary`), with which CP-SAT proves more. Only here: in
+        in unary in place of their tangent cuts (`objective.in_unary`), with which CP-SAT
+        proves more. Only here: in
         the model itself the encoding made the crews at M slower and, at the next level,
         left hints incomplete; the copy costs 63 MiB at L, for the last phase only."""
         assert best.values is not None

@@ -112,13 +112,17 @@ def test_a_crew_on_a_small_term_is_every_examiner():
 
 def test_the_unary_copy_keeps_the_plan_and_its_squares():
     """`in_unary` on a copy: the plan stays valid there, with its hints every square equals
-    its load squared, and the original model is untouched."""
+    its load squared (the encoding alone decides it: the tangent cuts are gone from the
+    copy), and the original model is untouched."""
     built, values = started("three-sites", "S")
     term = built.term("load_squares")
     size = len(built.model.proto.constraints)
     copy = built.model.clone()
     hints = in_unary(copy, term.squares, values)
     assert len(built.model.proto.constraints) == size
+    cuts = [i for q in term.squares for i in q.cuts]
+    assert cuts and all(built.model.proto.constraints[i].has_linear() for i in cuts)
+    assert not any(copy.proto.constraints[i].has_linear() for i in cuts)
     copy.clear_hints()
     for lit in built.v.all_literals():
         copy.add_hint(copy.get_bool_var_from_proto_index(lit.index), values[lit.index])
