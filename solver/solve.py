@@ -102,7 +102,7 @@ class _Run:
         if instance.policy.allow_unfilled:
             return None, None, Objective()
         if not _plain(instance):
-            warm = refilled_baseline(self.facts, self.deadline)
+            warm = refilled_baseline(self.facts)
             bound = Objective(changes=unavoidable_changes(self.facts))
             self._show_warm("changes", warm, bound)
             return None, warm, bound

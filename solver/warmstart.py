@@ -109,7 +109,7 @@ def unavoidable_changes(facts: Facts) -> int:
     )
 
 
-def refilled_baseline(facts: Facts, deadline: float | None = None) -> list[Assignment] | None:
+def refilled_baseline(facts: Facts) -> list[Assignment] | None:
     """The baseline with each seat its examiner may no longer hold handed to someone else,
     each by the shift that breaks nothing and raises Σ load² least; None when a seat finds
     nobody, a session has no baseline panel of its size, or the plan fails the checker.
@@ -125,11 +125,11 @@ def refilled_baseline(facts: Facts, deadline: float | None = None) -> list[Assig
         if b is None or len(b.members) != facts.sizes[session.id]:
             return None
         panels[session.id] = set(b.members)
-    state = Exchange(facts, panels, deadline)
-    gone = [(s, e) for s, members in panels.items() for e in sorted(members)]
-    for s, e in gone:
+    state = Exchange(facts, panels)
+    seats = [(s, e) for s, members in panels.items() for e in sorted(members)]
+    for s, e in seats:  # a list made first: the panels change as seats are refilled
         if e in state.eligible[s]:
-            continue
+            continue  # the seat stands
         shifts = [
             (state.delta(((s, e, x),)), x)
             for x in sorted(state.eligible[s])
