@@ -242,9 +242,9 @@ class Searcher:
     def _final(self, best: Outcome, level: str) -> Outcome:
         """A full solve for the time left, on a copy of the model with the level's squares
         in unary in place of their tangent cuts (`objective.in_unary`), with which CP-SAT
-        proves more. Only here: in
-        the model itself the encoding made the crews at M slower and, at the next level,
-        left hints incomplete; the copy costs 63 MiB at L, for the last phase only."""
+        proves more. Only here: in the model itself the encoding made the crews at M slower
+        and, at the next level, left hints incomplete; the copy costs 63 MiB at L, for the
+        last phase only."""
         assert best.values is not None
         model = self.built.model.clone()
         extra = in_unary(model, self.built.term(level).squares, best.values)

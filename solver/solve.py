@@ -96,12 +96,13 @@ class _Run:
 
     def _warm_start(self) -> tuple[Relaxed | None, list[Assignment] | None, Objective]:
         """The first level that matters, without the model: so a plan exists (and is shown)
-        before the model is built. On a plain term load_squares, from the flow; after a
-        withdrawal, changes, from the baseline with the lost seats refilled."""
+        before the model is built. Where no seat may stay empty: with a baseline (after a
+        withdrawal) `changes`, from the baseline with the lost seats refilled; without one
+        `load_squares`, from the flow."""
         instance = self.instance
         if instance.policy.allow_unfilled:
             return None, None, Objective()
-        if not _plain(instance):
+        if any(b.members for b in instance.baseline):
             warm = refilled_baseline(self.facts)
             bound = Objective(changes=unavoidable_changes(self.facts))
             self._show_warm("changes", warm, bound)
@@ -270,11 +271,6 @@ def _broken(built: Built, facts: Facts) -> set[str]:
         ):
             out.add(s.id)
     return out
-
-
-def _plain(instance: Instance) -> bool:
-    """No seat may stay empty and no baseline: load_squares is the first level that matters."""
-    return not instance.policy.allow_unfilled and not any(b.members for b in instance.baseline)
 
 
 def _start(
